@@ -1,0 +1,169 @@
+"""Samverkansytan: the collaboration space of a cooperation of municipalities."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Flask, current_app, redirect, request, session, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from intranet.config import ROOT, config_for
+from intranet.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+# htmx settings, read by htmx from a <meta> tag: no eval, no inline scripts, no
+# localStorage history, no injected <style> (the CSP forbids it), error pages swapped too.
+HTMX_CONFIG = {
+    "selfRequestsOnly": True,
+    "allowEval": False,
+    "allowScriptTags": False,
+    "historyCacheSize": 0,
+    "includeIndicatorStyles": False,
+    "responseHandling": [
+        {"code": "204", "swap": False},
+        {"code": "[23]..", "swap": True},
+        {"code": "[45]..", "swap": True, "error": True},
+    ],
+}
+
+
+def create_app(config_name: str | None = None, test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_for(config_name))
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set in the environment.")
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        raise RuntimeError("DATABASE_URL must be set in the environment.")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        (ROOT / "instance").mkdir(exist_ok=True)
+
+    logging.basicConfig(level=logging.INFO)
+    _init_extensions(app)
+    _init_auth(app)
+    _register_blueprints(app)
+    _init_templates(app)
+
+    from intranet import errors, security
+
+    errors.init_app(app)
+    security.init_app(app)
+
+    from intranet.cli import register as register_cli
+
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    # Every model module is imported, so that Alembic and the mappers see them all.
+    from intranet.audit import models as _audit  # noqa: F401
+    from intranet.auth import models as _auth  # noqa: F401
+    from intranet.org import models as _org  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=_select_locale,
+        default_translation_directories=str(ROOT / "intranet" / "translations"),
+    )
+    app.config.setdefault(
+        "RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://"
+    )
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    limiter.init_app(app)
+
+
+def _select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _init_auth(app: Flask) -> None:
+    from intranet.auth.services import load_person
+    from intranet.authz import PUBLIC_ENDPOINTS
+    from intranet.htmx import is_htmx
+    from intranet.urls import safe_next
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Logga in för att fortsätta.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # login sessions are checked on the server
+    login_manager.user_loader(load_person)
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if is_htmx():
+            # A session that ended during an htmx request: send the whole page to the login
+            # page rather than swapping the login form into a table cell.
+            current = request.headers.get("HX-Current-URL", "")
+            path = "/" + current.split("/", 3)[3] if current.count("/") >= 3 else "/"
+            target = url_for("auth.login", next=safe_next(path, url_for("main.index")))
+            return "", 401, {"HX-Redirect": target}
+        next_url = request.full_path if request.method == "GET" else None
+        if next_url and next_url.endswith("?"):
+            next_url = next_url[:-1]
+        return redirect(url_for("auth.login", next=next_url), 302)
+
+    @app.before_request
+    def require_login():
+        # Default deny: only the endpoints listed as public answer without a login.
+        if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from intranet.auth import bp as auth_bp
+    from intranet.main import bp as main_bp
+    from intranet.networks import bp as networks_bp
+    from intranet.org import bp as org_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(networks_bp)
+    app.register_blueprint(org_bp)
+
+
+def _init_templates(app: Flask) -> None:
+    from intranet.auth.forms import LogoutForm
+    from intranet.authz import may
+    from intranet.org.models import Cooperation
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime)
+
+    @app.context_processor
+    def layout_context():
+        cooperation = None
+        if request.endpoint != "static":
+            cooperation = db.session.get(Cooperation, 1)
+        return {
+            "may": lambda action, obj=None: may(current_user, action, obj),
+            "cooperation": cooperation,
+            "htmx_config": json.dumps(HTMX_CONFIG, separators=(",", ":")),
+            "hx_headers": json.dumps({"X-CSRFToken": generate_csrf()}),
+            "logout_form": LogoutForm() if current_user.is_authenticated else None,
+            "languages": app.config["LANGUAGES"],
+            "current_language": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+        }

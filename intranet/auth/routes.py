@@ -1,0 +1,59 @@
+from flask import current_app, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from intranet.auth import bp
+from intranet.auth.forms import LoginForm, LogoutForm
+from intranet.auth.services import authenticate, end_session, start_session
+from intranet.extensions import db, limiter
+from intranet.htmx import render
+from intranet.org.models import normalise_email
+from intranet.urls import safe_next
+
+
+def _account_key() -> str:
+    return "login-account:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response) -> bool:
+    # Only failed attempts count towards the limits.
+    return response.status_code != 303
+
+
+@bp.route("/logga-in", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_failed,
+)
+def login():
+    default = url_for("main.index")
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next"), default), 303)
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    error = None
+    if form.validate_on_submit():
+        person = authenticate(form.email.data, form.password.data)
+        if person is not None:
+            start_session(person)
+            db.session.commit()
+            return redirect(safe_next(form.next.data, default), 303)
+        db.session.commit()  # the failed attempt's audit row
+        error = _("Fel e-postadress eller lösenord.")
+    status = 200 if request.method == "GET" else 422
+    return render("auth/login.html", form=form, error=error, status=status)
+
+
+@bp.post("/logga-ut")
+def logout():
+    form = LogoutForm()
+    if form.validate_on_submit():
+        end_session(current_user._get_current_object())
+        db.session.commit()
+    return redirect(url_for("auth.login", loggedout=1), 303)

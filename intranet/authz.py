@@ -1,0 +1,121 @@
+"""The one access policy: may(person, action, obj) answers every "may this person do this to
+this object" question. Routes and templates ask it; nothing else decides access.
+
+A person's standing is computed from data: their current seats in the bodies and their
+current appointments in networks. Unknown actions are refused (default deny)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import abort, g, has_request_context
+from sqlalchemy import select
+
+from intranet import clock
+from intranet.org.models import Appointment, Body, BodyKind, NetworkRole, Seat
+
+# Endpoints reachable without logging in; every other endpoint requires a login.
+PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "main.set_language", "main.health"})
+
+
+@dataclass
+class Standing:
+    """What a person currently is in the cooperation, computed once per request."""
+
+    person_id: int | None = None
+    secretariat: bool = False
+    committee_municipalities: set[int] = field(default_factory=set)
+    director_municipalities: set[int] = field(default_factory=set)
+    network_roles: dict[int, set[str]] = field(default_factory=dict)
+
+    @property
+    def committee(self) -> bool:
+        return bool(self.committee_municipalities)
+
+    @property
+    def director(self) -> bool:
+        return bool(self.director_municipalities)
+
+    def member_of(self, network_id: int) -> bool:
+        return network_id in self.network_roles
+
+    def convener_of(self, network_id: int) -> bool:
+        return NetworkRole.CONVENER in self.network_roles.get(network_id, set())
+
+
+ANONYMOUS = Standing()
+
+
+def compute_standing(person) -> Standing:
+    from intranet.extensions import db
+
+    if person is None or not getattr(person, "is_authenticated", False) or not person.active:
+        return ANONYMOUS
+    today = clock.today()
+    standing = Standing(person_id=person.id)
+    seats = db.session.execute(
+        select(Body.kind, Seat.municipality_id)
+        .join(Seat.body)
+        .where(Seat.person_id == person.id, Seat.current_on(today))
+    ).all()
+    for kind, municipality_id in seats:
+        if kind == BodyKind.SECRETARIAT:
+            standing.secretariat = True
+        elif kind == BodyKind.COMMITTEE and municipality_id is not None:
+            standing.committee_municipalities.add(municipality_id)
+        elif kind == BodyKind.MANAGEMENT_GROUP and municipality_id is not None:
+            standing.director_municipalities.add(municipality_id)
+    appointments = db.session.execute(
+        select(Appointment.network_id, Appointment.role).where(
+            Appointment.person_id == person.id, Appointment.current_on(today)
+        )
+    ).all()
+    for network_id, role in appointments:
+        standing.network_roles.setdefault(network_id, set()).add(role)
+    return standing
+
+
+def standing_of(person) -> Standing:
+    """The person's standing, cached for the request."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return ANONYMOUS
+    if not has_request_context():
+        return compute_standing(person)
+    cache = g.setdefault("_standing", {})
+    if person.id not in cache:
+        cache[person.id] = compute_standing(person)
+    return cache[person.id]
+
+
+def _logged_in(s: Standing, obj) -> bool:
+    return s.person_id is not None
+
+
+def _view_network(s: Standing, network) -> bool:
+    # Every network's page and members are open to everyone in the cooperation; an archived
+    # network only to the secretariat.
+    if s.person_id is None:
+        return False
+    return network.archived_at is None or s.secretariat
+
+
+RULES = {
+    "view_start": _logged_in,
+    "view_network_directory": _logged_in,
+    "view_network": _view_network,
+    "view_bodies": _logged_in,
+}
+
+
+def may(person, action: str, obj=None) -> bool:
+    rule = RULES.get(action)
+    if rule is None:
+        return False
+    return bool(rule(standing_of(person), obj))
+
+
+def authorize(person, action: str, obj=None) -> None:
+    """Abort with 403 (and an audit row, written by the error handler) unless allowed."""
+    if not may(person, action, obj):
+        g.denied = (action, obj)
+        abort(403)

@@ -1,0 +1,109 @@
+"""Error pages in the user's language, without internals: a whole page, or for htmx a
+message swapped into the page's live region."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import Flask, g, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from intranet.extensions import db
+from intranet.htmx import is_htmx, render
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: (_l("Felaktig begäran"), _l("Begäran kunde inte tolkas. Försök igen.")),
+    403: (_l("Åtkomst nekad"), _l("Du har inte behörighet till den här sidan eller åtgärden.")),
+    404: (_l("Sidan finns inte"), _l("Sidan du söker finns inte eller har flyttats.")),
+    405: (_l("Metoden stöds inte"), _l("Den här adressen kan inte användas på det sättet.")),
+    413: (
+        _l("Filen är för stor"),
+        _l("Det du skickade är större än vad som tas emot. Inget har sparats."),
+    ),
+    429: (
+        _l("För många försök"),
+        _l("Du har gjort för många försök på kort tid. Vänta en stund och försök igen."),
+    ),
+    500: (
+        _l("Något gick fel"),
+        _l("Ett oväntat fel inträffade. Felet är loggat; försök igen om en stund."),
+    ),
+}
+CSRF_MESSAGE = (
+    _l("Formuläret kunde inte skickas"),
+    _l(
+        "Sidan har varit öppen länge eller så har du loggat ut under tiden. Ladda om sidan och "
+        "försök igen. Kopiera gärna din text först."
+    ),
+)
+
+
+def _respond(status: int, title, message, correlation_id: str | None = None):
+    response = render(
+        "errors/error.html",
+        block="error_message",
+        status=status,
+        title=title,
+        message=message,
+        status_code=status,
+        correlation_id=correlation_id,
+    )
+    if is_htmx():
+        # The fragment goes into the page's live region, not into the element that asked.
+        response.headers["HX-Retarget"] = "#messages"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        title, message = CSRF_MESSAGE
+        return _respond(400, title, message)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code == 403:
+            _audit_denied()
+        if error.code in MESSAGES:
+            title, message = MESSAGES[error.code]
+            return _respond(error.code, title, message)
+        return error
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        db.session.rollback()
+        correlation_id = uuid.uuid4().hex[:12]
+        log.exception("Unhandled error %s on %s %s", correlation_id, request.method, request.path)
+        title, message = MESSAGES[500]
+        return _respond(InternalServerError.code, title, message, correlation_id)
+
+
+def _audit_denied() -> None:
+    """Refused access is audited (who, what, where), in its own small transaction."""
+    from intranet.audit.services import record
+
+    try:
+        db.session.rollback()
+        action, obj = g.get("denied", (None, None))
+        record(
+            "access_denied",
+            actor=current_user if current_user.is_authenticated else None,
+            obj=obj,
+            endpoint=request.endpoint or "",
+            method=request.method,
+            path=request.path,
+            policy_action=action or "",
+        )
+        db.session.commit()
+    except Exception:  # an audit failure must not turn a 403 into a 500
+        db.session.rollback()
+        log.exception("Could not audit a refused access")

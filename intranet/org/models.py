@@ -1,0 +1,245 @@
+"""The organisation: municipalities, people, bodies and their seats, networks, appointments,
+and the development programme's focus areas. All of it is data, none of it code."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    or_,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from intranet import clock
+from intranet.extensions import db
+
+
+class BodyKind(StrEnum):
+    COMMITTEE = "committee"
+    MANAGEMENT_GROUP = "management_group"
+    SECRETARIAT = "secretariat"
+
+
+class Officer(StrEnum):
+    CHAIR = "chair"
+    VICE_CHAIR = "vice_chair"
+
+
+class NetworkRole(StrEnum):
+    MEMBER = "member"
+    CONVENER = "convener"
+
+
+class Cooperation(db.Model):
+    """The cooperation itself (samarbetet): one row, its name shown in the header."""
+
+    __tablename__ = "cooperation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(60))
+
+
+class Municipality(db.Model):
+    """A member municipality (kommun)."""
+
+    __tablename__ = "municipality"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<Municipality {self.name}>"
+
+
+def _current(model, on: date):
+    """SQL condition: the row's period covers the given day (to_date is exclusive)."""
+    return and_(model.from_date <= on, or_(model.to_date.is_(None), model.to_date > on))
+
+
+class Person(UserMixin, db.Model):
+    """A person with an account: network members, directors, committee members, staff."""
+
+    __tablename__ = "person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # Stored lower-cased, so the unique index is case-insensitive on every database.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(60), default="")
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    language: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    municipality: Mapped[Municipality | None] = relationship()
+    seats: Mapped[list[Seat]] = relationship(
+        back_populates="person", foreign_keys="Seat.person_id"
+    )
+    appointments: Mapped[list[Appointment]] = relationship(
+        back_populates="person", foreign_keys="Appointment.person_id"
+    )
+
+    # Set by the user loader to the login session this request belongs to (auth.services).
+    login_session_key = None
+
+    @validates("email")
+    def _normalise_email(self, _key, value: str) -> str:
+        return normalise_email(value)
+
+    def get_id(self) -> str | None:
+        return self.login_session_key
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<Person {self.email}>"
+
+
+def normalise_email(value: str) -> str:
+    return (value or "").strip().lower()
+
+
+class Body(db.Model):
+    """A body of the cooperation: the committee (samarbetskommittén), the management group
+    (ledningsgruppen) or the secretariat (kansliet)."""
+
+    __tablename__ = "body"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    members_description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    seats: Mapped[list[Seat]] = relationship(back_populates="body")
+
+
+class Seat(db.Model):
+    """A person's seat in a body for a period, for a municipality, maybe as an officer."""
+
+    __tablename__ = "seat"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
+    officer: Mapped[str | None] = mapped_column(String(20))
+    seat_title: Mapped[str] = mapped_column(String(200), default="")
+    from_date: Mapped[date] = mapped_column(Date)
+    to_date: Mapped[date | None] = mapped_column(Date)
+
+    body: Mapped[Body] = relationship(back_populates="seats")
+    person: Mapped[Person] = relationship(back_populates="seats", foreign_keys=[person_id])
+    municipality: Mapped[Municipality | None] = relationship()
+
+    @classmethod
+    def current_on(cls, on: date | None = None):
+        return _current(cls, on or clock.today())
+
+    def is_current(self, on: date | None = None) -> bool:
+        on = on or clock.today()
+        return self.from_date <= on and (self.to_date is None or self.to_date > on)
+
+
+class FocusArea(db.Model):
+    """A focus area (fokusområde) of the development programme, with its goal."""
+
+    __tablename__ = "focus_area"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(30), default="")
+    goal: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    sub_goals: Mapped[list[SubGoal]] = relationship(
+        back_populates="focus_area", order_by="SubGoal.position"
+    )
+
+
+class SubGoal(db.Model):
+    """A sub-goal (delmål) under a focus area."""
+
+    __tablename__ = "sub_goal"
+    __table_args__ = (UniqueConstraint("focus_area_id", "text"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    focus_area_id: Mapped[int] = mapped_column(ForeignKey("focus_area.id"), index=True)
+    text: Mapped[str] = mapped_column(String(500))
+    position: Mapped[int] = mapped_column(default=0)
+
+    focus_area: Mapped[FocusArea] = relationship(back_populates="sub_goals")
+
+
+network_focus_area = Table(
+    "network_focus_area",
+    db.Model.metadata,
+    Column("network_id", ForeignKey("network.id"), primary_key=True),
+    Column("focus_area_id", ForeignKey("focus_area.id"), primary_key=True),
+)
+
+
+class Network(db.Model):
+    """A chef network (chefsnätverk), staffed by appointed members from each municipality."""
+
+    __tablename__ = "network"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(60))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+
+    focus_areas: Mapped[list[FocusArea]] = relationship(
+        secondary=network_focus_area, order_by="FocusArea.position"
+    )
+    appointments: Mapped[list[Appointment]] = relationship(back_populates="network")
+
+
+class Appointment(db.Model):
+    """A person's appointment (förordnande) to a network, for a municipality, from a date.
+
+    Ending an appointment sets to_date (exclusive); rows are never deleted, so the history
+    of who sat in a network stays."""
+
+    __tablename__ = "appointment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default=NetworkRole.MEMBER)
+    appointed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    from_date: Mapped[date] = mapped_column(Date)
+    to_date: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="appointments", foreign_keys=[person_id])
+    network: Mapped[Network] = relationship(back_populates="appointments")
+    municipality: Mapped[Municipality] = relationship()
+    appointed_by: Mapped[Person | None] = relationship(foreign_keys=[appointed_by_id])
+
+    @classmethod
+    def current_on(cls, on: date | None = None):
+        return _current(cls, on or clock.today())
+
+    def is_current(self, on: date | None = None) -> bool:
+        on = on or clock.today()
+        return self.from_date <= on and (self.to_date is None or self.to_date > on)
+
+    @property
+    def is_convener(self) -> bool:
+        return self.role == NetworkRole.CONVENER

@@ -1,0 +1,217 @@
+"""Reading the organisation: who sits where today. Writes come with the appointments issue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from intranet import clock
+from intranet.extensions import db
+from intranet.org.models import (
+    Appointment,
+    Body,
+    BodyKind,
+    Municipality,
+    Network,
+    NetworkRole,
+    Person,
+    Seat,
+)
+
+
+def municipalities() -> list[Municipality]:
+    return list(db.session.scalars(select(Municipality).order_by(Municipality.position,
+                                                                  Municipality.name)))
+
+
+@dataclass
+class MunicipalityMembers:
+    municipality: Municipality
+    appointments: list[Appointment] = field(default_factory=list)
+
+    @property
+    def is_gap(self) -> bool:
+        return not self.appointments
+
+
+@dataclass
+class NetworkMembers:
+    """A network's current members, grouped by municipality, gaps included."""
+
+    groups: list[MunicipalityMembers]
+
+    @property
+    def gaps(self) -> list[Municipality]:
+        return [g.municipality for g in self.groups if g.is_gap]
+
+    @property
+    def covered_count(self) -> int:
+        return sum(1 for g in self.groups if not g.is_gap)
+
+    @property
+    def member_count(self) -> int:
+        return sum(len(g.appointments) for g in self.groups)
+
+    @property
+    def conveners(self) -> list[Person]:
+        return [a.person for g in self.groups for a in g.appointments if a.is_convener]
+
+
+def current_appointments(network_ids: list[int], on: date | None = None) -> list[Appointment]:
+    if not network_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(Appointment)
+            .join(Appointment.person)
+            .where(Appointment.network_id.in_(network_ids), Appointment.current_on(on))
+            .options(selectinload(Appointment.person))
+            .order_by(Person.name)
+        )
+    )
+
+
+def network_members(network: Network, on: date | None = None) -> NetworkMembers:
+    by_municipality: dict[int, list[Appointment]] = {}
+    for appointment in current_appointments([network.id], on):
+        by_municipality.setdefault(appointment.municipality_id, []).append(appointment)
+    for items in by_municipality.values():
+        # Conveners first, then by name.
+        items.sort(key=lambda a: (not a.is_convener, a.person.name))
+    return NetworkMembers(
+        [MunicipalityMembers(m, by_municipality.get(m.id, [])) for m in municipalities()]
+    )
+
+
+@dataclass
+class NetworkSummary:
+    network: Network
+    conveners: list[Person]
+    covered_count: int
+    municipality_count: int
+    my_role: str | None = None
+
+
+def network_summaries(networks: list[Network], person: Person | None = None,
+                      on: date | None = None) -> list[NetworkSummary]:
+    """Conveners and coverage of many networks in two queries."""
+    total = db.session.scalar(select(func.count(Municipality.id))) or 0
+    appointments = current_appointments([n.id for n in networks], on)
+    conveners: dict[int, list[Person]] = {}
+    covered: dict[int, set[int]] = {}
+    mine: dict[int, str] = {}
+    for a in appointments:
+        covered.setdefault(a.network_id, set()).add(a.municipality_id)
+        if a.is_convener:
+            conveners.setdefault(a.network_id, []).append(a.person)
+        if person is not None and a.person_id == person.id:
+            if a.is_convener or a.network_id not in mine:
+                mine[a.network_id] = a.role
+    return [
+        NetworkSummary(
+            network=n,
+            conveners=conveners.get(n.id, []),
+            covered_count=len(covered.get(n.id, ())),
+            municipality_count=total,
+            my_role=mine.get(n.id),
+        )
+        for n in networks
+    ]
+
+
+def active_networks(query: str = "", focus_area_id: int | None = None) -> list[Network]:
+    stmt = (
+        select(Network)
+        .where(Network.archived_at.is_(None))
+        .options(selectinload(Network.focus_areas))
+        .order_by(Network.name)
+    )
+    query = (query or "").strip()
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(
+            func.lower(Network.name).like(like)
+            | func.lower(Network.short_name).like(like)
+            | func.lower(Network.description).like(like)
+        )
+    if focus_area_id:
+        stmt = stmt.where(Network.focus_areas.any(id=focus_area_id))
+    return list(db.session.scalars(stmt))
+
+
+def networks_of(person: Person, on: date | None = None) -> list[Network]:
+    """The networks the person is currently appointed to."""
+    return list(
+        db.session.scalars(
+            select(Network)
+            .join(Appointment, Appointment.network_id == Network.id)
+            .where(
+                Appointment.person_id == person.id,
+                Appointment.current_on(on),
+                Network.archived_at.is_(None),
+            )
+            .options(selectinload(Network.focus_areas))
+            .distinct()
+            .order_by(Network.name)
+        )
+    )
+
+
+@dataclass
+class BodyRoster:
+    """A body's current seats: per municipality for the committee and management group, a
+    plain list for the secretariat."""
+
+    body: Body
+    rows: list[tuple[Municipality | None, list[Seat]]]
+
+    @property
+    def officers(self) -> list[Seat]:
+        seats = [s for _, seats in self.rows for s in seats if s.officer]
+        order = {"chair": 0, "vice_chair": 1}
+        return sorted(seats, key=lambda s: order.get(s.officer, 9))
+
+
+def body_rosters(on: date | None = None) -> list[BodyRoster]:
+    on = on or clock.today()
+    bodies = list(db.session.scalars(select(Body).order_by(Body.position, Body.id)))
+    seats = list(
+        db.session.scalars(
+            select(Seat)
+            .join(Seat.person)
+            .where(Seat.current_on(on))
+            .options(selectinload(Seat.person), selectinload(Seat.municipality))
+            .order_by(Person.name)
+        )
+    )
+    all_municipalities = municipalities()
+    rosters = []
+    for body in bodies:
+        body_seats = [s for s in seats if s.body_id == body.id]
+        if body.kind == BodyKind.SECRETARIAT:
+            rows = [(None, body_seats)]
+        else:
+            rows = [
+                (m, [s for s in body_seats if s.municipality_id == m.id])
+                for m in all_municipalities
+            ]
+        rosters.append(BodyRoster(body, rows))
+    return rosters
+
+
+
+
+def seats_of(person: Person, on: date | None = None) -> list[Seat]:
+    """The person's current seats in the bodies."""
+    return list(
+        db.session.scalars(
+            select(Seat)
+            .join(Seat.body)
+            .where(Seat.person_id == person.id, Seat.current_on(on))
+            .options(selectinload(Seat.body), selectinload(Seat.municipality))
+            .order_by(Body.position)
+        )
+    )
