@@ -163,7 +163,7 @@ def _init_templates(app: Flask) -> None:
             "cooperation": cooperation,
             "htmx_config": json.dumps(HTMX_CONFIG, separators=(",", ":")),
             "hx_headers": json.dumps({"X-CSRFToken": generate_csrf()}),
-            "logout_form": LogoutForm() if current_user.is_authenticated else None,
+            "logout_form": LogoutForm(formdata=None) if current_user.is_authenticated else None,
             "languages": app.config["LANGUAGES"],
             "current_language": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
         }

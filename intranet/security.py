@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 CSP = "; ".join(
     [
@@ -20,7 +20,18 @@ CSP = "; ".join(
 )
 
 
+def _has_nul(multidict) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in values)
+               for key, values in multidict.lists())
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        # PostgreSQL cannot hold NUL in text; refuse it up front as a bad request everywhere.
+        if _has_nul(request.args) or (request.method != "GET" and _has_nul(request.form)):
+            abort(400)
+
     @app.after_request
     def set_security_headers(response):
         headers = response.headers

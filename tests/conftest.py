@@ -1,0 +1,296 @@
+"""Shared fixtures: one app per session on SQLite (or TEST_DATABASE_URL), the schema built by
+the Alembic migrations, every table emptied after each test, and a small organisation with one
+person for each role."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from intranet import create_app
+from intranet.auth.passwords import hash_password
+from intranet.config import ROOT
+from intranet.extensions import db, limiter
+from intranet.org.models import (
+    Appointment,
+    Body,
+    BodyKind,
+    Cooperation,
+    FocusArea,
+    Municipality,
+    Network,
+    NetworkRole,
+    Person,
+    Seat,
+    SubGoal,
+)
+
+PASSWORD = "korrekt-hast-batteri"
+HX = {"HX-Request": "true"}
+MIGRATIONS = str(ROOT / "migrations")
+
+
+def database_url(tmp_dir) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+def reset_postgres(url: str) -> None:
+    """Start the session from an empty schema on a PostgreSQL test database."""
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = database_url(tmp_path_factory.mktemp("db"))
+    if url.startswith("postgresql"):
+        reset_postgres(url)
+    app = create_app(
+        "test", {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_STORAGE_URI": "memory://"}
+    )
+    with app.app_context():
+        upgrade(directory=MIGRATIONS)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(app):
+    """Another app on the same database (for routes only a test needs); disposed after."""
+    made = []
+
+    def _make(config_name: str = "test", **config):
+        settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                    "RATELIMIT_STORAGE_URI": "memory://", **config}
+        new = create_app(config_name, settings)
+        made.append(new)
+        return new
+
+    yield _make
+    for new in made:
+        with new.app_context():
+            db.engine.dispose()
+
+
+def empty_all_tables(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def _clean(request):
+    yield
+    if "app" in request.fixturenames:
+        app = request.getfixturevalue("app")
+        empty_all_tables(app)
+        with app.app_context():
+            limiter.reset()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+# ---------------------------------------------------------------- factories
+
+_PASSWORD_HASH = None
+
+
+def password_hash() -> str:
+    global _PASSWORD_HASH
+    if _PASSWORD_HASH is None:
+        _PASSWORD_HASH = hash_password(PASSWORD)
+    return _PASSWORD_HASH
+
+
+def make_person(name: str, municipality=None, title: str = "", email: str | None = None,
+                active: bool = True) -> Person:
+    email = email or re.sub(r"[^a-z]+", ".", name.lower()).strip(".") + "@test.example"
+    person = Person(name=name, email=email, title=title, municipality=municipality,
+                    active=active, password_hash=password_hash())
+    db.session.add(person)
+    db.session.flush()
+    return person
+
+
+def make_seat(body: Body, person: Person, municipality=None, officer=None,
+              from_date=date(2020, 1, 1), to_date=None) -> Seat:
+    seat = Seat(body=body, person=person, municipality=municipality, officer=officer,
+                from_date=from_date, to_date=to_date)
+    db.session.add(seat)
+    db.session.flush()
+    return seat
+
+
+def appoint(network: Network, person: Person, municipality: Municipality,
+            role=NetworkRole.MEMBER, from_date=date(2020, 1, 1), to_date=None) -> Appointment:
+    appointment = Appointment(network=network, person=person, municipality=municipality,
+                              role=role, from_date=from_date, to_date=to_date)
+    db.session.add(appointment)
+    db.session.flush()
+    return appointment
+
+
+ROLES = (
+    "anonymous",
+    "member",
+    "other_member",
+    "convener",
+    "director",
+    "other_director",
+    "committee",
+    "secretariat",
+)
+
+
+@dataclass
+class World:
+    """A small cooperation: three municipalities, two networks, one person per role."""
+
+    ids: SimpleNamespace
+
+    def person(self, role: str) -> Person | None:
+        if role == "anonymous":
+            return None
+        return db.session.get(Person, getattr(self.ids, role))
+
+    def network(self, key: str = "network") -> Network:
+        return db.session.get(Network, getattr(self.ids, key))
+
+
+def build_world() -> SimpleNamespace:
+    db.session.add(Cooperation(id=1, name="Testkommunernas samarbete", short_name="Test"))
+    alpha = Municipality(name="Alfaby", position=0)
+    beta = Municipality(name="Betaholm", position=1)
+    gamma = Municipality(name="Gammastad", position=2)
+    db.session.add_all([alpha, beta, gamma])
+    committee = Body(kind=BodyKind.COMMITTEE, name="Samarbetskommittén", position=0)
+    management = Body(kind=BodyKind.MANAGEMENT_GROUP, name="Ledningsgruppen", position=1)
+    secretariat = Body(kind=BodyKind.SECRETARIAT, name="Kansliet", position=2)
+    db.session.add_all([committee, management, secretariat])
+    area = FocusArea(name="Infrastruktur", kind="regional", goal="Stark infrastruktur",
+                     position=0)
+    db.session.add(area)
+    db.session.flush()
+    db.session.add(SubGoal(focus_area_id=area.id, text="God framkomlighet", position=0))
+    network = Network(name="Planeringsnätverket", short_name="PLAN", slug="plan",
+                      description="Planeringschefer", focus_areas=[area])
+    other_network = Network(name="Klimatnätverket", short_name="KLIMAT", slug="klimat",
+                            description="Klimatstrateger")
+    db.session.add_all([network, other_network])
+    db.session.flush()
+
+    member = make_person("Maja Medlem", alpha, "Planeringschef")
+    convener = make_person("Kalle Sammankallande", beta, "Planeringschef")
+    other_member = make_person("Olle Annannät", alpha, "Klimatstrateg")
+    director = make_person("Dora Direktör", alpha, "Kommundirektör")
+    other_director = make_person("Bertil Betadirektör", beta, "Kommundirektör")
+    committee_member = make_person("Kim Kommitté", alpha, "Kommunstyrelsens ordförande")
+    staff = make_person("Sam Kansli", None, "Strateg")
+
+    appoint(network, member, alpha)
+    appoint(network, convener, beta, role=NetworkRole.CONVENER)
+    appoint(other_network, other_member, alpha)
+    make_seat(management, director, alpha, officer="chair")
+    make_seat(management, other_director, beta)
+    make_seat(committee, committee_member, alpha, officer="chair")
+    make_seat(secretariat, staff)
+    db.session.commit()
+    return SimpleNamespace(
+        member=member.id, convener=convener.id, other_member=other_member.id,
+        director=director.id, other_director=other_director.id,
+        committee=committee_member.id, secretariat=staff.id,
+        network=network.id, other_network=other_network.id,
+        alpha=alpha.id, beta=beta.id, gamma=gamma.id,
+    )
+
+
+@pytest.fixture
+def world(app) -> World:
+    with app.app_context():
+        ids = build_world()
+    return World(ids)
+
+
+# ---------------------------------------------------------------- HTTP client
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+
+class Client:
+    """The Flask test client with a login helper and CSRF tokens filled in for POSTs."""
+
+    def __init__(self, app):
+        self.app = app
+        self.http = app.test_client()
+
+    def csrf_token(self) -> str:
+        page = self.http.get("/logga-in").get_data(as_text=True)
+        if "csrf_token" not in page:  # logged in: the start page carries the token
+            page = self.http.get("/").get_data(as_text=True)
+        match = CSRF_RE.search(page)
+        assert match, "no CSRF token on the page"
+        return match.group(1) or match.group(2)
+
+    def get(self, url, htmx: bool = False, **kwargs):
+        headers = {**(HX if htmx else {}), **kwargs.pop("headers", {})}
+        return self.http.get(url, headers=headers, **kwargs)
+
+    def post(self, url, data=None, htmx: bool = False, csrf: bool = True, **kwargs):
+        data = dict(data or {})
+        headers = {**(HX if htmx else {}), **kwargs.pop("headers", {})}
+        if csrf:
+            token = self.csrf_token()
+            if htmx:
+                headers["X-CSRFToken"] = token
+            else:
+                data.setdefault("csrf_token", token)
+        return self.http.post(url, data=data, headers=headers, **kwargs)
+
+    def login(self, person_or_email, password: str = PASSWORD):
+        email = getattr(person_or_email, "email", person_or_email)
+        return self.post("/logga-in", {"email": email, "password": password})
+
+    def logout(self):
+        return self.post("/logga-ut")
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return Client(app)
+
+
+@pytest.fixture
+def login_as(app, world):
+    """login_as("director") → a client logged in as the world's person with that role."""
+
+    def _login(role: str) -> Client:
+        c = Client(app)
+        if role != "anonymous":
+            with app.app_context():
+                email = world.person(role).email
+            response = c.login(email)
+            assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return c
+
+    return _login

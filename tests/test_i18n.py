@@ -1,0 +1,34 @@
+"""Every interface text has an English translation, and the catalogue is current."""
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from intranet.config import ROOT
+
+CATALOGUE = ROOT / "intranet" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+METHODS = [("intranet/**.py", "python"), ("templates/**.html", "jinja2")]
+
+
+def source_messages() -> set[str]:
+    found = set()
+    for message in extract_from_dir(
+        str(ROOT), METHODS, keywords=KEYWORDS,
+        options_map={"templates/**.html": {"extensions": "jinja2.ext.do"}},
+    ):
+        msgid = message[2]
+        found.add(msgid[0] if isinstance(msgid, tuple) else msgid)
+    return found
+
+
+def test_every_interface_text_is_translated_to_english():
+    with CATALOGUE.open("rb") as f:
+        catalogue = read_po(f)
+    translated = {
+        (m.id[0] if isinstance(m.id, tuple) else m.id)
+        for m in catalogue
+        if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)
+        and "fuzzy" not in m.flags
+    }
+    missing = sorted(source_messages() - translated)
+    assert not missing, f"run `make extract-messages` and translate: {missing}"
