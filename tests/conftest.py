@@ -53,6 +53,21 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def pytest_sessionstart(session):
+    """Compile the translation catalogues when they are missing or older than their source
+    (`make test` does it too; this keeps a bare `pytest` honest)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (ROOT / "intranet" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as f:
+                catalogue = read_po(f)
+            with mo.open("wb") as f:
+                write_mo(f, catalogue)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     url = database_url(tmp_path_factory.mktemp("db"))

@@ -283,7 +283,8 @@ def seed_people() -> None:
                 is_convener = n == 0 and CONVENER_MUNICIPALITY[short] == name
                 if is_convener and key_convener in named:
                     person = named[key_convener]
-                elif n == 0 and key_member in named and named[key_member].municipality == municipality:
+                elif (n == 0 and key_member in named
+                      and named[key_member].municipality == municipality):
                     person = named[key_member]
                 else:
                     person = _person(*people.next(), municipality, NETWORK_TITLES[short],

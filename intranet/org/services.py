@@ -16,7 +16,6 @@ from intranet.org.models import (
     BodyKind,
     Municipality,
     Network,
-    NetworkRole,
     Person,
     Seat,
 )
