@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
+export INTRANET_ENV ?= development
 
 .PHONY: run test test-sqlite test-postgres install translations extract-messages lint clean
 

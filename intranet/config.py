@@ -89,4 +89,4 @@ CONFIGS = {
 
 
 def config_for(name: str | None) -> type[Config]:
-    return CONFIGS[name or os.environ.get("INTRANET_ENV", "development")]
+    return CONFIGS[name or os.environ.get("INTRANET_ENV", "production")]
