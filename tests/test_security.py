@@ -1,5 +1,7 @@
 """Headers, cookies, error pages and request limits."""
 
+import re
+
 import pytest
 
 from intranet import create_app
@@ -106,3 +108,29 @@ def test_unexpected_error_shows_a_correlation_id_and_no_trace(app, world, make_a
 
 def test_csp_is_the_documented_one():
     assert CSP.startswith("default-src 'self'")
+
+
+def test_htmx_is_configured_for_the_strict_csp(client):
+    import html
+    import json
+    import re
+
+    page = client.get("/logga-in").get_data(as_text=True)
+    meta = re.search(r'<meta name="htmx-config" content=\'([^\']+)\'>', page)
+    config = json.loads(html.unescape(meta.group(1)))
+    assert config["selfRequestsOnly"] is True
+    assert config["allowEval"] is False
+    assert config["allowScriptTags"] is False
+    assert config["historyCacheSize"] == 0
+    assert config["includeIndicatorStyles"] is False
+    assert '/static/vendor/htmx.min.js' in page
+    assert "<script>" not in page and " on" + "click=" not in page
+
+
+def test_csrf_token_rides_on_every_htmx_request(world, login_as):
+    import html
+    import json
+
+    page = login_as("member").get("/").get_data(as_text=True)
+    attribute = re.search(r"<body hx-headers='([^']+)'>", page).group(1)
+    assert len(json.loads(html.unescape(attribute))["X-CSRFToken"]) > 20
