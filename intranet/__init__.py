@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
@@ -114,8 +115,8 @@ def _init_auth(app: Flask) -> None:
         if is_htmx():
             # A session that ended during an htmx request: send the whole page to the login
             # page rather than swapping the login form into a table cell.
-            current = request.headers.get("HX-Current-URL", "")
-            path = "/" + current.split("/", 3)[3] if current.count("/") >= 3 else "/"
+            current = urlsplit(request.headers.get("HX-Current-URL", ""))
+            path = current.path + (f"?{current.query}" if current.query else "")
             target = url_for("auth.login", next=safe_next(path, url_for("main.index")))
             return "", 401, {"HX-Redirect": target}
         next_url = request.full_path if request.method == "GET" else None
