@@ -67,6 +67,21 @@ def _current(model, on: date):
     return and_(model.from_date <= on, or_(model.to_date.is_(None), model.to_date > on))
 
 
+class Dated:
+    """A row valid from from_date up to (not including) to_date; None means open-ended."""
+
+    from_date: Mapped[date] = mapped_column(Date)
+    to_date: Mapped[date | None] = mapped_column(Date)
+
+    @classmethod
+    def current_on(cls, on: date | None = None):
+        return _current(cls, on or clock.today())
+
+    def is_current(self, on: date | None = None) -> bool:
+        on = on or clock.today()
+        return self.from_date <= on and (self.to_date is None or self.to_date > on)
+
+
 class Person(UserMixin, db.Model):
     """A person with an account: network members, directors, committee members, staff."""
 
@@ -129,7 +144,7 @@ class Body(db.Model):
     seats: Mapped[list[Seat]] = relationship(back_populates="body")
 
 
-class Seat(db.Model):
+class Seat(Dated, db.Model):
     """A person's seat in a body for a period, for a municipality, maybe as an officer."""
 
     __tablename__ = "seat"
@@ -139,20 +154,10 @@ class Seat(db.Model):
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id"))
     officer: Mapped[str | None] = mapped_column(String(20))
     seat_title: Mapped[str] = mapped_column(String(200), default="")
-    from_date: Mapped[date] = mapped_column(Date)
-    to_date: Mapped[date | None] = mapped_column(Date)
 
     body: Mapped[Body] = relationship(back_populates="seats")
     person: Mapped[Person] = relationship(back_populates="seats", foreign_keys=[person_id])
     municipality: Mapped[Municipality | None] = relationship()
-
-    @classmethod
-    def current_on(cls, on: date | None = None):
-        return _current(cls, on or clock.today())
-
-    def is_current(self, on: date | None = None) -> bool:
-        on = on or clock.today()
-        return self.from_date <= on and (self.to_date is None or self.to_date > on)
 
 
 class FocusArea(db.Model):
@@ -209,7 +214,7 @@ class Network(db.Model):
     appointments: Mapped[list[Appointment]] = relationship(back_populates="network")
 
 
-class Appointment(db.Model):
+class Appointment(Dated, db.Model):
     """A person's appointment (förordnande) to a network, for a municipality, from a date.
 
     Ending an appointment sets to_date (exclusive); rows are never deleted, so the history
@@ -222,8 +227,6 @@ class Appointment(db.Model):
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
     role: Mapped[str] = mapped_column(String(20), default=NetworkRole.MEMBER)
     appointed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    from_date: Mapped[date] = mapped_column(Date)
-    to_date: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
@@ -231,14 +234,6 @@ class Appointment(db.Model):
     network: Mapped[Network] = relationship(back_populates="appointments")
     municipality: Mapped[Municipality] = relationship()
     appointed_by: Mapped[Person | None] = relationship(foreign_keys=[appointed_by_id])
-
-    @classmethod
-    def current_on(cls, on: date | None = None):
-        return _current(cls, on or clock.today())
-
-    def is_current(self, on: date | None = None) -> bool:
-        on = on or clock.today()
-        return self.from_date <= on and (self.to_date is None or self.to_date > on)
 
     @property
     def is_convener(self) -> bool:
