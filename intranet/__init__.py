@@ -69,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     # Every model module is imported, so that Alembic and the mappers see them all.
     from intranet.audit import models as _audit  # noqa: F401
     from intranet.auth import models as _auth  # noqa: F401
+    from intranet.notifications import models as _notifications  # noqa: F401
     from intranet.org import models as _org  # noqa: F401
 
     db.init_app(app)
@@ -135,6 +136,7 @@ def _init_auth(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from intranet.appointments import bp as appointments_bp
     from intranet.auth import bp as auth_bp
     from intranet.main import bp as main_bp
     from intranet.networks import bp as networks_bp
@@ -144,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(networks_bp)
     app.register_blueprint(org_bp)
+    app.register_blueprint(appointments_bp)
 
 
 def _init_templates(app: Flask) -> None:

@@ -15,7 +15,9 @@ from intranet import clock
 from intranet.org.models import Appointment, Body, BodyKind, NetworkRole, Seat
 
 # Endpoints reachable without logging in; every other endpoint requires a login.
-PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "main.set_language", "main.health"})
+PUBLIC_ENDPOINTS = frozenset(
+    {"static", "auth.login", "auth.accept_invitation", "main.set_language", "main.health"}
+)
 
 
 @dataclass
@@ -99,11 +101,50 @@ def _view_network(s: Standing, network) -> bool:
     return network.archived_at is None or s.secretariat
 
 
+def _for_municipality(s: Standing, municipality_id: int | None) -> bool:
+    # Directors act for their own municipality only; the secretariat for all.
+    return s.secretariat or (
+        municipality_id is not None and municipality_id in s.director_municipalities
+    )
+
+
+def _manage_appointments(s: Standing, municipality) -> bool:
+    return municipality is not None and _for_municipality(s, municipality.id)
+
+
+def _manage_appointment(s: Standing, appointment) -> bool:
+    return appointment is not None and _for_municipality(s, appointment.municipality_id)
+
+
+def _view_coverage(s: Standing, obj) -> bool:
+    return s.secretariat or s.director or s.committee
+
+
+def _view_network_history(s: Standing, network) -> bool:
+    return _view_network(s, network) and (
+        s.member_of(network.id) or s.secretariat or s.director or s.committee
+    )
+
+
+def _secretariat(s: Standing, obj) -> bool:
+    return s.secretariat
+
+
 RULES = {
     "view_start": _logged_in,
     "view_network_directory": _logged_in,
     "view_network": _view_network,
     "view_bodies": _logged_in,
+    "view_person": _logged_in,
+    # Min kommuns representation: a director's own municipality, every one for the secretariat.
+    "view_representation": _manage_appointments,
+    "view_any_representation": lambda s, obj: s.secretariat or s.director,
+    "manage_appointments": _manage_appointments,
+    "manage_appointment": _manage_appointment,
+    "view_coverage": _view_coverage,
+    "view_network_history": _view_network_history,
+    "edit_network": _secretariat,
+    "set_convener": _secretariat,
 }
 
 

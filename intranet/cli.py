@@ -14,3 +14,22 @@ def register(app: Flask) -> None:
 
         seed_demo(current_app.config["DEMO_DATA_DIR"] / "organisation.json")
         click.echo(f"Demo data loaded. Every demo account's password: {DEMO_PASSWORD}")
+
+    @app.cli.command("deliver-mail")
+    def deliver_mail_command() -> None:
+        """Deliver e-mail that is still waiting (after an SMTP outage)."""
+        from intranet.notifications.services import deliver_pending
+
+        click.echo(f"{deliver_pending()} e-mail delivered.")
+
+    @app.cli.command("send-term-reminders")
+    def send_term_reminders_command() -> None:
+        """Run daily: tell people and directors two weeks before an appointment's term ends."""
+        from intranet.appointments.services import send_term_reminders
+        from intranet.extensions import db
+        from intranet.notifications.services import deliver_pending
+
+        count = send_term_reminders()
+        db.session.commit()
+        deliver_pending()
+        click.echo(f"{count} appointment(s) reminded.")

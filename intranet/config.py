@@ -60,6 +60,21 @@ class Config:
 
     DEMO_DATA_DIR = ROOT / "intranet" / "demo"
 
+    # E-mail: SMTP in production; development writes .eml files under instance/mail.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Samverkansytan <noreply@samverkansytan.example>")
+    MAIL_DIR = os.environ.get("MAIL_DIR", str(ROOT / "instance" / "mail"))
+
+    # Sensitive actions (appointing) need the password given within this many minutes.
+    FRESH_LOGIN_MINUTES = _int("FRESH_LOGIN_MINUTES", 30)
+    INVITATION_DAYS = _int("INVITATION_DAYS", 7)
+    TERM_NOTICE_DAYS = _int("TERM_NOTICE_DAYS", 14)
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
@@ -69,6 +84,7 @@ class DevelopmentConfig(Config):
     )
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
     WTF_CSRF_SSL_STRICT = False
     PREFERRED_URL_SCHEME = "http"
     HSTS = False

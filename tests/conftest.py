@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 from dataclasses import dataclass
 from datetime import date
+from email import message_from_bytes
+from email import policy as email_policy
+from email.message import EmailMessage
 from types import SimpleNamespace
 
 import pytest
@@ -35,6 +39,12 @@ from intranet.org.models import (
 PASSWORD = "korrekt-hast-batteri"
 HX = {"HX-Request": "true"}
 MIGRATIONS = str(ROOT / "migrations")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def database_url(tmp_dir) -> str:
@@ -73,9 +83,12 @@ def app(tmp_path_factory):
     url = database_url(tmp_path_factory.mktemp("db"))
     if url.startswith("postgresql"):
         reset_postgres(url)
-    app = create_app(
-        "test", {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_STORAGE_URI": "memory://"}
-    )
+    app = create_app("test", {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "MAIL_BACKEND": "file",
+        "MAIL_DIR": str(tmp_path_factory.mktemp("mail")),
+    })
     with app.app_context():
         upgrade(directory=MIGRATIONS)
     yield app
@@ -223,7 +236,7 @@ def build_world() -> SimpleNamespace:
     committee_member = make_person("Kim Kommitté", alpha, "Kommunstyrelsens ordförande")
     staff = make_person("Sam Kansli", None, "Strateg")
 
-    appoint(network, member, alpha)
+    member_appointment = appoint(network, member, alpha)
     appoint(network, convener, beta, role=NetworkRole.CONVENER)
     appoint(other_network, other_member, alpha)
     make_seat(management, director, alpha, officer="chair")
@@ -236,6 +249,7 @@ def build_world() -> SimpleNamespace:
         director=director.id, other_director=other_director.id,
         committee=committee_member.id, secretariat=staff.id,
         network=network.id, other_network=other_network.id,
+        member_appointment=member_appointment.id,
         alpha=alpha.id, beta=beta.id, gamma=gamma.id,
     )
 
@@ -245,6 +259,42 @@ def world(app) -> World:
     with app.app_context():
         ids = build_world()
     return World(ids)
+
+
+# ---------------------------------------------------------------- e-mail
+
+
+class MailCollector:
+    """An aiosmtpd handler keeping every message that arrives."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(
+            message_from_bytes(envelope.content, policy=email_policy.default))
+        return "250 Message accepted"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if m["To"] == address]
+
+    def body(self, message: EmailMessage) -> str:
+        return message.get_content()
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on loopback; the app delivers to it during the test."""
+    from aiosmtpd.controller import Controller
+
+    collector = MailCollector()
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    saved = {key: app.config[key] for key in ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    yield collector
+    app.config.update(saved)
+    controller.stop()
 
 
 # ---------------------------------------------------------------- HTTP client

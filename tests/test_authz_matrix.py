@@ -16,6 +16,11 @@ def logged_in(status, anonymous=302):
     return {"anonymous": anonymous, **{role: status for role in LOGGED_IN}}
 
 
+def only(allowed: dict, refused=403):
+    """The roles named get their status; every other logged-in role is refused."""
+    return {"anonymous": 302, **{role: allowed.get(role, refused) for role in LOGGED_IN}}
+
+
 # (endpoint, method) → {role: expected status}
 MATRIX = {
     ("static", "GET"): everyone(200),
@@ -29,14 +34,50 @@ MATRIX = {
     ("networks.directory", "GET"): logged_in(200),
     ("networks.show", "GET"): logged_in(200),
     ("org.bodies", "GET"): logged_in(200),
+    ("org.person", "GET"): logged_in(200),
+    # An invitation link with an unknown token: the same answer for everyone.
+    ("auth.accept_invitation", "GET"): everyone(410),
+    ("auth.accept_invitation", "POST"): everyone(410),
+    # Min kommuns representation: the director of Alfaby and the secretariat; the director of
+    # Betaholm is refused Alfaby's page.
+    ("appointments.home", "GET"): only({"director": 303, "other_director": 303,
+                                         "secretariat": 303}),
+    ("appointments.municipality", "GET"): only({"director": 200, "secretariat": 200}),
+    ("appointments.appoint_member", "GET"): only({"director": 200, "secretariat": 200}),
+    ("appointments.appoint_member", "POST"): only({"director": 422, "secretariat": 422}),
+    ("appointments.replace_member", "GET"): only({"director": 200, "secretariat": 200}),
+    ("appointments.replace_member", "POST"): only({"director": 422, "secretariat": 422}),
+    ("appointments.end_member", "GET"): only({"director": 200, "secretariat": 200}),
+    ("appointments.end_member", "POST"): only({"director": 422, "secretariat": 422}),
+    ("appointments.coverage_matrix", "GET"): only({"director": 200, "other_director": 200,
+                                                    "committee": 200, "secretariat": 200}),
+    ("appointments.coverage_csv", "GET"): only({"director": 200, "other_director": 200,
+                                                 "committee": 200, "secretariat": 200}),
+    ("networks.history", "GET"): {**logged_in(200), "other_member": 403},
+    ("networks.edit", "GET"): only({"secretariat": 200}),
+    ("networks.edit", "POST"): only({"secretariat": 422}),
+    ("networks.convener", "GET"): only({"secretariat": 200}),
+    ("networks.convener", "POST"): only({"secretariat": 422}),
 }
 
 URL_ARGS = {
-    "static": {"filename": "css/app.css"},
-    "networks.show": {"slug": "plan"},
+    "static": lambda ids: {"filename": "css/app.css"},
+    "networks.show": lambda ids: {"slug": "plan"},
+    "networks.history": lambda ids: {"slug": "plan"},
+    "networks.edit": lambda ids: {"slug": "plan"},
+    "networks.convener": lambda ids: {"slug": "plan"},
+    "org.person": lambda ids: {"person_id": ids.member},
+    "auth.accept_invitation": lambda ids: {"token": "not-a-real-token"},
+    "appointments.municipality": lambda ids: {"municipality_id": ids.alpha},
+    "appointments.appoint_member": lambda ids: {"municipality_id": ids.alpha, "slug": "plan"},
+    "appointments.replace_member": lambda ids: {"appointment_id": ids.member_appointment},
+    "appointments.end_member": lambda ids: {"appointment_id": ids.member_appointment},
 }
+# A POST with these fields; other POSTs send only the CSRF token (an invalid form).
 POST_DATA = {
     "main.set_language": {"lang": "en", "next": "/"},
+    "networks.edit": {"name": ""},
+    "appointments.end_member": {"to_date": "inte-ett-datum"},
 }
 
 
@@ -67,7 +108,8 @@ def test_route_role_matrix(app, world, login_as, endpoint, method, role):
     with app.test_request_context():
         from flask import url_for
 
-        url = url_for(endpoint, **URL_ARGS.get(endpoint, {}))
+        args = URL_ARGS.get(endpoint)
+        url = url_for(endpoint, **(args(world.ids) if args else {}))
     if method == "GET":
         response = client.get(url)
     else:

@@ -7,14 +7,16 @@ from intranet.config import ROOT
 
 CATALOGUE = ROOT / "intranet" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
-METHODS = [("intranet/**.py", "python"), ("templates/**.html", "jinja2")]
+METHODS = [("intranet/**.py", "python"), ("templates/**.html", "jinja2"),
+           ("templates/**.txt", "jinja2")]
 
 
 def source_messages() -> set[str]:
     found = set()
     for message in extract_from_dir(
         str(ROOT), METHODS, keywords=KEYWORDS,
-        options_map={"templates/**.html": {"extensions": "jinja2.ext.do"}},
+        options_map={"templates/**.html": {"extensions": "jinja2.ext.do"},
+                     "templates/**.txt": {"extensions": "jinja2.ext.do"}},
     ):
         msgid = message[2]
         found.add(msgid[0] if isinstance(msgid, tuple) else msgid)

@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from intranet.auth.passwords import MIN_LENGTH
 
 
 class LoginForm(FlaskForm):
@@ -24,3 +26,21 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """A button-only form: logging out is a POST with a CSRF token."""
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Nytt lösenord"),
+        validators=[
+            DataRequired(_l("Välj ett lösenord.")),
+            Length(min=MIN_LENGTH, max=1024,
+                   message=_l("Lösenordet måste ha minst %(min)d tecken.", min=MIN_LENGTH)),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_again = PasswordField(
+        _l("Samma lösenord igen"),
+        validators=[DataRequired(_l("Skriv lösenordet en gång till.")),
+                    EqualTo("password", _l("Lösenorden är inte likadana."))],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,10 +1,17 @@
-from flask import current_app, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from intranet.auth import bp
-from intranet.auth.forms import LoginForm, LogoutForm
-from intranet.auth.services import authenticate, end_session, start_session
+from intranet.auth.forms import LoginForm, LogoutForm, SetPasswordForm
+from intranet.auth.models import TokenPurpose
+from intranet.auth.services import (
+    authenticate,
+    end_session,
+    set_password_with_token,
+    start_session,
+    valid_token,
+)
 from intranet.extensions import db, limiter
 from intranet.htmx import render
 from intranet.org.models import normalise_email
@@ -57,3 +64,22 @@ def logout():
         end_session(current_user._get_current_object())
         db.session.commit()
     return redirect(url_for("auth.login", loggedout=1), 303)
+
+
+@bp.route("/inbjudan/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """An invitation link: choose a password, then you are logged in."""
+    invitation = valid_token(token, TokenPurpose.INVITATION)
+    if invitation is None:
+        return render("auth/invitation_invalid.html", status=410)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            end_session(current_user._get_current_object())
+        person = set_password_with_token(invitation, form.password.data)
+        start_session(person)
+        db.session.commit()
+        flash(_("Välkommen! Ditt lösenord är sparat och du är inloggad."), "success")
+        return redirect(url_for("main.index"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render("auth/invitation.html", form=form, person=invitation.person, status=status)

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from intranet import clock
 from intranet.audit.services import record
-from intranet.auth.models import LoginSession
+from intranet.auth.models import AccountToken, LoginSession
 from intranet.auth.passwords import hash_password, needs_rehash, verify_password
 from intranet.extensions import db
 from intranet.org.models import Person, normalise_email
@@ -45,7 +45,11 @@ def start_session(person: Person) -> LoginSession:
     if language:
         session["lang"] = language
     key = secrets.token_urlsafe(32)
+    now = clock.utcnow()
     login = LoginSession(
+        created_at=now,
+        last_seen_at=now,
+        authenticated_at=now,
         key_hash=_hash_key(key),
         person_id=person.id,
         ip=request.remote_addr or "",
@@ -109,4 +113,74 @@ def load_person(key: str) -> Person | None:
         login.last_seen_at = now
         db.session.commit()
     person.login_session_key = key
+    return person
+
+
+# ---------------------------------------------------------------- fresh login
+
+
+def current_login_session(person: Person) -> LoginSession | None:
+    key = getattr(person, "login_session_key", None)
+    if not key:
+        return None
+    return db.session.scalar(select(LoginSession).where(LoginSession.key_hash == _hash_key(key)))
+
+
+def is_fresh(person: Person) -> bool:
+    """Whether the person gave their password within the freshness window in this session."""
+    login = current_login_session(person)
+    if login is None:
+        return False
+    window = timedelta(minutes=current_app.config["FRESH_LOGIN_MINUTES"])
+    return clock.utcnow() - login.authenticated_at <= window
+
+
+def confirm_password(person: Person, password: str) -> bool:
+    """Confirm a sensitive action with the password: the session counts as fresh again."""
+    if not verify_password(person.password_hash, password or ""):
+        record("password_confirmation_failed", actor=person, obj=person)
+        return False
+    login = current_login_session(person)
+    if login is not None:
+        login.authenticated_at = clock.utcnow()
+    return True
+
+
+# ---------------------------------------------------------------- one-time links
+
+
+def issue_token(person: Person, purpose: str, lifetime: timedelta, actor=None) -> str:
+    """A one-time token for a link; earlier unused tokens of the same purpose stop working."""
+    now = clock.utcnow()
+    db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.person_id == person.id, AccountToken.purpose == purpose,
+               AccountToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    raw = secrets.token_urlsafe(32)
+    db.session.add(AccountToken(
+        token_hash=_hash_key(raw), purpose=purpose, person_id=person.id,
+        created_by_id=getattr(actor, "id", None), created_at=now, expires_at=now + lifetime,
+    ))
+    return raw
+
+
+def valid_token(raw: str, purpose: str) -> AccountToken | None:
+    token = db.session.scalar(select(AccountToken).where(
+        AccountToken.token_hash == _hash_key(raw or ""), AccountToken.purpose == purpose))
+    if token is None or token.used_at is not None or token.expires_at <= clock.utcnow():
+        return None
+    if not token.person.active:
+        return None
+    return token
+
+
+def set_password_with_token(token: AccountToken, password: str) -> Person:
+    """Use the token (once) to set the person's password; every other session ends."""
+    person = token.person
+    token.used_at = clock.utcnow()
+    person.password_hash = hash_password(password)
+    revoke_all_sessions(person)
+    record("password_set", actor=person, obj=person, purpose=token.purpose)
     return person

@@ -1,12 +1,16 @@
-from flask import request
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from intranet.appointments.forms import ConvenerForm, NetworkForm
+from intranet.appointments.services import AppointmentError, set_convener, update_network
+from intranet.appointments.services import history as history_of
 from intranet.authz import authorize
 from intranet.extensions import db
 from intranet.htmx import render
 from intranet.networks import bp
-from intranet.org.models import FocusArea, Network
+from intranet.org.models import Appointment, FocusArea, Network
 from intranet.org.services import active_networks, network_members, network_summaries
 
 
@@ -35,3 +39,61 @@ def show(slug: str):
     authorize(current_user, "view_network", network)
     members = network_members(network)
     return render("networks/show.html", network=network, members=members)
+
+
+@bp.get("/<slug>/historik")
+def history(slug: str):
+    """Who was appointed and ended in the network, when and by whom."""
+    network = db.first_or_404(select(Network).where(Network.slug == slug))
+    authorize(current_user, "view_network_history", network)
+    return render("networks/history.html", network=network, appointments=history_of(network))
+
+
+@bp.route("/<slug>/redigera", methods=["GET", "POST"])
+def edit(slug: str):
+    network = db.first_or_404(select(Network).where(Network.slug == slug))
+    authorize(current_user, "edit_network", network)
+    form = NetworkForm(obj=network if request.method == "GET" else None)
+    areas = list(db.session.scalars(select(FocusArea).order_by(FocusArea.position)))
+    form.focus_areas.choices = [(a.id, a.name) for a in areas]
+    if request.method == "GET":
+        form.focus_areas.data = [a.id for a in network.focus_areas]
+    if form.validate_on_submit():
+        chosen = [a for a in areas if a.id in (form.focus_areas.data or [])]
+        update_network(network, actor=current_user, name=form.name.data,
+                       short_name=form.short_name.data, description=form.description.data,
+                       focus_areas=chosen)
+        db.session.commit()
+        flash(_("Nätverket är sparat."), "success")
+        return redirect(url_for("networks.show", slug=network.slug), 303)
+    status = 422 if request.method == "POST" else 200
+    return render("networks/edit.html", status=status, network=network, form=form)
+
+
+@bp.route("/<slug>/sammankallande", methods=["GET", "POST"])
+def convener(slug: str):
+    network = db.first_or_404(select(Network).where(Network.slug == slug))
+    authorize(current_user, "set_convener", network)
+    members = network_members(network)
+    form = ConvenerForm()
+    form.appointment_id.choices = [
+        (a.id, f"{a.person.name} ({g.municipality.name})")
+        for g in members.groups for a in g.appointments
+    ]
+    if request.method == "GET" and members.conveners:
+        form.appointment_id.data = next(
+            a.id for g in members.groups for a in g.appointments if a.is_convener)
+    if form.validate_on_submit():
+        appointment = db.get_or_404(Appointment, form.appointment_id.data)
+        try:
+            set_convener(network, appointment, actor=current_user)
+        except AppointmentError as error:
+            db.session.rollback()
+            form.appointment_id.errors = [str(error.message)]
+        else:
+            db.session.commit()
+            flash(_("%(name)s är nu sammankallande för %(network)s.",
+                    name=appointment.person.name, network=network.short_name), "success")
+            return redirect(url_for("networks.show", slug=network.slug), 303)
+    status = 422 if request.method == "POST" else 200
+    return render("networks/convener.html", status=status, network=network, form=form)

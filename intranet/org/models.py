@@ -229,11 +229,20 @@ class Appointment(Dated, db.Model):
     appointed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    # Set when someone ends the appointment or gives it a term (a planned end date).
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    end_reason: Mapped[str] = mapped_column(Text, default="")
+    # The appointment this one took over from, when a member was replaced.
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"))
+    # When the two-week reminder before to_date went out.
+    term_notice_sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     person: Mapped[Person] = relationship(back_populates="appointments", foreign_keys=[person_id])
     network: Mapped[Network] = relationship(back_populates="appointments")
     municipality: Mapped[Municipality] = relationship()
     appointed_by: Mapped[Person | None] = relationship(foreign_keys=[appointed_by_id])
+    ended_by: Mapped[Person | None] = relationship(foreign_keys=[ended_by_id])
+    replaces: Mapped[Appointment | None] = relationship(remote_side=[id])
 
     @property
     def is_convener(self) -> bool:

@@ -214,3 +214,15 @@ def seats_of(person: Person, on: date | None = None) -> list[Seat]:
             .order_by(Body.position)
         )
     )
+
+
+def appointments_of(person: Person) -> tuple[list[Appointment], list[Appointment]]:
+    """The person's (current and upcoming, past) appointments."""
+    today = clock.today()
+    rows = list(db.session.scalars(
+        select(Appointment).where(Appointment.person_id == person.id)
+        .options(selectinload(Appointment.network), selectinload(Appointment.municipality))
+        .order_by(Appointment.from_date.desc())
+    ))
+    past = [a for a in rows if a.to_date is not None and a.to_date <= today]
+    return [a for a in rows if a not in past], past

@@ -1,0 +1,226 @@
+import csv
+import io
+
+from flask import Response, flash, redirect, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from intranet import clock
+from intranet.appointments import bp
+from intranet.appointments.forms import AppointForm, EndForm, ReplaceForm
+from intranet.appointments.services import (
+    AppointmentError,
+    appoint,
+    coverage,
+    create_person,
+    end,
+    find_people,
+    replace,
+    representation,
+)
+from intranet.auth.services import confirm_password, is_fresh
+from intranet.authz import authorize, may, standing_of
+from intranet.extensions import db
+from intranet.htmx import render
+from intranet.notifications.services import deliver_queued
+from intranet.org.models import Appointment, Municipality, Network, Person
+from intranet.org.services import municipalities
+
+
+def _fresh_enough(form) -> bool:
+    """Sensitive actions need a recent login, or the password given with the form."""
+    if is_fresh(current_user):
+        return True
+    confirmed = bool(form.confirm_password.data) and confirm_password(
+        current_user, form.confirm_password.data)
+    db.session.commit()  # the confirmation (or the failed attempt's audit row) stands alone
+    if confirmed:
+        return True
+    form.confirm_password.errors = [
+        _("Fel lösenord.") if form.confirm_password.data
+        else _("Bekräfta med ditt lösenord: det var en stund sedan du loggade in.")
+    ]
+    return False
+
+
+def _chosen_person(form, municipality: Municipality) -> Person:
+    """The existing person picked in the form (of this municipality), or a new one."""
+    if form.person_id.data:
+        person = db.session.get(Person, form.person_id.data)
+        if person is None or person.municipality_id != municipality.id:
+            raise AppointmentError(_("Välj en person från %(municipality)s.",
+                                     municipality=municipality.name), field="person_id")
+        return person
+    return create_person(name=form.name.data, email=form.email.data, title=form.title.data,
+                         municipality=municipality, actor=current_user)
+
+
+def _apply_error(form, error: AppointmentError) -> None:
+    field = getattr(form, error.field or "", None) if error.field else None
+    if error.field == "person":
+        field = form.person_id if hasattr(form, "person_id") else None
+    if field is not None:
+        field.errors = [*list(field.errors or []), str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+@bp.get("/representation/")
+def home():
+    """Min kommuns representation: a director's own municipality; the secretariat's first."""
+    authorize(current_user, "view_any_representation")
+    standing = standing_of(current_user)
+    if standing.director_municipalities:
+        municipality_id = min(standing.director_municipalities)
+    elif standing.secretariat:
+        first = municipalities()
+        municipality_id = first[0].id if first else None
+    else:
+        municipality_id = None
+    if municipality_id is None:  # a secretariat with no municipalities yet
+        return redirect(url_for("main.index"), 303)
+    return redirect(url_for("appointments.municipality", municipality_id=municipality_id), 303)
+
+
+@bp.get("/representation/<int:municipality_id>")
+def municipality(municipality_id: int):
+    municipality = db.get_or_404(Municipality, municipality_id)
+    authorize(current_user, "view_representation", municipality)
+    choices = [m for m in municipalities() if may(current_user, "view_representation", m)]
+    return render("appointments/representation.html", municipality=municipality,
+                  representation=representation(municipality), choices=choices,
+                  today=clock.today())
+
+
+def _person_search(municipality: Municipality):
+    query = request.values.get("q", "").strip()[:100]
+    return query, find_people(municipality, query)
+
+
+@bp.route("/representation/<int:municipality_id>/natverk/<slug>/utse", methods=["GET", "POST"])
+def appoint_member(municipality_id: int, slug: str):
+    municipality = db.get_or_404(Municipality, municipality_id)
+    network = db.first_or_404(select(Network).where(Network.slug == slug))
+    authorize(current_user, "manage_appointments", municipality)
+    form = AppointForm()
+    query, people = _person_search(municipality)
+    status = 200
+    if form.validate_on_submit():
+        if _fresh_enough(form):
+            try:
+                person = _chosen_person(form, municipality)
+                appointment = appoint(actor=current_user, network=network,
+                                      municipality=municipality, person=person,
+                                      from_date=form.from_date.data, to_date=form.to_date.data,
+                                      note=form.note.data)
+            except AppointmentError as error:
+                db.session.rollback()
+                _apply_error(form, error)
+            else:
+                db.session.commit()
+                deliver_queued()
+                flash(_("%(name)s är utsedd till %(network)s.", name=appointment.person.name,
+                        network=network.short_name), "success")
+                return redirect(url_for("appointments.municipality",
+                                        municipality_id=municipality.id), 303)
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    return render("appointments/appoint.html", block="person_results", status=status,
+                  form=form, municipality=municipality, network=network, query=query,
+                  people=people, fresh=is_fresh(current_user))
+
+
+def _load_appointment(appointment_id: int) -> Appointment:
+    appointment = db.get_or_404(Appointment, appointment_id)
+    authorize(current_user, "manage_appointment", appointment)
+    return appointment
+
+
+@bp.route("/uppdrag/<int:appointment_id>/ersatt", methods=["GET", "POST"])
+def replace_member(appointment_id: int):
+    appointment = _load_appointment(appointment_id)
+    municipality = appointment.municipality
+    form = ReplaceForm()
+    query, people = _person_search(municipality)
+    people = [p for p in people if p.id != appointment.person_id]
+    status = 200
+    if form.validate_on_submit():
+        if _fresh_enough(form):
+            try:
+                person = _chosen_person(form, municipality)
+                new = replace(appointment, actor=current_user, person=person,
+                              on_date=form.on_date.data, note=form.note.data)
+            except AppointmentError as error:
+                db.session.rollback()
+                _apply_error(form, error)
+            else:
+                db.session.commit()
+                deliver_queued()
+                flash(_("%(old)s är ersatt av %(new)s i %(network)s från och med %(date)s.",
+                        old=appointment.person.name, new=new.person.name,
+                        network=appointment.network.short_name,
+                        date=format_date(new.from_date, "long")), "success")
+                return redirect(url_for("appointments.municipality",
+                                        municipality_id=municipality.id), 303)
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    return render("appointments/replace.html", block="person_results", status=status,
+                  form=form, appointment=appointment, municipality=municipality, query=query,
+                  people=people, fresh=is_fresh(current_user))
+
+
+@bp.route("/uppdrag/<int:appointment_id>/avsluta", methods=["GET", "POST"])
+def end_member(appointment_id: int):
+    appointment = _load_appointment(appointment_id)
+    form = EndForm()
+    status = 200
+    if form.validate_on_submit():
+        if _fresh_enough(form):
+            try:
+                end(appointment, actor=current_user, to_date=form.to_date.data,
+                    reason=form.reason.data)
+            except AppointmentError as error:
+                db.session.rollback()
+                _apply_error(form, error)
+            else:
+                db.session.commit()
+                deliver_queued()
+                flash(_("Uppdraget för %(name)s i %(network)s upphör %(date)s.",
+                        name=appointment.person.name, network=appointment.network.short_name,
+                        date=format_date(appointment.to_date, "long")), "success")
+                return redirect(url_for("appointments.municipality",
+                                        municipality_id=appointment.municipality_id), 303)
+        status = 422
+    elif request.method == "POST":
+        status = 422
+    return render("appointments/end.html", status=status, form=form, appointment=appointment,
+                  fresh=is_fresh(current_user))
+
+
+@bp.get("/representation/tackning")
+def coverage_matrix():
+    authorize(current_user, "view_coverage")
+    return render("appointments/coverage.html", coverage=coverage())
+
+
+@bp.get("/representation/tackning.csv")
+def coverage_csv():
+    authorize(current_user, "view_coverage")
+    data = coverage()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([_("Nätverk"), *[m.name for m in data.municipalities], _("Totalt"),
+                     _("Kommuner utan ledamot")])
+    for network in data.networks:
+        writer.writerow([network.name, *[data.count(network, m) for m in data.municipalities],
+                         data.network_total(network), data.network_gaps(network)])
+    writer.writerow([_("Totalt"), *[data.municipality_total(m) for m in data.municipalities],
+                     data.total, data.gap_count])
+    # A BOM so that Excel reads the Swedish letters right.
+    body = "\ufeff" + out.getvalue()
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=tackning.csv"})
