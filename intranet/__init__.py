@@ -6,7 +6,7 @@ import json
 import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -159,6 +159,8 @@ def _init_templates(app: Flask) -> None:
 
     @app.context_processor
     def layout_context():
+        if not has_request_context():  # e-mail rendered by a command
+            return {}
         cooperation = None
         if request.endpoint != "static":
             cooperation = db.session.get(Cooperation, 1)

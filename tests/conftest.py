@@ -288,7 +288,8 @@ def smtp(app):
     from aiosmtpd.controller import Controller
 
     collector = MailCollector()
-    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
+    collector.port = free_port()
+    controller = Controller(collector, hostname="127.0.0.1", port=collector.port)
     controller.start()
     saved = {key: app.config[key] for key in ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT")}
     app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)

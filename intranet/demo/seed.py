@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
+from intranet import clock
 from intranet.auth.passwords import hash_password
 from intranet.extensions import db
 from intranet.org.models import (
@@ -223,8 +224,7 @@ def _seat(body: Body, person: Person, municipality: Municipality | None, officer
 def _appoint(network: Network, person: Person, municipality: Municipality, role: str,
              appointed_by: Person | None, from_date: date) -> None:
     exists = _one(select(Appointment).where(
-        Appointment.network_id == network.id, Appointment.person_id == person.id,
-        Appointment.to_date.is_(None)))
+        Appointment.network_id == network.id, Appointment.person_id == person.id))
     if exists is None:
         db.session.add(Appointment(network=network, person=person, municipality=municipality,
                                    role=role, appointed_by=appointed_by, from_date=from_date))
@@ -298,4 +298,38 @@ def seed_demo(organisation_path: Path) -> None:
     data = load_organisation(organisation_path)
     seed_structure(data)
     seed_people()
+    seed_history()
     db.session.commit()
+
+
+def seed_history() -> None:
+    """Some history to look at: a former member of SUP from Nykvarn, replaced in April 2024,
+    and a member of Klimat from Tyresö whose term ends soon."""
+    sup = db.session.scalar(select(Network).where(Network.short_name == "SUP"))
+    klimat = db.session.scalar(select(Network).where(Network.short_name == "Klimat"))
+    nykvarn = db.session.scalar(select(Municipality).where(Municipality.name == "Nykvarn"))
+    tyreso = db.session.scalar(select(Municipality).where(Municipality.name == "Tyresö"))
+    if None in (sup, klimat, nykvarn, tyreso):
+        return
+    director = db.session.scalar(
+        select(Person).join(Seat, Seat.person_id == Person.id).join(Seat.body)
+        .where(Body.kind == BodyKind.MANAGEMENT_GROUP, Seat.municipality_id == nykvarn.id))
+    former = _person("Gunnel", "Stenberg", nykvarn, "Samhällsbyggnadschef",
+                     hash_password(DEMO_PASSWORD))
+    if not db.session.scalar(select(Appointment).where(Appointment.person_id == former.id)):
+        ended = Appointment(network=sup, person=former, municipality=nykvarn,
+                            appointed_by=director, from_date=date(2021, 3, 1),
+                            to_date=date(2024, 4, 1), ended_by=director,
+                            end_reason="Ny tjänst i en annan kommun")
+        db.session.add(ended)
+        db.session.flush()
+        successor = db.session.scalar(select(Appointment).where(
+            Appointment.network_id == sup.id, Appointment.municipality_id == nykvarn.id,
+            Appointment.to_date.is_(None)))
+        if successor is not None:
+            successor.replaces = ended
+    term = db.session.scalar(select(Appointment).where(
+        Appointment.network_id == klimat.id, Appointment.municipality_id == tyreso.id))
+    if term is not None and term.to_date is None and term.end_reason == "":
+        term.to_date = clock.today() + timedelta(days=12)
+        term.end_reason = "Mandattiden löper ut"
