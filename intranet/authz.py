@@ -16,7 +16,8 @@ from intranet.org.models import Appointment, Body, BodyKind, NetworkRole, Seat
 
 # Endpoints reachable without logging in; every other endpoint requires a login.
 PUBLIC_ENDPOINTS = frozenset(
-    {"static", "auth.login", "auth.accept_invitation", "main.set_language", "main.health"}
+    {"static", "auth.login", "auth.accept_invitation", "main.set_language", "main.health",
+     "main.accessibility"}
 )
 
 

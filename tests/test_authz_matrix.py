@@ -35,6 +35,8 @@ MATRIX = {
     ("networks.show", "GET"): logged_in(200),
     ("org.bodies", "GET"): logged_in(200),
     ("org.person", "GET"): logged_in(200),
+    ("main.accessibility", "GET"): everyone(200),
+    ("main.accessibility", "POST"): everyone(422),
     # An invitation link with an unknown token: the same answer for everyone.
     ("auth.accept_invitation", "GET"): everyone(410),
     ("auth.accept_invitation", "POST"): everyone(410),

@@ -4,7 +4,6 @@ from wtforms import (
     DateField,
     EmailField,
     IntegerField,
-    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -14,13 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from intranet import clock
-
-
-class ConfirmPasswordMixin:
-    """Sensitive actions: the password again when the login is older than the window."""
-
-    confirm_password = PasswordField(_l("Ditt lösenord"), validators=[Optional()],
-                                     render_kw={"autocomplete": "current-password"})
+from intranet.auth.forms import ConfirmPasswordMixin
 
 
 class PersonChoiceMixin:

@@ -20,29 +20,14 @@ from intranet.appointments.services import (
     replace,
     representation,
 )
-from intranet.auth.services import confirm_password, is_fresh
+from intranet.auth.fresh import fresh_enough
+from intranet.auth.services import is_fresh
 from intranet.authz import authorize, may, standing_of
 from intranet.extensions import db
 from intranet.htmx import render
 from intranet.notifications.services import deliver_queued
 from intranet.org.models import Appointment, Municipality, Network, Person
 from intranet.org.services import municipalities
-
-
-def _fresh_enough(form) -> bool:
-    """Sensitive actions need a recent login, or the password given with the form."""
-    if is_fresh(current_user):
-        return True
-    confirmed = bool(form.confirm_password.data) and confirm_password(
-        current_user, form.confirm_password.data)
-    db.session.commit()  # the confirmation (or the failed attempt's audit row) stands alone
-    if confirmed:
-        return True
-    form.confirm_password.errors = [
-        _("Fel lösenord.") if form.confirm_password.data
-        else _("Bekräfta med ditt lösenord: det var en stund sedan du loggade in.")
-    ]
-    return False
 
 
 def _chosen_person(form, municipality: Municipality) -> Person:
@@ -108,7 +93,7 @@ def appoint_member(municipality_id: int, slug: str):
     query, people = _person_search(municipality)
     status = 200
     if form.validate_on_submit():
-        if _fresh_enough(form):
+        if fresh_enough(form):
             try:
                 person = _chosen_person(form, municipality)
                 appointment = appoint(actor=current_user, network=network,
@@ -148,7 +133,7 @@ def replace_member(appointment_id: int):
     people = [p for p in people if p.id != appointment.person_id]
     status = 200
     if form.validate_on_submit():
-        if _fresh_enough(form):
+        if fresh_enough(form):
             try:
                 person = _chosen_person(form, municipality)
                 new = replace(appointment, actor=current_user, person=person,
@@ -179,7 +164,7 @@ def end_member(appointment_id: int):
     form = EndForm()
     status = 200
     if form.validate_on_submit():
-        if _fresh_enough(form):
+        if fresh_enough(form):
             try:
                 end(appointment, actor=current_user, to_date=form.to_date.data,
                     reason=form.reason.data)

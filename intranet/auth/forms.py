@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from intranet.auth.passwords import MIN_LENGTH
 
@@ -44,3 +44,10 @@ class SetPasswordForm(FlaskForm):
                     EqualTo("password", _l("Lösenorden är inte likadana."))],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class ConfirmPasswordMixin:
+    """Sensitive actions: the password again when the login is older than the window."""
+
+    confirm_password = PasswordField(_l("Ditt lösenord"), validators=[Optional()],
+                                     render_kw={"autocomplete": "current-password"})

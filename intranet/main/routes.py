@@ -1,10 +1,14 @@
-from flask import current_app, redirect, request, session, url_for
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from intranet.authz import authorize
-from intranet.extensions import db
+from intranet.extensions import db, limiter
 from intranet.htmx import render
 from intranet.main import bp
+from intranet.main.forms import AccessibilityReportForm
+from intranet.main.services import report_accessibility_problem
+from intranet.notifications.services import deliver_queued
 from intranet.org.services import network_summaries, networks_of, seats_of
 from intranet.urls import safe_next
 
@@ -33,3 +37,23 @@ def set_language():
 def health():
     """For load balancers and benchmarks: the app answers, without touching the database."""
     return {"status": "ok"}
+
+
+@bp.route("/tillganglighet", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def accessibility():
+    """The accessibility statement (tillgänglighetsredogörelse), with a way to report a
+    problem to the secretariat. Open to everyone, logged in or not."""
+    form = AccessibilityReportForm()
+    if request.method == "GET":
+        form.page.data = safe_next(request.args.get("sida"), "")
+    if form.validate_on_submit():
+        report_accessibility_problem(
+            reporter=current_user if current_user.is_authenticated else None,
+            message=form.message.data, page=form.page.data, contact=form.contact.data)
+        db.session.commit()
+        deliver_queued()
+        flash(_("Tack! Din rapport har skickats till kansliet."), "success")
+        return redirect(url_for("main.accessibility"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render("main/accessibility.html", form=form, status=status)

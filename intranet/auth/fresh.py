@@ -1,0 +1,27 @@
+"""Sensitive actions (appointing, administration) need a recent login: the form carries a
+password field (ConfirmPasswordMixin) that is shown when the login is older than the window."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from intranet.auth.services import confirm_password, is_fresh
+from intranet.extensions import db
+
+
+def fresh_enough(form) -> bool:
+    """True when the login is fresh, or the form brought the right password. Otherwise the
+    form's password field gets a message and the caller re-renders the form (input kept)."""
+    if is_fresh(current_user):
+        return True
+    confirmed = bool(form.confirm_password.data) and confirm_password(
+        current_user, form.confirm_password.data)
+    db.session.commit()  # the confirmation (or the failed attempt's audit row) stands alone
+    if confirmed:
+        return True
+    form.confirm_password.errors = [
+        _("Fel lösenord.") if form.confirm_password.data
+        else _("Bekräfta med ditt lösenord: det var en stund sedan du loggade in.")
+    ]
+    return False
