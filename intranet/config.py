@@ -73,6 +73,7 @@ class Config:
     # Sensitive actions (appointing) need the password given within this many minutes.
     FRESH_LOGIN_MINUTES = _int("FRESH_LOGIN_MINUTES", 30)
     INVITATION_DAYS = _int("INVITATION_DAYS", 7)
+    PASSWORD_RESET_MINUTES = _int("PASSWORD_RESET_MINUTES", 60)
     TERM_NOTICE_DAYS = _int("TERM_NOTICE_DAYS", 14)
 
 

@@ -40,6 +40,10 @@ MATRIX = {
     # An invitation link with an unknown token: the same answer for everyone.
     ("auth.accept_invitation", "GET"): everyone(410),
     ("auth.accept_invitation", "POST"): everyone(410),
+    ("auth.reset_password", "GET"): everyone(410),
+    ("auth.reset_password", "POST"): everyone(410),
+    ("auth.forgot_password", "GET"): everyone(200),
+    ("auth.forgot_password", "POST"): everyone(422),
     # Min kommuns representation: the director of Alfaby and the secretariat; the director of
     # Betaholm is refused Alfaby's page.
     ("appointments.home", "GET"): only({"director": 303, "other_director": 303,
@@ -70,6 +74,7 @@ URL_ARGS = {
     "networks.convener": lambda ids: {"slug": "plan"},
     "org.person": lambda ids: {"person_id": ids.member},
     "auth.accept_invitation": lambda ids: {"token": "not-a-real-token"},
+    "auth.reset_password": lambda ids: {"token": "not-a-real-token"},
     "appointments.municipality": lambda ids: {"municipality_id": ids.alpha},
     "appointments.appoint_member": lambda ids: {"municipality_id": ids.alpha, "slug": "plan"},
     "appointments.replace_member": lambda ids: {"appointment_id": ids.member_appointment},

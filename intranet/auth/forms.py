@@ -28,6 +28,16 @@ class LogoutForm(FlaskForm):
     """A button-only form: logging out is a POST with a CSRF token."""
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-postadress"),
+        validators=[DataRequired(_l("Skriv din e-postadress.")),
+                    Email(_l("Skriv en giltig e-postadress, till exempel namn@kommun.se.")),
+                    Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+
+
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
         _l("Nytt lösenord"),

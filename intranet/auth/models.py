@@ -35,6 +35,7 @@ class LoginSession(db.Model):
 
 class TokenPurpose(StrEnum):
     INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (a purpose, not a password)
 
 
 class AccountToken(db.Model):

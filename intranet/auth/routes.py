@@ -3,17 +3,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from intranet.auth import bp
-from intranet.auth.forms import LoginForm, LogoutForm, SetPasswordForm
+from intranet.auth.forms import ForgotPasswordForm, LoginForm, LogoutForm, SetPasswordForm
 from intranet.auth.models import TokenPurpose
 from intranet.auth.services import (
     authenticate,
     end_session,
+    request_password_reset,
     set_password_with_token,
     start_session,
     valid_token,
 )
 from intranet.extensions import db, limiter
 from intranet.htmx import render
+from intranet.notifications.services import deliver_queued
 from intranet.org.models import normalise_email
 from intranet.urls import safe_next
 
@@ -83,3 +85,40 @@ def accept_invitation(token: str):
         return redirect(url_for("main.index"), 303)
     status = 422 if request.method == "POST" else 200
     return render("auth/invitation.html", form=form, person=invitation.person, status=status)
+
+
+@bp.route("/glomt-losenord", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"])
+@limiter.limit("3 per hour", methods=["POST"], key_func=_account_key)
+def forgot_password():
+    """Glömt lösenord: the same answer whether or not the address is known."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data)
+        db.session.commit()
+        deliver_queued()
+        flash(_("Om adressen finns hos oss har vi skickat ett e-postmeddelande med en länk för "
+                "att välja nytt lösenord. Länken gäller i en timme."), "info")
+        return redirect(url_for("auth.login"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render("auth/forgot_password.html", form=form, status=status)
+
+
+@bp.route("/nytt-losenord/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """The link from the mail: choose a new password; every other session ends."""
+    reset = valid_token(token, TokenPurpose.PASSWORD_RESET)
+    if reset is None:
+        return render("auth/invitation_invalid.html", status=410, reset=True)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            end_session(current_user._get_current_object())
+        person = set_password_with_token(reset, form.password.data)
+        start_session(person)
+        db.session.commit()
+        flash(_("Ditt nya lösenord är sparat. Du är inloggad, och alla andra inloggningar "
+                "är avslutade."), "success")
+        return redirect(url_for("main.index"), 303)
+    status = 422 if request.method == "POST" else 200
+    return render("auth/reset_password.html", form=form, person=reset.person, status=status)

@@ -6,13 +6,13 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, request, session
+from flask import current_app, request, session, url_for
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
 
 from intranet import clock
 from intranet.audit.services import record
-from intranet.auth.models import AccountToken, LoginSession
+from intranet.auth.models import AccountToken, LoginSession, TokenPurpose
 from intranet.auth.passwords import hash_password, needs_rehash, verify_password
 from intranet.extensions import db
 from intranet.org.models import Person, normalise_email
@@ -184,3 +184,19 @@ def set_password_with_token(token: AccountToken, password: str) -> Person:
     revoke_all_sessions(person)
     record("password_set", actor=person, obj=person, purpose=token.purpose)
     return person
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a one-time link to set a new password, if the address belongs to an active
+    person. The caller answers the same either way."""
+    from intranet.notifications.services import queue
+
+    person = db.session.scalar(select(Person).where(Person.email == normalise_email(email)))
+    if person is None or not person.active:
+        record("password_reset_unknown", email=normalise_email(email)[:254])
+        return
+    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+    token = issue_token(person, TokenPurpose.PASSWORD_RESET, timedelta(minutes=minutes))
+    link = url_for("auth.reset_password", token=token, _external=True)
+    queue(person, "password_reset", link=link, minutes=minutes)
+    record("password_reset_requested", actor=person, obj=person)
