@@ -136,6 +136,7 @@ def _init_auth(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from intranet.accounts import bp as accounts_bp
     from intranet.appointments import bp as appointments_bp
     from intranet.auth import bp as auth_bp
     from intranet.main import bp as main_bp
@@ -147,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(networks_bp)
     app.register_blueprint(org_bp)
     app.register_blueprint(appointments_bp)
+    app.register_blueprint(accounts_bp)
 
 
 def _init_templates(app: Flask) -> None:
@@ -155,7 +157,10 @@ def _init_templates(app: Flask) -> None:
     from intranet.org.models import Cooperation
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime)
+    from intranet.audit.labels import audit_label
+
+    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime,
+                                 audit_label=audit_label)
 
     @app.context_processor
     def layout_context():

@@ -137,6 +137,10 @@ RULES = {
     "view_network": _view_network,
     "view_bodies": _logged_in,
     "view_person": _logged_in,
+    "edit_own_profile": lambda s, person: s.person_id is not None and person is not None
+    and person.id == s.person_id,
+    "export_own_data": lambda s, person: s.person_id is not None and person is not None
+    and person.id == s.person_id,
     # Min kommuns representation: a director's own municipality, every one for the secretariat.
     "view_representation": _manage_appointments,
     "view_any_representation": lambda s, obj: s.secretariat or s.director,

@@ -35,6 +35,12 @@ MATRIX = {
     ("networks.show", "GET"): logged_in(200),
     ("org.bodies", "GET"): logged_in(200),
     ("org.person", "GET"): logged_in(200),
+    ("accounts.profile", "GET"): logged_in(200),
+    ("accounts.profile", "POST"): logged_in(422),
+    ("accounts.password", "GET"): logged_in(200),
+    ("accounts.password", "POST"): logged_in(422),
+    ("accounts.my_data", "GET"): logged_in(200),
+    ("accounts.my_data_json", "GET"): logged_in(200),
     ("main.accessibility", "GET"): everyone(200),
     ("main.accessibility", "POST"): everyone(422),
     # An invitation link with an unknown token: the same answer for everyone.
@@ -84,6 +90,7 @@ URL_ARGS = {
 POST_DATA = {
     "main.set_language": {"lang": "en", "next": "/"},
     "networks.edit": {"name": ""},
+    "accounts.profile": {"name": ""},
     "appointments.end_member": {"to_date": "inte-ett-datum"},
 }
 

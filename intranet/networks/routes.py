@@ -1,6 +1,7 @@
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 from sqlalchemy import select
 
 from intranet.appointments.forms import ConvenerForm, NetworkForm
@@ -55,7 +56,7 @@ def edit(slug: str):
     authorize(current_user, "edit_network", network)
     form = NetworkForm(obj=network if request.method == "GET" else None)
     areas = list(db.session.scalars(select(FocusArea).order_by(FocusArea.position)))
-    form.focus_areas.choices = [(a.id, a.name) for a in areas]
+    form.focus_areas.choices = [SelectChoice(a.id, a.name) for a in areas]
     if request.method == "GET":
         form.focus_areas.data = [a.id for a in network.focus_areas]
     if form.validate_on_submit():
@@ -77,7 +78,7 @@ def convener(slug: str):
     members = network_members(network)
     form = ConvenerForm()
     form.appointment_id.choices = [
-        (a.id, f"{a.person.name} ({g.municipality.name})")
+        SelectChoice(a.id, f"{a.person.name} ({g.municipality.name})")
         for g in members.groups for a in g.appointments
     ]
     if request.method == "GET" and members.conveners:

@@ -1,0 +1,76 @@
+import json
+
+from flask import Response, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from intranet.accounts import bp
+from intranet.accounts.forms import ChangePasswordForm, ProfileForm
+from intranet.accounts.services import (
+    change_password,
+    personal_data,
+    recent_activity,
+    update_profile,
+)
+from intranet.audit.services import record
+from intranet.authz import authorize
+from intranet.extensions import db
+from intranet.htmx import render
+from intranet.org.services import appointments_of, seats_of
+
+
+@bp.route("/", methods=["GET", "POST"])
+def profile():
+    authorize(current_user, "edit_own_profile", current_user)
+    person = current_user._get_current_object()
+    form = ProfileForm(obj=person if request.method == "GET" else None)
+    if request.method == "GET":
+        form.language.data = person.language or "sv"
+    if form.validate_on_submit():
+        update_profile(person, name=form.name.data, title=form.title.data,
+                       phone=form.phone.data, language=form.language.data)
+        session["lang"] = form.language.data
+        db.session.commit()
+        flash(_("Dina uppgifter är sparade."), "success")
+        return redirect(url_for("accounts.profile"), 303)
+    current, past = appointments_of(person)
+    status = 422 if request.method == "POST" else 200
+    return render("accounts/profile.html", status=status, form=form, person=person,
+                  seats=seats_of(person), current=current, past=past,
+                  activity=recent_activity(person))
+
+
+@bp.route("/losenord", methods=["GET", "POST"])
+def password():
+    authorize(current_user, "edit_own_profile", current_user)
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if change_password(current_user, current=form.current_password.data,
+                           new=form.password.data):
+            db.session.commit()
+            flash(_("Ditt lösenord är bytt. Alla dina andra inloggningar är avslutade."),
+                  "success")
+            return redirect(url_for("accounts.profile"), 303)
+        db.session.commit()  # the failed attempt's audit row
+        form.current_password.errors = [_("Fel lösenord.")]
+    status = 422 if request.method == "POST" else 200
+    return render("accounts/password.html", status=status, form=form)
+
+
+@bp.get("/mina-uppgifter")
+def my_data():
+    """Mina uppgifter: everything held about me, readable."""
+    authorize(current_user, "export_own_data", current_user)
+    data = personal_data(current_user)
+    return render("accounts/my_data.html", data=data)
+
+
+@bp.get("/mina-uppgifter.json")
+def my_data_json():
+    authorize(current_user, "export_own_data", current_user)
+    data = personal_data(current_user)
+    record("personal_data_exported", actor=current_user, obj=current_user)
+    db.session.commit()
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": "attachment; filename=mina-uppgifter.json"})
