@@ -137,6 +137,7 @@ def _init_auth(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from intranet.accounts import bp as accounts_bp
+    from intranet.admin import bp as admin_bp
     from intranet.appointments import bp as appointments_bp
     from intranet.auth import bp as auth_bp
     from intranet.main import bp as main_bp
@@ -149,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(org_bp)
     app.register_blueprint(appointments_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
 
 
 def _init_templates(app: Flask) -> None:

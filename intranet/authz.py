@@ -149,6 +149,9 @@ RULES = {
     "view_coverage": _view_coverage,
     "view_network_history": _view_network_history,
     "edit_network": _secretariat,
+    # The secretariat's tools: people, bodies, networks; the audit log.
+    "administer": _secretariat,
+    "view_audit_log": _secretariat,
     "set_convener": _secretariat,
 }
 

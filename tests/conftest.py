@@ -241,7 +241,7 @@ def build_world() -> SimpleNamespace:
     appoint(other_network, other_member, alpha)
     make_seat(management, director, alpha, officer="chair")
     make_seat(management, other_director, beta)
-    make_seat(committee, committee_member, alpha, officer="chair")
+    committee_seat = make_seat(committee, committee_member, alpha, officer="chair")
     make_seat(secretariat, staff)
     db.session.commit()
     return SimpleNamespace(
@@ -249,7 +249,8 @@ def build_world() -> SimpleNamespace:
         director=director.id, other_director=other_director.id,
         committee=committee_member.id, secretariat=staff.id,
         network=network.id, other_network=other_network.id,
-        member_appointment=member_appointment.id,
+        member_appointment=member_appointment.id, committee_seat=committee_seat.id,
+        committee_body=committee.id,
         alpha=alpha.id, beta=beta.id, gamma=gamma.id,
     )
 

@@ -70,6 +70,28 @@ MATRIX = {
     ("networks.edit", "POST"): only({"secretariat": 422}),
     ("networks.convener", "GET"): only({"secretariat": 200}),
     ("networks.convener", "POST"): only({"secretariat": 422}),
+    # The secretariat's tools.
+    ("admin.people", "GET"): only({"secretariat": 200}),
+    ("admin.new_person", "GET"): only({"secretariat": 200}),
+    ("admin.new_person", "POST"): only({"secretariat": 422}),
+    ("admin.person", "GET"): only({"secretariat": 200}),
+    ("admin.person", "POST"): only({"secretariat": 422}),
+    ("admin.deactivate", "POST"): only({"secretariat": 303}),
+    ("admin.reactivate", "POST"): only({"secretariat": 303}),
+    ("admin.bodies", "GET"): only({"secretariat": 200}),
+    ("admin.new_seat", "GET"): only({"secretariat": 200}),
+    ("admin.new_seat", "POST"): only({"secretariat": 422}),
+    ("admin.end_seat_view", "GET"): only({"secretariat": 200}),
+    ("admin.end_seat_view", "POST"): only({"secretariat": 422}),
+    ("admin.networks", "GET"): only({"secretariat": 200}),
+    ("admin.new_network", "GET"): only({"secretariat": 200}),
+    ("admin.new_network", "POST"): only({"secretariat": 422}),
+    ("admin.archive", "GET"): only({"secretariat": 200}),
+    ("admin.archive", "POST"): only({"secretariat": 303}),
+    ("admin.restore", "GET"): only({"secretariat": 200}),
+    ("admin.restore", "POST"): only({"secretariat": 303}),
+    ("admin.audit_log", "GET"): only({"secretariat": 200}),
+    ("admin.audit_log_csv", "GET"): only({"secretariat": 200}),
 }
 
 URL_ARGS = {
@@ -82,6 +104,13 @@ URL_ARGS = {
     "auth.accept_invitation": lambda ids: {"token": "not-a-real-token"},
     "auth.reset_password": lambda ids: {"token": "not-a-real-token"},
     "appointments.municipality": lambda ids: {"municipality_id": ids.alpha},
+    "admin.person": lambda ids: {"person_id": ids.member},
+    "admin.deactivate": lambda ids: {"person_id": ids.member},
+    "admin.reactivate": lambda ids: {"person_id": ids.member},
+    "admin.new_seat": lambda ids: {"body_id": ids.committee_body},
+    "admin.end_seat_view": lambda ids: {"seat_id": ids.committee_seat},
+    "admin.archive": lambda ids: {"slug": "plan"},
+    "admin.restore": lambda ids: {"slug": "plan"},
     "appointments.appoint_member": lambda ids: {"municipality_id": ids.alpha, "slug": "plan"},
     "appointments.replace_member": lambda ids: {"appointment_id": ids.member_appointment},
     "appointments.end_member": lambda ids: {"appointment_id": ids.member_appointment},
@@ -92,6 +121,8 @@ POST_DATA = {
     "networks.edit": {"name": ""},
     "accounts.profile": {"name": ""},
     "appointments.end_member": {"to_date": "inte-ett-datum"},
+    "admin.person": {"name": ""},
+    "admin.end_seat_view": {"to_date": ""},
 }
 
 

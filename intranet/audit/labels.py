@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "network_restored": _l("Återställde nätverk"),
     "seat_created": _l("Tillsatte plats i organ"),
     "seat_ended": _l("Avslutade plats i organ"),
+    "seat_officer_moved": _l("Flyttade ordförandeskap"),
     "password_set": _l("Valde lösenord via länk"),
     "password_confirmation_failed": _l("Fel lösenord vid bekräftelse"),
     "password_reset_requested": _l("Bad om nytt lösenord"),

@@ -4,8 +4,6 @@ invented people. Running it again changes nothing that is already there."""
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from intranet.org.models import (
     Seat,
     SubGoal,
 )
+from intranet.text import slugify
 
 DEMO_PASSWORD = "Samverkan-demo-2026"
 SEAT_START = date(2023, 1, 1)
@@ -121,11 +120,6 @@ DEMO_ACCOUNTS = [
 def load_organisation(path: Path) -> dict:
     with path.open(encoding="utf-8") as f:
         return json.load(f)
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def email_for(first: str, last: str, municipality: str) -> str:

@@ -1,8 +1,8 @@
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from intranet.appointments.forms import ConvenerForm, NetworkForm
 from intranet.appointments.services import AppointmentError, set_convener, update_network
