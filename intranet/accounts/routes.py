@@ -7,6 +7,7 @@ from flask_login import current_user
 from intranet.accounts import bp
 from intranet.accounts.forms import ChangePasswordForm, ProfileForm
 from intranet.accounts.services import (
+    FIELD_LABELS,
     change_password,
     personal_data,
     recent_activity,
@@ -62,7 +63,7 @@ def my_data():
     """Mina uppgifter: everything held about me, readable."""
     authorize(current_user, "export_own_data", current_user)
     data = personal_data(current_user)
-    return render("accounts/my_data.html", data=data)
+    return render("accounts/my_data.html", data=data, labels=FIELD_LABELS)
 
 
 @bp.get("/mina-uppgifter.json")

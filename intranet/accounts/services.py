@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from intranet.audit.models import AuditEvent
@@ -47,6 +48,21 @@ def recent_activity(person: Person, limit: int = 20) -> list[AuditEvent]:
         select(AuditEvent).where(AuditEvent.actor_id == person.id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
 
+
+# Column names on the readable page (the JSON keeps the plain keys).
+FIELD_LABELS = {
+    "id": _l("Id"), "name": _l("Namn"), "email": _l("E-post"), "title": _l("Titel"),
+    "phone": _l("Telefon"), "municipality": _l("Kommun"), "language": _l("Språk"),
+    "active": _l("Aktivt konto"), "created_at": _l("Skapad"),
+    "last_login_at": _l("Senaste inloggning"), "network": _l("Nätverk"), "role": _l("Roll"),
+    "from_date": _l("Från"), "to_date": _l("Till"), "appointed_by": _l("Utsedd av"),
+    "ended_by": _l("Avslutad av"), "end_reason": _l("Anledning"), "note": _l("Anteckning"),
+    "body": _l("Organ"), "officer": _l("Uppdrag"), "person": _l("Person"),
+    "last_seen_at": _l("Senast aktiv"), "revoked_at": _l("Avslutad"), "ip": _l("IP-adress"),
+    "user_agent": _l("Webbläsare"), "subject": _l("Ämne"), "sent_at": _l("Skickad"),
+    "at": _l("Tid"), "action": _l("Händelse"), "object_type": _l("Objekt"),
+    "object_id": _l("Objekt-id"), "detail": _l("Detaljer"),
+}
 
 # Each domain that stores what people write adds a provider: person → (section, rows).
 PersonalDataProvider = Callable[[Person], tuple[str, list[dict]]]

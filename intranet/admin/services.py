@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from intranet import clock
@@ -224,7 +224,11 @@ class AuditFilter:
     def statement(self):
         stmt = select(AuditEvent).options(selectinload(AuditEvent.actor))
         if self.person_id:
-            stmt = stmt.where(AuditEvent.actor_id == self.person_id)
+            # What the person did, and what was done to the person's account.
+            stmt = stmt.where(or_(
+                AuditEvent.actor_id == self.person_id,
+                and_(AuditEvent.object_type == "Person", AuditEvent.object_id == self.person_id),
+            ))
         if self.object_type:
             stmt = stmt.where(AuditEvent.object_type == self.object_type)
         if self.action:
