@@ -134,3 +134,13 @@ def test_csrf_token_rides_on_every_htmx_request(world, login_as):
     page = login_as("member").get("/").get_data(as_text=True)
     attribute = re.search(r"<body hx-headers='([^']+)'>", page).group(1)
     assert len(json.loads(html.unescape(attribute))["X-CSRFToken"]) > 20
+
+
+def test_csv_cells_never_start_a_formula():
+    from intranet.text import csv_cell
+
+    assert csv_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert csv_cell("+46 8 123") == "'+46 8 123"
+    assert csv_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert csv_cell("Planeringsnätverket") == "Planeringsnätverket"
+    assert csv_cell(None) == "" and csv_cell(3) == "3"

@@ -45,6 +45,7 @@ from intranet.htmx import render
 from intranet.notifications.services import deliver_queued
 from intranet.org.models import Body, BodyKind, FocusArea, Municipality, Network, Person, Seat
 from intranet.org.services import municipalities
+from intranet.text import csv_cell
 
 PER_PAGE = 25
 
@@ -330,16 +331,11 @@ def audit_log_csv():
     writer.writerow([_("Tid (UTC)"), _("Person"), _("E-post"), _("Händelse"), _("Kod"),
                      _("Objekt"), _("Objekt-id"), _("IP-adress"), _("Detaljer")])
     for event in db.session.scalars(_audit_filter().statement().limit(100_000)):
-        writer.writerow([event.at.isoformat(sep=" ", timespec="seconds"),
+        writer.writerow([csv_cell(v) for v in [event.at.isoformat(sep=" ", timespec="seconds"),
                          event.actor.name if event.actor else "",
                          event.actor.email if event.actor else "",
                          audit_label(event.action), event.action, event.object_type,
                          event.object_id or "", event.ip,
-                         _csv_safe(json.dumps(event.detail, ensure_ascii=False))])
+                         json.dumps(event.detail, ensure_ascii=False)]])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=granskningslogg.csv"})
-
-
-def _csv_safe(value: str) -> str:
-    # A cell that starts like a formula is not run by a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

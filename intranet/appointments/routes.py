@@ -28,6 +28,7 @@ from intranet.htmx import render
 from intranet.notifications.services import deliver_queued
 from intranet.org.models import Appointment, Municipality, Network, Person
 from intranet.org.services import municipalities
+from intranet.text import csv_cell
 
 
 def _chosen_person(form, municipality: Municipality) -> Person:
@@ -201,7 +202,8 @@ def coverage_csv():
     writer.writerow([_("Nätverk"), *[m.name for m in data.municipalities], _("Totalt"),
                      _("Kommuner utan ledamot")])
     for network in data.networks:
-        writer.writerow([network.name, *[data.count(network, m) for m in data.municipalities],
+        counts = [data.count(network, m) for m in data.municipalities]
+        writer.writerow([csv_cell(network.name), *counts,
                          data.network_total(network), data.network_gaps(network)])
     writer.writerow([_("Totalt"), *[data.municipality_total(m) for m in data.municipalities],
                      data.total, data.gap_count])
