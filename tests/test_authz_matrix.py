@@ -1,9 +1,14 @@
 """Every endpoint × every role: the status each role gets. An endpoint that is in the URL map
 but not in this table fails test_every_endpoint_is_in_the_matrix."""
 
+import secrets
+
 import pytest
 
-from tests.conftest import ROLES
+from intranet import clock
+from intranet.actions.models import ActionImport
+from intranet.extensions import db
+from tests.conftest import ROLES, make_action
 
 LOGGED_IN = [r for r in ROLES if r != "anonymous"]
 
@@ -14,6 +19,18 @@ def everyone(status):
 
 def logged_in(status, anonymous=302):
     return {"anonymous": anonymous, **{role: status for role in LOGGED_IN}}
+
+
+def only(status, roles, others=403):
+    """`status` for the roles named, `others` for the rest, a login redirect for anonymous."""
+    return {"anonymous": 302, **{r: status if r in roles else others for r in LOGGED_IN}}
+
+
+# The network's members and the secretariat keep its action list; its convener and the
+# secretariat restore deleted rows; the committee, directors and secretariat follow it up.
+ACTION_EDITORS = ("member", "convener", "secretariat")
+ACTION_RESTORERS = ("convener", "secretariat")
+FOLLOW_UP = ("director", "other_director", "committee", "secretariat")
 
 
 # (endpoint, method) → {role: expected status}
@@ -29,14 +46,81 @@ MATRIX = {
     ("networks.directory", "GET"): logged_in(200),
     ("networks.show", "GET"): logged_in(200),
     ("org.bodies", "GET"): logged_in(200),
+    # The action list (handlingsplan). An empty form is invalid (422) for those who may post.
+    ("actions.network_list", "GET"): logged_in(200),
+    ("actions.new", "GET"): only(200, ACTION_EDITORS),
+    ("actions.new", "POST"): only(422, ACTION_EDITORS),
+    ("actions.edit", "GET"): only(200, ACTION_EDITORS),
+    ("actions.edit", "POST"): only(422, ACTION_EDITORS),
+    # A single cell has no page of its own: without htmx it sends on to the list.
+    ("actions.cell", "GET"): logged_in(302),
+    ("actions.cell_edit", "GET"): only(200, ACTION_EDITORS),
+    ("actions.cell_edit", "POST"): only(422, ACTION_EDITORS),
+    ("actions.move", "POST"): only(303, ACTION_EDITORS),
+    ("actions.delete", "POST"): only(303, ACTION_EDITORS),
+    ("actions.trash", "GET"): only(200, ACTION_RESTORERS),
+    ("actions.restore", "POST"): only(303, ACTION_RESTORERS),
+    ("actions.import_upload", "GET"): only(200, ACTION_EDITORS),
+    ("actions.import_upload", "POST"): only(422, ACTION_EDITORS),
+    ("actions.import_preview", "GET"): only(200, ACTION_EDITORS),
+    ("actions.import_confirm", "POST"): only(303, ACTION_EDITORS),
+    ("actions.import_cancel", "POST"): only(303, ACTION_EDITORS),
+    ("actions.export_network", "GET"): logged_in(200),
+    ("actions.plan", "GET"): logged_in(200),
+    ("actions.export_plan", "GET"): logged_in(200),
+    ("actions.summary", "GET"): only(200, FOLLOW_UP),
 }
 
+
+def _action_row(world, role, deleted=False):
+    network = world.network()
+    item = make_action(network, deleted_at=clock.utcnow() if deleted else None)
+    db.session.commit()
+    return {"slug": network.slug, "item_id": item.id}
+
+
+def _pending_import(world, role):
+    """A waiting import of the role's own (anonymous: someone else's)."""
+    person = world.person(role) or world.person("member")
+    network = world.network()
+    token = secrets.token_urlsafe(32)
+    row = {"line": 2, "sub_goal_id": network.focus_areas[0].sub_goals[0].id,
+           "activity": "Importerad", "responsible": "", "cost": "", "time_text": "",
+           "comment": "", "status": "planerad", "due_date": None, "network_ids": [],
+           "municipality_ids": [], "notes": []}
+    db.session.add(ActionImport(token=token, person_id=person.id, network_id=network.id,
+                                filename="plan.csv", columns=[], rows=[row]))
+    db.session.commit()
+    return {"slug": network.slug, "token": token}
+
+
+def _cell(world, role):
+    return {**_action_row(world, role), "cell": "aktivitet"}
+
+# Arguments for url_for: a dict, or a function of (world, role) that makes what the URL
+# names (in the app context) and returns the arguments.
 URL_ARGS = {
     "static": {"filename": "css/app.css"},
     "networks.show": {"slug": "plan"},
+    "actions.network_list": {"slug": "plan"},
+    "actions.new": {"slug": "plan"},
+    "actions.edit": _action_row,
+    "actions.cell": _cell,
+    "actions.cell_edit": _cell,
+    "actions.move": _action_row,
+    "actions.delete": _action_row,
+    "actions.trash": {"slug": "plan"},
+    "actions.restore": lambda world, role: _action_row(world, role, deleted=True),
+    "actions.import_upload": {"slug": "plan"},
+    "actions.import_preview": _pending_import,
+    "actions.import_confirm": _pending_import,
+    "actions.import_cancel": _pending_import,
+    "actions.export_network": {"slug": "plan", "fmt": "csv"},
+    "actions.export_plan": {"fmt": "xlsx"},
 }
 POST_DATA = {
     "main.set_language": {"lang": "en", "next": "/"},
+    "actions.move": {"direction": "ner"},
 }
 
 
@@ -64,10 +148,14 @@ def test_every_row_names_every_role():
 @pytest.mark.parametrize(("endpoint", "method"), sorted(MATRIX))
 def test_route_role_matrix(app, world, login_as, endpoint, method, role):
     client = login_as(role)
+    args = URL_ARGS.get(endpoint, {})
+    if callable(args):
+        with app.app_context():
+            args = args(world, role)
     with app.test_request_context():
         from flask import url_for
 
-        url = url_for(endpoint, **URL_ARGS.get(endpoint, {}))
+        url = url_for(endpoint, **args)
     if method == "GET":
         response = client.get(url)
     else:
