@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -316,7 +317,8 @@ def import_confirm(slug: str, token: str):
                 "Ladda upp filen igen."), "error")
         return redirect(url_for("actions.import_upload", slug=network.slug), 303)
     db.session.commit()
-    flash(_("%(n)s rader importerades.", n=len(items)), "success")
+    flash(ngettext("%(num)s rad importerades.", "%(num)s rader importerades.", len(items)),
+          "success")
     return redirect(_list_url(network), 303)
 
 
