@@ -131,7 +131,10 @@ class Programme:
         parts = [p for p in parts if p]
         matched = [self._closest(goals, p, self.SUB_GOAL_RATIO) for p in parts]
         if matched and all(matched):
-            unique = list(dict.fromkeys(matched))
+            unique = []
+            for goal in matched:
+                if all(goal is not seen for seen in unique):
+                    unique.append(goal)
             exact = len(parts) == 1 and parts[0] in goals
             return SubGoalMatch(unique[0], also=unique[1:], exact=exact)
         best = self._closest(goals, wanted, self.WHOLE_RATIO)

@@ -480,8 +480,9 @@ def confirm_import(pending: ActionImport, actor) -> list[ActionItem]:
         raise ImportUnavailable()
     valid_networks = set(db.session.scalars(select(Network.id)))
     valid_municipalities = set(db.session.scalars(select(Municipality.id)))
+    first = len(_ordered_ids(network.id)) + 1
     items = []
-    for row in pending.rows:
+    for offset, row in enumerate(pending.rows):
         data = {
             "sub_goal_id": row["sub_goal_id"],
             "activity": row["activity"],
@@ -496,13 +497,11 @@ def confirm_import(pending: ActionImport, actor) -> list[ActionItem]:
         }
         now = clock.utcnow()
         item = ActionItem(network=network, activity="", created_at=now, updated_at=now,
-                          created_by_id=actor.id, updated_by_id=actor.id)
+                          created_by_id=actor.id, updated_by_id=actor.id,
+                          position=first + offset)
         _apply(item, data)
         db.session.add(item)
         items.append(item)
-    first = len(_ordered_ids(network.id)) + 1
-    for offset, item in enumerate(items):
-        item.position = first + offset
     db.session.flush()
     record("actions_imported", actor, network, filename=pending.filename, rows=len(items),
            item_ids=[i.id for i in items])
