@@ -247,7 +247,7 @@ def test_a_file_without_the_required_columns_says_which_are_missing(app, elin):
 @pytest.mark.parametrize(("name", "data", "message"), [
     ("tom.csv", b"", "Filen är tom."),
     ("blank.csv", b"\n\n  \n", "Filen är tom."),
-    ("rubriker.csv", "fokusomrade,delmal,aktivitet\n".encode(), "Filen har inga rader att importera."),
+    ("rubriker.csv", b"fokusomrade,delmal,aktivitet\n", "Filen har inga rader att importera."),
     ("tom.xlsx", None, "Filen är tom."),
     ("rubriker.xlsx", "header-only", "Filen har inga rader att importera."),
     ("trasig.xlsx", b"inte en zip-fil", "Filen heter .xlsx men är ingen Excel-fil."),
