@@ -374,7 +374,8 @@ def update_item(item: ActionItem, actor, expected_version: int | None, data: dic
         return []
     if expected_version != item.version:
         raise EditConflict()
-    changed = _apply(item, data)
+    with db.session.no_autoflush:  # one UPDATE, so one new version
+        changed = _apply(item, data)
     item.updated_at = clock.utcnow()
     item.updated_by_id = actor.id if actor else None
     try:
@@ -413,9 +414,10 @@ def delete_item(item: ActionItem, actor) -> None:
 def restore_item(item: ActionItem, actor) -> None:
     """Back from the trash, last in the list."""
     network_id = item.network_id
+    position = len(_ordered_ids(network_id)) + 1
     item.deleted_at = None
     item.deleted_by_id = None
-    item.position = len(_ordered_ids(network_id)) + 1
+    item.position = position
     item.updated_at = clock.utcnow()
     item.updated_by_id = actor.id if actor else None
     db.session.flush()
