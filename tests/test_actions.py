@@ -241,7 +241,7 @@ def test_a_cell_is_edited_in_place_with_its_version(app, world, rows, login_as):
     body = saved.get_data(as_text=True)
     assert saved.status_code == 200
     assert "Skickat till Trafikverket" in body and "autofocus" in body
-    assert 'id="changed-%s" hx-swap-oob="true"' % rows["a"] in body
+    assert f'id="changed-{rows["a"]}" hx-swap-oob="true"' in body
     assert "Kommentar på rad 1 sparades." in body
     item = get(app, rows["a"])
     assert item.comment == "Skickat till Trafikverket" and item.version == 2
