@@ -502,6 +502,8 @@ def test_the_demo_loads_the_2021_plan_into_the_networks_named_responsible(app):
             ActionItem.activity.like("Elektrifiering%")))
         assert first.network.short_name == "SUP"
         assert sorted(n.short_name for n in first.networks) == ["Klimat", "SUP"]
+        statuses = [i.status for i in db.session.scalars(select(ActionItem))]
+        assert statuses.count("pagar") == 14 and statuses.count("planerad") == 8
         overdue = [i for i in db.session.scalars(select(ActionItem)) if i.is_overdue()]
         assert len(overdue) == 3 and all(i.time_text == "Våren" for i in overdue)
         assert all(i.due_date == date(2021, 6, 30) for i in overdue)

@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from intranet.actions.importer import parse_plan
-from intranet.actions.models import ActionItem
+from intranet.actions.models import ActionItem, ActionStatus
 from intranet.actions.services import active_networks, create_item, municipalities, programme
 from intranet.extensions import db
 from intranet.org.models import Body, BodyKind, Person, Seat
@@ -32,10 +32,12 @@ DEFAULT_NETWORK_BY_FOCUS_AREA = {
     "Näringsliv": "SNUG",
     "Funktionell samordning": "Kommunikation",
 }
-# "Våren" in a plan for 2021: done by midsummer. The demo gives those rows that due date, so
-# the follow-up shows what an overdue row looks like.
+# The file has no status or due date. The demo reads its time column: "Löpande" (ongoing) is
+# an activity under way, and "Våren" in a plan for 2021 was due by midsummer 2021, so the
+# follow-up shows rows in progress and what an overdue row looks like.
 PLAN_YEAR = 2021
 DUE_BY_TIME_TEXT = {"våren": date(PLAN_YEAR, 6, 30)}
+STATUS_BY_TIME_TEXT = {"löpande": ActionStatus.IN_PROGRESS}
 
 
 class DemoPlanError(Exception):
@@ -62,6 +64,7 @@ def seed_actions(csv_path: Path) -> int:
         if owner is None:
             continue  # a cooperation without that network: nothing to hang the row on
         data = row.payload()
+        time_key = data["time_text"].strip().casefold()
         create_item(owner, author, {
             "sub_goal_id": data["sub_goal_id"],
             "activity": data["activity"],
@@ -69,8 +72,8 @@ def seed_actions(csv_path: Path) -> int:
             "cost": data["cost"],
             "time_text": data["time_text"],
             "comment": data["comment"],
-            "status": data["status"],
-            "due_date": DUE_BY_TIME_TEXT.get(data["time_text"].strip().casefold()),
+            "status": STATUS_BY_TIME_TEXT.get(time_key, data["status"]),
+            "due_date": DUE_BY_TIME_TEXT.get(time_key),
             "network_ids": data["network_ids"],
             "municipality_ids": data["municipality_ids"],
         })

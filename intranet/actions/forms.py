@@ -52,7 +52,7 @@ def _text(label, limit):
 def _comment():
     return TextAreaField(_l("Kommentar"), validators=[
         Optional(), Length(max=LIMITS["comment"], message=_l("Högst %(max)d tecken."))],
-        render_kw={"rows": 3})
+        render_kw={"rows": 5})
 
 
 def _due_date():

@@ -65,7 +65,6 @@ def _list_context(network: Network, view: ActionFilter) -> dict:
         "can_restore": may(current_user, "restore_actions", network),
         "today": clock.today(),
         "status_labels": services.STATUS_LABELS,
-        "button_form": ButtonForm(formdata=None),
     }
 
 
@@ -245,8 +244,7 @@ def delete(slug: str, item_id: int):
 def trash(slug: str):
     network = _network(slug)
     authorize(current_user, "restore_actions", network)
-    return render("actions/trash.html", network=network, items=services.deleted_items(network),
-                  button_form=ButtonForm(formdata=None))
+    return render("actions/trash.html", network=network, items=services.deleted_items(network))
 
 
 @bp.post(f"{NETWORK_PREFIX}/borttagna/<int:item_id>/aterstall")
