@@ -367,3 +367,18 @@ def test_import_shows_errors_then_a_preview_then_imports(
     page.get_by_role("button", name="Importera 1 rad").click()
     expect(page.locator("#messages")).to_contain_text("1 rad importerades.")
     expect(page.locator("tbody tr", has_text="Företagsbesök")).to_contain_text("Pågår")
+
+
+@pytest.mark.parametrize("path", [
+    "/natverk/sup/handlingsplan/", "/handlingsplan/", "/handlingsplan/uppfoljning",
+    "/natverk/sup/handlingsplan/ny", "/natverk/sup/handlingsplan/importera",
+])
+def test_action_pages_reflow_at_320_px(page, live_server, login, check_a11y, path):
+    """WCAG 1.4.10: the wide tables scroll inside their own focusable region, nothing else."""
+    base = live_server
+    login(page, base, ELIN)
+    page.set_viewport_size({"width": 320, "height": 900})
+    page.goto(f"{base}{path}")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    check_a11y(page, f"{path} at 320 px")
