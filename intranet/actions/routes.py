@@ -19,7 +19,7 @@ from intranet.actions.forms import (
     ImportForm,
     MoveForm,
 )
-from intranet.actions.importer import ColumnMapping
+from intranet.actions.importer import MAX_FILE_BYTES, ColumnMapping
 from intranet.actions.services import ActionFilter, EditConflict, ImportUnavailable
 from intranet.authz import authorize, may
 from intranet.extensions import db
@@ -272,7 +272,8 @@ def import_upload(slug: str):
     plan = None
     if form.validate_on_submit():
         upload = form.file.data
-        plan = services.parse_upload(upload.filename or "", upload.read())
+        # One byte past the limit is enough to tell the person the file is too large.
+        plan = services.parse_upload(upload.filename or "", upload.read(MAX_FILE_BYTES + 1))
         if plan.ok:
             pending = services.start_import(network, _me(), plan)
             db.session.commit()
