@@ -67,6 +67,7 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
 
 def _init_extensions(app: Flask) -> None:
     # Every model module is imported, so that Alembic and the mappers see them all.
+    from intranet.actions import models as _actions  # noqa: F401
     from intranet.audit import models as _audit  # noqa: F401
     from intranet.auth import models as _auth  # noqa: F401
     from intranet.notifications import models as _notifications  # noqa: F401
@@ -90,6 +91,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a command or a test outside a request: the default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
@@ -137,6 +140,7 @@ def _init_auth(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from intranet.accounts import bp as accounts_bp
+    from intranet.actions import bp as actions_bp
     from intranet.admin import bp as admin_bp
     from intranet.appointments import bp as appointments_bp
     from intranet.auth import bp as auth_bp
@@ -151,11 +155,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(appointments_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(actions_bp)
 
 
 def _init_templates(app: Flask) -> None:
     from intranet.auth.forms import LogoutForm
     from intranet.authz import may
+    from intranet.htmx import is_htmx
     from intranet.org.models import Cooperation
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -179,4 +185,6 @@ def _init_templates(app: Flask) -> None:
             "logout_form": LogoutForm(formdata=None) if current_user.is_authenticated else None,
             "languages": app.config["LANGUAGES"],
             "current_language": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+            # A fragment for htmx may carry out-of-band parts that a whole page must not.
+            "htmx_request": is_htmx(),
         }

@@ -129,6 +129,23 @@ def _view_network_history(s: Standing, network) -> bool:
 
 def _secretariat(s: Standing, obj) -> bool:
     return s.secretariat
+def _edit_actions(s: Standing, network) -> bool:
+    # A network's members keep its action list; the secretariat may help with any of them.
+    if s.person_id is None or network.archived_at is not None:
+        return False
+    return s.secretariat or s.member_of(network.id)
+
+
+def _restore_actions(s: Standing, network) -> bool:
+    # Deleted rows are seen and restored by the network's convener and the secretariat.
+    if s.person_id is None:
+        return False
+    return s.secretariat or (network.archived_at is None and s.convener_of(network.id))
+
+
+def _follow_up_actions(s: Standing, obj) -> bool:
+    # The yearly follow-up is for the committee, the management group and the secretariat.
+    return s.secretariat or s.committee or s.director
 
 
 RULES = {
@@ -153,6 +170,11 @@ RULES = {
     "administer": _secretariat,
     "view_audit_log": _secretariat,
     "set_convener": _secretariat,
+    "view_actions": _view_network,
+    "view_action_plan": _logged_in,
+    "edit_actions": _edit_actions,
+    "restore_actions": _restore_actions,
+    "view_action_summary": _follow_up_actions,
 }
 
 

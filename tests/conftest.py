@@ -179,6 +179,23 @@ def appoint(network: Network, person: Person, municipality: Municipality,
     return appointment
 
 
+def make_action(network: Network, activity: str = "En aktivitet", sub_goal: SubGoal | None = None,
+                **fields):
+    """A row of the network's action list, last in its list."""
+    from sqlalchemy import func, select
+
+    from intranet.actions.models import ActionItem
+
+    sub_goal = sub_goal or db.session.scalar(select(SubGoal).order_by(SubGoal.id))
+    position = (db.session.scalar(select(func.max(ActionItem.position)).where(
+        ActionItem.network_id == network.id)) or 0) + 1
+    item = ActionItem(network_id=network.id, sub_goal_id=sub_goal.id, activity=activity,
+                      position=position, **fields)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
 ROLES = (
     "anonymous",
     "member",

@@ -1,9 +1,14 @@
 """Every endpoint × every role: the status each role gets. An endpoint that is in the URL map
 but not in this table fails test_every_endpoint_is_in_the_matrix."""
 
+import secrets
+
 import pytest
 
-from tests.conftest import ROLES
+from intranet import clock
+from intranet.actions.models import ActionImport
+from intranet.extensions import db
+from tests.conftest import ROLES, make_action
 
 LOGGED_IN = [r for r in ROLES if r != "anonymous"]
 
@@ -16,9 +21,21 @@ def logged_in(status, anonymous=302):
     return {"anonymous": anonymous, **{role: status for role in LOGGED_IN}}
 
 
-def only(allowed: dict, refused=403):
+def per_role(allowed: dict, refused=403):
     """The roles named get their status; every other logged-in role is refused."""
     return {"anonymous": 302, **{role: allowed.get(role, refused) for role in LOGGED_IN}}
+
+
+def only(status, roles, others=403):
+    """`status` for the roles named, `others` for the rest, a login redirect for anonymous."""
+    return {"anonymous": 302, **{r: status if r in roles else others for r in LOGGED_IN}}
+
+
+# The network's members and the secretariat keep its action list; its convener and the
+# secretariat restore deleted rows; the committee, directors and secretariat follow it up.
+ACTION_EDITORS = ("member", "convener", "secretariat")
+ACTION_RESTORERS = ("convener", "secretariat")
+FOLLOW_UP = ("director", "other_director", "committee", "secretariat")
 
 
 # (endpoint, method) → {role: expected status}
@@ -52,68 +69,137 @@ MATRIX = {
     ("auth.forgot_password", "POST"): everyone(422),
     # Min kommuns representation: the director of Alfaby and the secretariat; the director of
     # Betaholm is refused Alfaby's page.
-    ("appointments.home", "GET"): only({"director": 303, "other_director": 303,
+    ("appointments.home", "GET"): per_role({"director": 303, "other_director": 303,
                                          "secretariat": 303}),
-    ("appointments.municipality", "GET"): only({"director": 200, "secretariat": 200}),
-    ("appointments.appoint_member", "GET"): only({"director": 200, "secretariat": 200}),
-    ("appointments.appoint_member", "POST"): only({"director": 422, "secretariat": 422}),
-    ("appointments.replace_member", "GET"): only({"director": 200, "secretariat": 200}),
-    ("appointments.replace_member", "POST"): only({"director": 422, "secretariat": 422}),
-    ("appointments.end_member", "GET"): only({"director": 200, "secretariat": 200}),
-    ("appointments.end_member", "POST"): only({"director": 422, "secretariat": 422}),
-    ("appointments.coverage_matrix", "GET"): only({"director": 200, "other_director": 200,
+    ("appointments.municipality", "GET"): per_role({"director": 200, "secretariat": 200}),
+    ("appointments.appoint_member", "GET"): per_role({"director": 200, "secretariat": 200}),
+    ("appointments.appoint_member", "POST"): per_role({"director": 422, "secretariat": 422}),
+    ("appointments.replace_member", "GET"): per_role({"director": 200, "secretariat": 200}),
+    ("appointments.replace_member", "POST"): per_role({"director": 422, "secretariat": 422}),
+    ("appointments.end_member", "GET"): per_role({"director": 200, "secretariat": 200}),
+    ("appointments.end_member", "POST"): per_role({"director": 422, "secretariat": 422}),
+    ("appointments.coverage_matrix", "GET"): per_role({"director": 200, "other_director": 200,
                                                     "committee": 200, "secretariat": 200}),
-    ("appointments.coverage_csv", "GET"): only({"director": 200, "other_director": 200,
+    ("appointments.coverage_csv", "GET"): per_role({"director": 200, "other_director": 200,
                                                  "committee": 200, "secretariat": 200}),
     ("networks.history", "GET"): {**logged_in(200), "other_member": 403},
-    ("networks.edit", "GET"): only({"secretariat": 200}),
-    ("networks.edit", "POST"): only({"secretariat": 422}),
-    ("networks.convener", "GET"): only({"secretariat": 200}),
-    ("networks.convener", "POST"): only({"secretariat": 422}),
+    ("networks.edit", "GET"): per_role({"secretariat": 200}),
+    ("networks.edit", "POST"): per_role({"secretariat": 422}),
+    ("networks.convener", "GET"): per_role({"secretariat": 200}),
+    ("networks.convener", "POST"): per_role({"secretariat": 422}),
     # The secretariat's tools.
-    ("admin.people", "GET"): only({"secretariat": 200}),
-    ("admin.new_person", "GET"): only({"secretariat": 200}),
-    ("admin.new_person", "POST"): only({"secretariat": 422}),
-    ("admin.person", "GET"): only({"secretariat": 200}),
-    ("admin.person", "POST"): only({"secretariat": 422}),
-    ("admin.deactivate", "POST"): only({"secretariat": 303}),
-    ("admin.reactivate", "POST"): only({"secretariat": 303}),
-    ("admin.bodies", "GET"): only({"secretariat": 200}),
-    ("admin.new_seat", "GET"): only({"secretariat": 200}),
-    ("admin.new_seat", "POST"): only({"secretariat": 422}),
-    ("admin.end_seat_view", "GET"): only({"secretariat": 200}),
-    ("admin.end_seat_view", "POST"): only({"secretariat": 422}),
-    ("admin.networks", "GET"): only({"secretariat": 200}),
-    ("admin.new_network", "GET"): only({"secretariat": 200}),
-    ("admin.new_network", "POST"): only({"secretariat": 422}),
-    ("admin.archive", "GET"): only({"secretariat": 200}),
-    ("admin.archive", "POST"): only({"secretariat": 303}),
-    ("admin.restore", "GET"): only({"secretariat": 200}),
-    ("admin.restore", "POST"): only({"secretariat": 303}),
-    ("admin.audit_log", "GET"): only({"secretariat": 200}),
-    ("admin.audit_log_csv", "GET"): only({"secretariat": 200}),
+    ("admin.people", "GET"): per_role({"secretariat": 200}),
+    ("admin.new_person", "GET"): per_role({"secretariat": 200}),
+    ("admin.new_person", "POST"): per_role({"secretariat": 422}),
+    ("admin.person", "GET"): per_role({"secretariat": 200}),
+    ("admin.person", "POST"): per_role({"secretariat": 422}),
+    ("admin.deactivate", "POST"): per_role({"secretariat": 303}),
+    ("admin.reactivate", "POST"): per_role({"secretariat": 303}),
+    ("admin.bodies", "GET"): per_role({"secretariat": 200}),
+    ("admin.new_seat", "GET"): per_role({"secretariat": 200}),
+    ("admin.new_seat", "POST"): per_role({"secretariat": 422}),
+    ("admin.end_seat_view", "GET"): per_role({"secretariat": 200}),
+    ("admin.end_seat_view", "POST"): per_role({"secretariat": 422}),
+    ("admin.networks", "GET"): per_role({"secretariat": 200}),
+    ("admin.new_network", "GET"): per_role({"secretariat": 200}),
+    ("admin.new_network", "POST"): per_role({"secretariat": 422}),
+    ("admin.archive", "GET"): per_role({"secretariat": 200}),
+    ("admin.archive", "POST"): per_role({"secretariat": 303}),
+    ("admin.restore", "GET"): per_role({"secretariat": 200}),
+    ("admin.restore", "POST"): per_role({"secretariat": 303}),
+    ("admin.audit_log", "GET"): per_role({"secretariat": 200}),
+    ("admin.audit_log_csv", "GET"): per_role({"secretariat": 200}),
+    # The action list (handlingsplan). An empty form is invalid (422) for those who may post.
+    ("actions.network_list", "GET"): logged_in(200),
+    ("actions.new", "GET"): only(200, ACTION_EDITORS),
+    ("actions.new", "POST"): only(422, ACTION_EDITORS),
+    ("actions.edit", "GET"): only(200, ACTION_EDITORS),
+    ("actions.edit", "POST"): only(422, ACTION_EDITORS),
+    # A single cell has no page of its own: without htmx it sends on to the list.
+    ("actions.cell", "GET"): logged_in(302),
+    ("actions.cell_edit", "GET"): only(200, ACTION_EDITORS),
+    ("actions.cell_edit", "POST"): only(422, ACTION_EDITORS),
+    ("actions.move", "POST"): only(303, ACTION_EDITORS),
+    ("actions.delete", "POST"): only(303, ACTION_EDITORS),
+    ("actions.trash", "GET"): only(200, ACTION_RESTORERS),
+    ("actions.restore", "POST"): only(303, ACTION_RESTORERS),
+    ("actions.import_upload", "GET"): only(200, ACTION_EDITORS),
+    ("actions.import_upload", "POST"): only(422, ACTION_EDITORS),
+    ("actions.import_preview", "GET"): only(200, ACTION_EDITORS),
+    ("actions.import_confirm", "POST"): only(303, ACTION_EDITORS),
+    ("actions.import_cancel", "POST"): only(303, ACTION_EDITORS),
+    ("actions.export_network", "GET"): logged_in(200),
+    ("actions.plan", "GET"): logged_in(200),
+    ("actions.export_plan", "GET"): logged_in(200),
+    ("actions.summary", "GET"): only(200, FOLLOW_UP),
 }
 
+
+def _action_row(world, role, deleted=False):
+    network = world.network()
+    item = make_action(network, deleted_at=clock.utcnow() if deleted else None)
+    db.session.commit()
+    return {"slug": network.slug, "item_id": item.id}
+
+
+def _pending_import(world, role):
+    """A waiting import of the role's own (anonymous: someone else's)."""
+    person = world.person(role) or world.person("member")
+    network = world.network()
+    token = secrets.token_urlsafe(32)
+    row = {"line": 2, "sub_goal_id": network.focus_areas[0].sub_goals[0].id,
+           "activity": "Importerad", "responsible": "", "cost": "", "time_text": "",
+           "comment": "", "status": "planerad", "due_date": None, "network_ids": [],
+           "municipality_ids": [], "notes": []}
+    db.session.add(ActionImport(token=token, person_id=person.id, network_id=network.id,
+                                filename="plan.csv", columns=[], rows=[row]))
+    db.session.commit()
+    return {"slug": network.slug, "token": token}
+
+
+def _cell(world, role):
+    return {**_action_row(world, role), "cell": "aktivitet"}
+
+# Arguments for url_for: a dict, or a function of (world, role) that makes what the URL
+# names (in the app context) and returns the arguments.
 URL_ARGS = {
-    "static": lambda ids: {"filename": "css/app.css"},
-    "networks.show": lambda ids: {"slug": "plan"},
-    "networks.history": lambda ids: {"slug": "plan"},
-    "networks.edit": lambda ids: {"slug": "plan"},
-    "networks.convener": lambda ids: {"slug": "plan"},
-    "org.person": lambda ids: {"person_id": ids.member},
-    "auth.accept_invitation": lambda ids: {"token": "not-a-real-token"},
-    "auth.reset_password": lambda ids: {"token": "not-a-real-token"},
-    "appointments.municipality": lambda ids: {"municipality_id": ids.alpha},
-    "admin.person": lambda ids: {"person_id": ids.member},
-    "admin.deactivate": lambda ids: {"person_id": ids.member},
-    "admin.reactivate": lambda ids: {"person_id": ids.member},
-    "admin.new_seat": lambda ids: {"body_id": ids.committee_body},
-    "admin.end_seat_view": lambda ids: {"seat_id": ids.committee_seat},
-    "admin.archive": lambda ids: {"slug": "plan"},
-    "admin.restore": lambda ids: {"slug": "plan"},
-    "appointments.appoint_member": lambda ids: {"municipality_id": ids.alpha, "slug": "plan"},
-    "appointments.replace_member": lambda ids: {"appointment_id": ids.member_appointment},
-    "appointments.end_member": lambda ids: {"appointment_id": ids.member_appointment},
+    "static": {"filename": "css/app.css"},
+    "networks.show": {"slug": "plan"},
+    "actions.network_list": {"slug": "plan"},
+    "actions.new": {"slug": "plan"},
+    "actions.edit": _action_row,
+    "actions.cell": _cell,
+    "actions.cell_edit": _cell,
+    "actions.move": _action_row,
+    "actions.delete": _action_row,
+    "actions.trash": {"slug": "plan"},
+    "actions.restore": lambda world, role: _action_row(world, role, deleted=True),
+    "actions.import_upload": {"slug": "plan"},
+    "actions.import_preview": _pending_import,
+    "actions.import_confirm": _pending_import,
+    "actions.import_cancel": _pending_import,
+    "actions.export_network": {"slug": "plan", "fmt": "csv"},
+    "actions.export_plan": {"fmt": "xlsx"},
+    "networks.history": {"slug": "plan"},
+    "networks.edit": {"slug": "plan"},
+    "networks.convener": {"slug": "plan"},
+    "org.person": lambda world, role: {"person_id": world.ids.member},
+    "auth.accept_invitation": {"token": "not-a-real-token"},
+    "auth.reset_password": {"token": "not-a-real-token"},
+    "appointments.municipality": lambda world, role: {"municipality_id": world.ids.alpha},
+    "admin.person": lambda world, role: {"person_id": world.ids.member},
+    "admin.deactivate": lambda world, role: {"person_id": world.ids.member},
+    "admin.reactivate": lambda world, role: {"person_id": world.ids.member},
+    "admin.new_seat": lambda world, role: {"body_id": world.ids.committee_body},
+    "admin.end_seat_view": lambda world, role: {"seat_id": world.ids.committee_seat},
+    "admin.archive": {"slug": "plan"},
+    "admin.restore": {"slug": "plan"},
+    "appointments.appoint_member": lambda world, role: {"municipality_id": world.ids.alpha,
+                                                        "slug": "plan"},
+    "appointments.replace_member": lambda world, role: {
+        "appointment_id": world.ids.member_appointment},
+    "appointments.end_member": lambda world, role: {
+        "appointment_id": world.ids.member_appointment},
 }
 # A POST with these fields; other POSTs send only the CSRF token (an invalid form).
 POST_DATA = {
@@ -123,6 +209,7 @@ POST_DATA = {
     "appointments.end_member": {"to_date": "inte-ett-datum"},
     "admin.person": {"name": ""},
     "admin.end_seat_view": {"to_date": ""},
+    "actions.move": {"direction": "ner"},
 }
 
 
@@ -150,11 +237,14 @@ def test_every_row_names_every_role():
 @pytest.mark.parametrize(("endpoint", "method"), sorted(MATRIX))
 def test_route_role_matrix(app, world, login_as, endpoint, method, role):
     client = login_as(role)
+    args = URL_ARGS.get(endpoint, {})
+    if callable(args):
+        with app.app_context():
+            args = args(world, role)
     with app.test_request_context():
         from flask import url_for
 
-        args = URL_ARGS.get(endpoint)
-        url = url_for(endpoint, **(args(world.ids) if args else {}))
+        url = url_for(endpoint, **args)
     if method == "GET":
         response = client.get(url)
     else:

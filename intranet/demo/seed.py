@@ -289,10 +289,13 @@ def seed_people() -> None:
 
 
 def seed_demo(organisation_path: Path) -> None:
+    from intranet.actions.demo import seed_actions
+
     data = load_organisation(organisation_path)
     seed_structure(data)
     seed_people()
     seed_history()
+    seed_actions(organisation_path.parent / "handlingsplan-2021.csv")
     db.session.commit()
 
 

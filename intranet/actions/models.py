@@ -1,0 +1,120 @@
+"""The action list (handlingsplan): a network's activities, each under a sub-goal (delmål)
+of the development programme, and imports waiting for their confirmation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intranet import clock
+from intranet.extensions import db
+from intranet.org.models import Municipality, Network, Person, SubGoal
+
+
+class ActionStatus(StrEnum):
+    """Stored as the Swedish word without diacritics, as it also appears in URLs."""
+
+    PLANNED = "planerad"
+    IN_PROGRESS = "pagar"
+    DONE = "klar"
+    PAUSED = "pausad"
+
+
+STATUS_ORDER = [
+    ActionStatus.PLANNED, ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.PAUSED,
+]
+
+action_item_network = Table(
+    "action_item_network",
+    db.Model.metadata,
+    Column("action_item_id", ForeignKey("action_item.id"), primary_key=True),
+    Column("network_id", ForeignKey("network.id"), primary_key=True),
+)
+
+action_item_municipality = Table(
+    "action_item_municipality",
+    db.Model.metadata,
+    Column("action_item_id", ForeignKey("action_item.id"), primary_key=True),
+    Column("municipality_id", ForeignKey("municipality.id"), primary_key=True),
+)
+
+
+class ActionItem(db.Model):
+    """One row of a network's action list (handlingsplansrad).
+
+    `version` is SQLAlchemy's version counter: every UPDATE checks and bumps it, and every
+    form carries the version the user started from, so no save silently overwrites another.
+    Rows are deleted softly (`deleted_at`) and can be restored."""
+
+    __tablename__ = "action_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id"), index=True)
+    sub_goal_id: Mapped[int] = mapped_column(ForeignKey("sub_goal.id"), index=True)
+    activity: Mapped[str] = mapped_column(Text)
+    responsible: Mapped[str] = mapped_column(String(500), default="")
+    cost: Mapped[str] = mapped_column(String(200), default="")
+    time_text: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.PLANNED)
+    position: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+    __mapper_args__ = {"version_id_col": version}
+
+    network: Mapped[Network] = relationship()
+    sub_goal: Mapped[SubGoal] = relationship()
+    networks: Mapped[list[Network]] = relationship(
+        secondary=action_item_network, order_by="Network.name"
+    )
+    municipalities: Mapped[list[Municipality]] = relationship(
+        secondary=action_item_municipality, order_by="Municipality.position"
+    )
+    created_by: Mapped[Person | None] = relationship(foreign_keys=[created_by_id])
+    updated_by: Mapped[Person | None] = relationship(foreign_keys=[updated_by_id])
+    deleted_by: Mapped[Person | None] = relationship(foreign_keys=[deleted_by_id])
+
+    @property
+    def focus_area(self):
+        return self.sub_goal.focus_area
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def is_overdue(self, on: date | None = None) -> bool:
+        """The due date has passed and the row is not done."""
+        on = on or clock.today()
+        return (self.due_date is not None and self.due_date < on
+                and self.status != ActionStatus.DONE)
+
+    def __repr__(self) -> str:
+        return f"<ActionItem {self.id} v{self.version}>"
+
+
+class ActionImport(db.Model):
+    """An uploaded file's validated rows, waiting for the uploader to confirm the import.
+
+    The preview writes no action rows: the rows wait here, under a random token bound to the
+    person and the network, until they are confirmed (in one transaction) or discarded."""
+
+    __tablename__ = "action_import"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    columns: Mapped[list] = mapped_column(JSON, default=list)
+    rows: Mapped[list] = mapped_column(JSON, default=list)
+
+    network: Mapped[Network] = relationship()

@@ -1,0 +1,636 @@
+"""The action list's reads and writes. Writes take plain arguments, add an audit row to the
+same transaction and never commit: the route commits once."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from intranet import clock
+from intranet.actions.importer import ParsedPlan, Programme
+from intranet.actions.models import (
+    STATUS_ORDER,
+    ActionImport,
+    ActionItem,
+    ActionStatus,
+    action_item_network,
+)
+from intranet.audit.services import record
+from intranet.extensions import db
+from intranet.org.models import FocusArea, Municipality, Network, SubGoal
+
+STATUS_LABELS = {
+    ActionStatus.PLANNED: _l("Planerad"),
+    ActionStatus.IN_PROGRESS: _l("Pågår"),
+    ActionStatus.DONE: _l("Klar"),
+    ActionStatus.PAUSED: _l("Pausad"),
+}
+# The fields a person edits; everything else (network, position, who and when) is set here.
+EDITABLE = ("sub_goal_id", "activity", "responsible", "cost", "time_text", "due_date",
+            "comment", "status", "network_ids", "municipality_ids")
+IMPORT_TTL = timedelta(hours=2)
+
+
+class EditConflict(Exception):
+    """The row changed since the version the person started from."""
+
+
+class ImportUnavailable(Exception):
+    """A confirmed import can no longer be carried out (its sub-goal is gone)."""
+
+
+# ---------------------------------------------------------------- the programme and choices
+
+
+def focus_areas() -> list[FocusArea]:
+    return list(db.session.scalars(
+        select(FocusArea).options(selectinload(FocusArea.sub_goals))
+        .order_by(FocusArea.position, FocusArea.name)
+    ))
+
+
+def programme() -> Programme:
+    return Programme(focus_areas())
+
+
+def active_networks() -> list[Network]:
+    return list(db.session.scalars(
+        select(Network).where(Network.archived_at.is_(None)).order_by(Network.name)))
+
+
+def municipalities() -> list[Municipality]:
+    return list(db.session.scalars(
+        select(Municipality).order_by(Municipality.position, Municipality.name)))
+
+
+# ---------------------------------------------------------------- reading rows
+
+
+def get_item(network: Network, item_id: int, deleted: bool = False) -> ActionItem | None:
+    """The network's row with that id; a row of another network is not found (no IDOR)."""
+    stmt = select(ActionItem).where(ActionItem.id == item_id,
+                                    ActionItem.network_id == network.id)
+    if deleted:
+        stmt = stmt.where(ActionItem.deleted_at.is_not(None))
+    else:
+        stmt = stmt.where(ActionItem.deleted_at.is_(None))
+    return db.session.scalar(stmt)
+
+
+SORTS = ("nr", "delmal", "aktivitet", "ansvarig", "kostnad", "tid", "datum", "status",
+         "andrad", "natverk")
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    """A view of the action list, read from and written to the URL so it can be shared."""
+
+    q: str = ""
+    focus_area_id: int | None = None
+    status: str | None = None
+    network_id: int | None = None
+    municipality_id: int | None = None
+    sort: str = "nr"
+    descending: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> ActionFilter:
+        def number(name):
+            value = args.get(name, "")
+            return int(value) if value.isdigit() and len(value) < 10 else None
+
+        status = args.get("status") or None
+        sort = args.get("sortera") or "nr"
+        return cls(
+            q=" ".join(args.get("q", "").split())[:200],
+            focus_area_id=number("fokus"),
+            status=status if status in set(ActionStatus) else None,
+            network_id=number("natverk"),
+            municipality_id=number("kommun"),
+            sort=sort if sort in SORTS else "nr",
+            descending=args.get("ordning") == "fallande",
+        )
+
+    def args(self, **changes) -> dict:
+        """The URL parameters of this view (with changes), defaults left out."""
+        view = replace(self, **changes)
+        values = {
+            "q": view.q or None,
+            "fokus": view.focus_area_id,
+            "status": view.status,
+            "natverk": view.network_id,
+            "kommun": view.municipality_id,
+            "sortera": view.sort if view.sort != "nr" else None,
+            "ordning": "fallande" if view.descending else None,
+        }
+        return {k: v for k, v in values.items() if v is not None}
+
+    def sort_args(self, column: str) -> dict:
+        """The URL parameters that sort by `column`: ascending, or flipped if already so."""
+        descending = not self.descending if self.sort == column else False
+        return self.args(sort=column, descending=descending)
+
+    @property
+    def narrowed(self) -> bool:
+        """Some rows may be left out of this view."""
+        return bool(self.q or self.focus_area_id or self.status or self.network_id
+                    or self.municipality_id)
+
+    @property
+    def in_plan_order(self) -> bool:
+        return self.sort == "nr" and not self.descending and not self.narrowed
+
+
+def _swedish(text: str) -> tuple:
+    # Code point order puts ä before å; Swedish is å, ä, ö. Empty values sort last.
+    value = (text or "").strip().casefold().translate({0xE5: 0xE4, 0xE4: 0xE5})
+    return (value == "", value)
+
+
+def _sort_key(sort: str):
+    keys = {
+        "nr": lambda i: (i.network.name.casefold(), i.position),
+        "delmal": lambda i: (i.sub_goal.focus_area.position, i.sub_goal.position,
+                             i.network.name.casefold(), i.position),
+        "aktivitet": lambda i: _swedish(i.activity),
+        "ansvarig": lambda i: _swedish(i.responsible),
+        "kostnad": lambda i: _swedish(i.cost),
+        "tid": lambda i: (i.due_date is None, i.due_date or date.min, _swedish(i.time_text)),
+        "datum": lambda i: (i.due_date is None, i.due_date or date.min),
+        "status": lambda i: STATUS_ORDER.index(i.status) if i.status in STATUS_ORDER else 9,
+        "andrad": lambda i: i.updated_at,
+        "natverk": lambda i: _swedish(i.network.name),
+    }
+    return keys[sort]
+
+
+def list_items(view: ActionFilter, network: Network | None = None) -> list[ActionItem]:
+    """The rows in the view: one network's, or every active network's (the combined plan)."""
+    stmt = (
+        select(ActionItem)
+        .join(ActionItem.network)
+        .join(ActionItem.sub_goal)
+        .where(ActionItem.deleted_at.is_(None))
+        .options(
+            selectinload(ActionItem.network),
+            selectinload(ActionItem.sub_goal).selectinload(SubGoal.focus_area),
+            selectinload(ActionItem.networks),
+            selectinload(ActionItem.municipalities),
+            selectinload(ActionItem.updated_by),
+        )
+    )
+    if network is not None:
+        stmt = stmt.where(ActionItem.network_id == network.id)
+    else:
+        stmt = stmt.where(Network.archived_at.is_(None))
+    if view.focus_area_id:
+        stmt = stmt.where(SubGoal.focus_area_id == view.focus_area_id)
+    if view.status:
+        stmt = stmt.where(ActionItem.status == view.status)
+    if view.network_id:
+        stmt = stmt.where(
+            (ActionItem.network_id == view.network_id)
+            | ActionItem.networks.any(Network.id == view.network_id)
+        )
+    if view.municipality_id:
+        stmt = stmt.where(ActionItem.municipalities.any(Municipality.id == view.municipality_id))
+    items = list(db.session.scalars(stmt))
+    if view.q:
+        # Matched here rather than in SQL: SQLite's lower() leaves å, ä and ö as they are.
+        words = view.q.casefold().split()
+        items = [i for i in items if all(w in _haystack(i) for w in words)]
+    items.sort(key=_sort_key("nr"))
+    items.sort(key=_sort_key(view.sort), reverse=view.descending)
+    return items
+
+
+def _haystack(item: ActionItem) -> str:
+    return " ".join([
+        item.activity, item.responsible, item.cost, item.time_text, item.comment,
+        item.sub_goal.text, item.sub_goal.focus_area.name, item.network.name,
+        item.network.short_name,
+    ]).casefold()
+
+
+@dataclass
+class SubGoalGroup:
+    sub_goal: SubGoal
+    items: list[ActionItem]
+
+
+@dataclass
+class FocusAreaGroup:
+    focus_area: FocusArea
+    sub_goals: list[SubGoalGroup]
+
+    @property
+    def count(self) -> int:
+        return sum(len(g.items) for g in self.sub_goals)
+
+
+def group_by_programme(items: list[ActionItem], areas: list[FocusArea],
+                       include_empty: bool) -> list[FocusAreaGroup]:
+    """Focus area → sub-goal → rows (in the order given). Empty sub-goals are shown in the
+    whole plan, where a sub-goal without activities is worth seeing, not in a filtered one."""
+    by_goal: dict[int, list[ActionItem]] = {}
+    for item in items:
+        by_goal.setdefault(item.sub_goal_id, []).append(item)
+    groups = []
+    for area in areas:
+        goals = [SubGoalGroup(g, by_goal.get(g.id, [])) for g in area.sub_goals]
+        if not include_empty:
+            goals = [g for g in goals if g.items]
+        if goals:
+            groups.append(FocusAreaGroup(area, goals))
+    return groups
+
+
+def deleted_items(network: Network) -> list[ActionItem]:
+    return list(db.session.scalars(
+        select(ActionItem)
+        .where(ActionItem.network_id == network.id, ActionItem.deleted_at.is_not(None))
+        .options(selectinload(ActionItem.deleted_by),
+                 selectinload(ActionItem.sub_goal).selectinload(SubGoal.focus_area))
+        .order_by(ActionItem.deleted_at.desc(), ActionItem.id.desc())
+    ))
+
+
+def count_deleted(network: Network) -> int:
+    return db.session.scalar(
+        select(func.count(ActionItem.id))
+        .where(ActionItem.network_id == network.id, ActionItem.deleted_at.is_not(None))
+    ) or 0
+
+
+def count_co_responsible(network: Network) -> int:
+    """Rows of other networks that name this network as responsible too."""
+    return db.session.scalar(
+        select(func.count(ActionItem.id))
+        .join(action_item_network, action_item_network.c.action_item_id == ActionItem.id)
+        .where(action_item_network.c.network_id == network.id,
+               ActionItem.network_id != network.id, ActionItem.deleted_at.is_(None))
+    ) or 0
+
+
+# ---------------------------------------------------------------- writing rows
+
+
+def _ordered_ids(network_id: int) -> list[int]:
+    return list(db.session.scalars(
+        select(ActionItem.id)
+        .where(ActionItem.network_id == network_id, ActionItem.deleted_at.is_(None))
+        .order_by(ActionItem.position, ActionItem.id)
+    ))
+
+
+def _renumber(network_id: int, ids: list[int]) -> None:
+    """Positions 1..n in the given order. Written with plain UPDATEs: a row's place in the
+    list is not its content, so moving it must not make someone's open edit conflict."""
+    current = dict(db.session.execute(
+        select(ActionItem.id, ActionItem.position).where(ActionItem.id.in_(ids))).all())
+    for position, item_id in enumerate(ids, start=1):
+        if current.get(item_id) != position:
+            db.session.execute(
+                update(ActionItem).where(ActionItem.id == item_id).values(position=position)
+                .execution_options(synchronize_session=False))
+    db.session.expire_all()
+
+
+def _apply(item: ActionItem, data: dict) -> list[str]:
+    """Set the editable fields present in `data`; the names of those that changed."""
+    changed = []
+    for name in EDITABLE:
+        if name not in data:
+            continue
+        value = data[name]
+        if name == "network_ids":
+            wanted = sorted(set(value or []))
+            if sorted(n.id for n in item.networks) != wanted:
+                item.networks = list(db.session.scalars(
+                    select(Network).where(Network.id.in_(wanted)))) if wanted else []
+                changed.append(name)
+        elif name == "municipality_ids":
+            wanted = sorted(set(value or []))
+            if sorted(m.id for m in item.municipalities) != wanted:
+                item.municipalities = list(db.session.scalars(
+                    select(Municipality).where(Municipality.id.in_(wanted)))) if wanted else []
+                changed.append(name)
+        else:
+            if isinstance(value, str):
+                value = value.strip()
+            if getattr(item, name) != value:
+                setattr(item, name, value)
+                changed.append(name)
+    return changed
+
+
+def differs(item: ActionItem, data: dict) -> list[str]:
+    """The fields in `data` whose value differs from the row's."""
+    result = []
+    for name in EDITABLE:
+        if name not in data:
+            continue
+        value = data[name]
+        if name == "network_ids":
+            current = sorted(n.id for n in item.networks)
+            value = sorted(set(value or []))
+        elif name == "municipality_ids":
+            current = sorted(m.id for m in item.municipalities)
+            value = sorted(set(value or []))
+        else:
+            current = getattr(item, name)
+            value = value.strip() if isinstance(value, str) else value
+        if current != value:
+            result.append(name)
+    return result
+
+
+def create_item(network: Network, actor, data: dict) -> ActionItem:
+    now = clock.utcnow()
+    item = ActionItem(network=network, activity="", created_at=now, updated_at=now,
+                      created_by_id=actor.id if actor else None,
+                      updated_by_id=actor.id if actor else None,
+                      position=len(_ordered_ids(network.id)) + 1)
+    _apply(item, {"status": ActionStatus.PLANNED, **data})
+    db.session.add(item)
+    db.session.flush()
+    record("action_created", actor, item, network_id=network.id)
+    return item
+
+
+def update_item(item: ActionItem, actor, expected_version: int | None, data: dict) -> list[str]:
+    """Save the person's changes, if the row is still at the version they started from.
+
+    Raises EditConflict when it is not and their values differ from the row's current ones;
+    if they already agree, there is nothing to save and nothing to conflict about. The
+    caller rolls back on EditConflict (the session may hold a failed flush)."""
+    if not differs(item, data):
+        return []
+    if expected_version != item.version:
+        raise EditConflict()
+    with db.session.no_autoflush:  # one UPDATE, so one new version
+        changed = _apply(item, data)
+    item.updated_at = clock.utcnow()
+    item.updated_by_id = actor.id if actor else None
+    try:
+        db.session.flush()  # UPDATE … WHERE version = the version read: a race is caught here
+    except StaleDataError as error:
+        raise EditConflict() from error
+    record("action_updated", actor, item, network_id=item.network_id, fields=changed)
+    return changed
+
+
+def move_item(item: ActionItem, direction: int, actor) -> bool:
+    """Move the row one place up (-1) or down (+1) in its network's list."""
+    ids = _ordered_ids(item.network_id)
+    index = ids.index(item.id)
+    target = index + (-1 if direction < 0 else 1)
+    if not 0 <= target < len(ids):
+        return False
+    ids[index], ids[target] = ids[target], ids[index]
+    _renumber(item.network_id, ids)
+    record("action_moved", actor, object_type="ActionItem", object_id=item.id,
+           network_id=item.network_id, to_position=target + 1)
+    return True
+
+
+def delete_item(item: ActionItem, actor) -> None:
+    """Soft delete: the row leaves the list and waits in the trash to be restored."""
+    item.deleted_at = clock.utcnow()
+    item.deleted_by_id = actor.id if actor else None
+    db.session.flush()
+    network_id, item_id = item.network_id, item.id
+    _renumber(network_id, _ordered_ids(network_id))
+    record("action_deleted", actor, object_type="ActionItem", object_id=item_id,
+           network_id=network_id)
+
+
+def restore_item(item: ActionItem, actor) -> None:
+    """Back from the trash, last in the list."""
+    network_id = item.network_id
+    position = len(_ordered_ids(network_id)) + 1
+    item.deleted_at = None
+    item.deleted_by_id = None
+    item.position = position
+    item.updated_at = clock.utcnow()
+    item.updated_by_id = actor.id if actor else None
+    db.session.flush()
+    record("action_restored", actor, item, network_id=network_id)
+
+
+# ---------------------------------------------------------------- importing
+
+
+def parse_upload(filename: str, data: bytes) -> ParsedPlan:
+    from intranet.actions.importer import parse_plan
+
+    return parse_plan(filename, data, programme(), active_networks(), municipalities())
+
+
+def start_import(network: Network, person, plan: ParsedPlan) -> ActionImport:
+    """Keep a valid file's rows for the confirmation; nothing is written to the list yet."""
+    assert plan.ok, "only a file without errors waits for confirmation"
+    purge_stale_imports()
+    pending = ActionImport(
+        token=secrets.token_urlsafe(32),
+        person_id=person.id,
+        network_id=network.id,
+        filename=(plan.filename or "")[:255],
+        columns=[{"header": c.header, "field": c.field} for c in plan.columns],
+        rows=[row.payload() for row in plan.rows],
+    )
+    db.session.add(pending)
+    db.session.flush()
+    return pending
+
+
+def pending_import(network: Network, person, token: str) -> ActionImport | None:
+    """The person's own waiting import into this network, if it has not expired."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(ActionImport).where(
+        ActionImport.token == token,
+        ActionImport.person_id == person.id,
+        ActionImport.network_id == network.id,
+        ActionImport.created_at >= clock.utcnow() - IMPORT_TTL,
+    ))
+
+
+def purge_stale_imports() -> None:
+    db.session.execute(delete(ActionImport).where(
+        ActionImport.created_at < clock.utcnow() - IMPORT_TTL))
+
+
+def confirm_import(pending: ActionImport, actor) -> list[ActionItem]:
+    """All rows or none: the caller commits once, or rolls back on ImportUnavailable."""
+    # Claim the waiting import first, so a second click on "confirm" finds nothing to do.
+    claimed = db.session.execute(
+        delete(ActionImport).where(ActionImport.id == pending.id)
+        .execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise ImportUnavailable()
+    network = db.session.get(Network, pending.network_id)
+    sub_goal_ids = {row["sub_goal_id"] for row in pending.rows}
+    known = set(db.session.scalars(select(SubGoal.id).where(SubGoal.id.in_(sub_goal_ids))))
+    if known != sub_goal_ids:
+        raise ImportUnavailable()
+    valid_networks = set(db.session.scalars(select(Network.id)))
+    valid_municipalities = set(db.session.scalars(select(Municipality.id)))
+    first = len(_ordered_ids(network.id)) + 1
+    items = []
+    for offset, row in enumerate(pending.rows):
+        data = {
+            "sub_goal_id": row["sub_goal_id"],
+            "activity": row["activity"],
+            "responsible": row["responsible"],
+            "cost": row["cost"],
+            "time_text": row["time_text"],
+            "comment": row["comment"],
+            "status": row["status"],
+            "due_date": date.fromisoformat(row["due_date"]) if row["due_date"] else None,
+            "network_ids": [i for i in row["network_ids"] if i in valid_networks],
+            "municipality_ids": [i for i in row["municipality_ids"] if i in valid_municipalities],
+        }
+        now = clock.utcnow()
+        item = ActionItem(network=network, activity="", created_at=now, updated_at=now,
+                          created_by_id=actor.id, updated_by_id=actor.id,
+                          position=first + offset)
+        _apply(item, data)
+        db.session.add(item)
+        items.append(item)
+    db.session.flush()
+    record("actions_imported", actor, network, filename=pending.filename, rows=len(items),
+           item_ids=[i.id for i in items])
+    return items
+
+
+def discard_import(pending: ActionImport) -> None:
+    db.session.delete(pending)
+
+
+@dataclass
+class PreviewRow:
+    line: int
+    focus_area: FocusArea | None
+    sub_goal: SubGoal | None
+    data: dict
+    networks: list[Network]
+    municipalities: list[Municipality]
+    notes: list[str]
+
+
+def preview_rows(pending: ActionImport) -> list[PreviewRow]:
+    goals = {g.id: g for g in db.session.scalars(
+        select(SubGoal).options(selectinload(SubGoal.focus_area)))}
+    networks = {n.id: n for n in db.session.scalars(select(Network))}
+    places = {m.id: m for m in db.session.scalars(select(Municipality))}
+    rows = []
+    for row in pending.rows:
+        goal = goals.get(row["sub_goal_id"])
+        rows.append(PreviewRow(
+            line=row["line"], focus_area=goal.focus_area if goal else None, sub_goal=goal,
+            data=row,
+            networks=[networks[i] for i in row["network_ids"] if i in networks],
+            municipalities=[places[i] for i in row["municipality_ids"] if i in places],
+            notes=row.get("notes", []),
+        ))
+    return rows
+
+
+# ---------------------------------------------------------------- follow-up
+
+
+@dataclass
+class SummaryRow:
+    """Rows by status, and how many are overdue, for one focus area or network."""
+
+    label: str
+    counts: dict[str, int] = field(default_factory=lambda: {s: 0 for s in STATUS_ORDER})
+    overdue: int = 0
+    network: Network | None = None
+    focus_area: FocusArea | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def add(self, item: ActionItem, on: date) -> None:
+        self.counts[item.status] = self.counts.get(item.status, 0) + 1
+        if item.is_overdue(on):
+            self.overdue += 1
+
+
+@dataclass
+class FollowUp:
+    on: date
+    by_focus_area: list[SummaryRow]
+    by_network: list[SummaryRow]
+    total: SummaryRow
+
+
+def follow_up(on: date | None = None) -> FollowUp:
+    """The action plan as the committee and the management group follow it up: every active
+    network's rows by focus area and by network, by status, with the overdue ones."""
+    on = on or clock.today()
+    items = list_items(ActionFilter())
+    areas = {a.id: SummaryRow(a.name, focus_area=a) for a in focus_areas()}
+    networks = {n.id: SummaryRow(n.name, network=n) for n in active_networks()}
+    total = SummaryRow(str(_l("Alla nätverk")))
+    for item in items:
+        areas[item.sub_goal.focus_area_id].add(item, on)
+        networks[item.network_id].add(item, on)
+        total.add(item, on)
+    return FollowUp(on, list(areas.values()), list(networks.values()), total)
+
+
+@dataclass
+class Segment:
+    status: str
+    count: int
+    x: float
+    width: float
+
+
+@dataclass
+class Bar:
+    row: SummaryRow
+    y: float
+    segments: list[Segment]
+    end: float
+
+
+@dataclass
+class BarChart:
+    """A horizontal stacked bar per row, laid out for an inline SVG."""
+
+    bars: list[Bar]
+    width: int
+    height: int
+    label_width: int
+    bar_height: int
+    plot_width: int
+
+
+def bar_chart(rows: list[SummaryRow], label_width: int = 220, plot_width: int = 420,
+              bar_height: int = 24, gap: int = 12) -> BarChart:
+    most = max((r.total for r in rows), default=0) or 1
+    scale = plot_width / most
+    bars = []
+    for index, row in enumerate(rows):
+        x = float(label_width)
+        segments = []
+        for status in STATUS_ORDER:
+            count = row.counts.get(status, 0)
+            if count:
+                segments.append(Segment(status, count, round(x, 2), round(count * scale, 2)))
+                x += count * scale
+        bars.append(Bar(row, index * (bar_height + gap), segments, round(x, 2)))
+    height = len(rows) * (bar_height + gap)
+    return BarChart(bars, label_width + plot_width + 140, max(height, bar_height), label_width,
+                    bar_height, plot_width)
