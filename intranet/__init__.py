@@ -69,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     # Every model module is imported, so that Alembic and the mappers see them all.
     from intranet.audit import models as _audit  # noqa: F401
     from intranet.auth import models as _auth  # noqa: F401
+    from intranet.documents import models as _documents  # noqa: F401
     from intranet.org import models as _org  # noqa: F401
 
     db.init_app(app)
@@ -136,6 +137,7 @@ def _init_auth(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from intranet.auth import bp as auth_bp
+    from intranet.documents import bp as documents_bp
     from intranet.main import bp as main_bp
     from intranet.networks import bp as networks_bp
     from intranet.org import bp as org_bp
@@ -144,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(networks_bp)
     app.register_blueprint(org_bp)
+    app.register_blueprint(documents_bp)
 
 
 def _init_templates(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 
 from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
@@ -44,6 +45,21 @@ CSRF_MESSAGE = (
 )
 
 
+# Views that must not lose what the user typed when the CSRF check fails (a long editing
+# session, a login elsewhere): endpoint → a function that renders the form again with the
+# posted text, or returns None to fall back to the generic page. Register with
+# @keeps_text_on_csrf_error("blueprint.endpoint").
+_TEXT_KEEPERS: dict[str, Callable] = {}
+
+
+def keeps_text_on_csrf_error(endpoint: str):
+    def register(handler: Callable):
+        _TEXT_KEEPERS[endpoint] = handler
+        return handler
+
+    return register
+
+
 def _respond(status: int, title, message, correlation_id: str | None = None):
     response = render(
         "errors/error.html",
@@ -64,6 +80,11 @@ def _respond(status: int, title, message, correlation_id: str | None = None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        keeper = _TEXT_KEEPERS.get(request.endpoint or "")
+        if keeper is not None:
+            response = keeper(error)
+            if response is not None:
+                return response
         title, message = CSRF_MESSAGE
         return _respond(400, title, message)
 

@@ -74,7 +74,8 @@ def app(tmp_path_factory):
     if url.startswith("postgresql"):
         reset_postgres(url)
     app = create_app(
-        "test", {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_STORAGE_URI": "memory://"}
+        "test", {"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_STORAGE_URI": "memory://",
+                 "STORAGE_DIR": str(tmp_path_factory.mktemp("files"))}
     )
     with app.app_context():
         upgrade(directory=MIGRATIONS)
@@ -90,7 +91,8 @@ def make_app(app):
 
     def _make(config_name: str = "test", **config):
         settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                    "RATELIMIT_STORAGE_URI": "memory://", **config}
+                    "RATELIMIT_STORAGE_URI": "memory://",
+                    "STORAGE_DIR": app.config["STORAGE_DIR"], **config}
         new = create_app(config_name, settings)
         made.append(new)
         return new

@@ -298,4 +298,7 @@ def seed_demo(organisation_path: Path) -> None:
     data = load_organisation(organisation_path)
     seed_structure(data)
     seed_people()
+    from intranet.documents.demo import seed_documents
+
+    seed_documents()
     db.session.commit()
