@@ -22,7 +22,11 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
 def render_markdown(text: str) -> Markup:
     """Safe HTML for `text`. Links get rel="noopener noreferrer"; anything else is dropped
     by the allow-list, whatever the converter produced."""
-    html = _md.render(text or "")
+    return sanitize(_md.render(text or ""))
+
+
+def sanitize(html: str) -> Markup:
+    """Only the allowed tags and attributes of `html` survive; links get rel."""
     clean = nh3.clean(
         html,
         tags=TAGS,

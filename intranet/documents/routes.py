@@ -24,7 +24,7 @@ from intranet.documents.forms import (
 )
 from intranet.documents.markdown import render_markdown
 from intranet.documents.models import Document
-from intranet.documents.sniff import ALLOWED_TEXT, CSV, INLINE, TEXT, Rejected
+from intranet.documents.sniff import ALLOWED_TEXT, INLINE, Rejected
 from intranet.documents.storage import get_storage
 from intranet.errors import keeps_text_on_csrf_error
 from intranet.extensions import db
@@ -132,7 +132,7 @@ def upload(slug: str):
             try:
                 document = svc.upload_file(
                     network, current_user, file.stream, file.filename, storage=storage,
-                    title=form.title.data if single else "",
+                    title=(form.title.data or "") if single else "",
                     description=form.description.data or "",
                     tags=svc.parse_tags(form.tags.data),
                     visibility=form.visibility.data,
@@ -231,10 +231,9 @@ def _send(document: Document, version):
         abort(404)
     svc.record_download(document, version, current_user)
     db.session.commit()
+    # The stored type was sniffed from the bytes; text (HTML source included) is only ever
+    # text/plain or text/csv, to which Werkzeug adds the UTF-8 charset.
     mimetype = version.content_type
-    if mimetype in (TEXT, CSV):
-        # Text, HTML source included, is only ever text to the browser.
-        mimetype = "text/plain; charset=utf-8" if mimetype == TEXT else "text/csv; charset=utf-8"
     response = send_file(
         path,
         mimetype=mimetype,

@@ -30,7 +30,8 @@ from intranet.org.models import Network, Person
 
 MAX_TAGS = 10
 TAG_LENGTH = 40
-SORTS = {"titel": Document.title, "datum": Document.updated_at, "forfattare": Person.name}
+SORTS = {"titel": func.lower(Document.title), "datum": Document.updated_at,
+         "forfattare": func.lower(Person.name)}
 
 
 # ---------------------------------------------------------------- edits made together

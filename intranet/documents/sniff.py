@@ -57,7 +57,7 @@ class Rejected(Exception):
     """The file's content is not on the allow-list; `reason` says why, in Swedish."""
 
     def __init__(self, reason):
-        super().__init__(str(reason))
+        super().__init__(reason)
         self.reason = reason
 
 
