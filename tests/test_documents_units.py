@@ -260,7 +260,7 @@ def test_markdown_carries_no_script_and_no_htmx(attack):
 def test_markdown_renders_structure_and_safe_links():
     html = str(render_markdown("# Rubrik\n\n**fet** och [länk](https://example.org)\n\n"
                                "| a | b |\n|---|---|\n| 1 | 2 |"))
-    assert "<h1>Rubrik</h1>" in html and "<strong>fet</strong>" in html
+    assert "<h3>Rubrik</h3>" in html and "<strong>fet</strong>" in html
     assert '<a href="https://example.org" rel="noopener noreferrer">länk</a>' in html
     assert "<table>" in html
 

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from intranet.documents.models import Visibility
 
 VISIBILITY_CHOICES = [
-    SelectChoice(Visibility.NETWORK.value, _l("Bara nätverkets ledamöter")),
+    SelectChoice(Visibility.NETWORK.value, _l("Bara nätverket (ledamöter och kansliet)")),
     SelectChoice(Visibility.EVERYONE.value, _l("Alla inloggade i samarbetet")),
 ]
 PAGE_LIMIT = 200_000

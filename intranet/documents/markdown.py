@@ -19,10 +19,19 @@ _md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(
 )
 
 
+# The page around user text already has its h1 (the network) and h2 (the title), so a
+# user's "# Heading" becomes an h3, "## Heading" an h4, and so on.
+HEADING_SHIFT = 2
+
+
 def render_markdown(text: str) -> Markup:
     """Safe HTML for `text`. Links get rel="noopener noreferrer"; anything else is dropped
     by the allow-list, whatever the converter produced."""
-    return sanitize(_md.render(text or ""))
+    tokens = _md.parse(text or "")
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + HEADING_SHIFT)}"
+    return sanitize(_md.renderer.render(tokens, _md.options, {}))
 
 
 def sanitize(html: str) -> Markup:

@@ -73,6 +73,11 @@ def compare(old: str, new: str) -> Diff:
     return word_diff(old, new)
 
 
+def normalise_text(text: str) -> str:
+    """Text as stored: line feeds only (browsers send CR LF from a textarea)."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 # ---------------------------------------------------------------- reading
 
 
@@ -275,6 +280,7 @@ def create_page(network: Network, author: Person, *, title: str, body: str,
                 tags: list[str] | None = None, visibility: str = Visibility.NETWORK,
                 note: str = "") -> Document:
     now = clock.utcnow()
+    body = normalise_text(body)
     document = Document(
         network=network, kind=DocumentKind.PAGE, title=title.strip()[:200], description="",
         visibility=visibility, created_by=author, created_at=now, updated_at=now,
@@ -297,6 +303,7 @@ def save_page(document: Document, editor: Person, *, expected_version: int | Non
     if not document.is_page:
         raise ValueError("only pages have revisions")
     current = document.current_revision
+    body = normalise_text(body)
     check_version(expected_version, document.lock_version, body, current.body if current else "")
     now = clock.utcnow()
     revision = PageRevision(number=(current.number if current else 0) + 1,
