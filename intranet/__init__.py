@@ -120,6 +120,11 @@ def _init_auth(app: Flask) -> None:
             path = current.path + (f"?{current.query}" if current.query else "")
             target = url_for("auth.login", next=safe_next(path, url_for("main.index")))
             return "", 401, {"HX-Redirect": target}
+        from intranet.errors import kept_text_after_logout
+
+        kept = kept_text_after_logout()
+        if kept is not None:
+            return kept
         next_url = request.full_path if request.method == "GET" else None
         if next_url and next_url.endswith("?"):
             next_url = next_url[:-1]

@@ -620,3 +620,31 @@ def test_file_details_edit_checks_the_version(app, docs, login_as):
     with app.app_context():
         document = db.session.get(Document, FILE_ID)
         assert (document.title, document.visibility) == ("Dagordning mars", "everyone")
+
+
+def test_a_save_after_the_login_session_ended_shows_the_text_to_copy(app, docs, login_as):
+    from sqlalchemy import update
+
+    from intranet import clock
+    from intranet.auth.models import LoginSession
+
+    c = login_as("member")
+    form = page_text(c.get(f"{PLAN}/{PAGE_ID}/redigera"))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    with app.app_context():
+        db.session.execute(update(LoginSession).values(revoked_at=clock.utcnow()))
+        db.session.commit()
+    response = c.http.post(f"{PLAN}/{PAGE_ID}/redigera", data={
+        "csrf_token": token, "title": "Minnesanteckningar", "body": "Det jag skrev i en timme",
+        "version": "1", "visibility": "network"})
+    assert response.status_code == 401
+    text = page_text(response)
+    assert "Du har loggats ut" in text and "Det jag skrev i en timme</textarea>" in text
+    assert "Vi träffades" not in text  # nothing from the page itself
+    # Logged out for good (the session and its CSRF token are gone): the text is still shown.
+    c.logout()
+    response = c.http.post(f"{PLAN}/{PAGE_ID}/redigera", data={
+        "csrf_token": token, "body": "Fortfarande kvar"})
+    assert response.status_code == 401 and "Fortfarande kvar</textarea>" in page_text(response)
+    # Other forms keep their usual answer.
+    assert c.http.post(f"{PLAN}/{FILE_ID}/ta-bort").status_code == 400

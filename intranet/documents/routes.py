@@ -6,6 +6,7 @@ import logging
 
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -375,6 +376,9 @@ def _page_or_details_form(network, document, status, trashed=False):
                   form=DetailsForm(), conflict=None, trashed=trashed)
 
 
+KEPT_FIELDS = {"title": _l("Rubrik"), "body": _l("Text"), "description": _l("Beskrivning")}
+
+
 @bp.route("/ny-sida", methods=["GET", "POST"])
 def new_page(slug: str):
     network = _network(slug)
@@ -395,8 +399,8 @@ def new_page(slug: str):
     return redirect(url_for(".show", slug=slug, document_id=document.id), 303)
 
 
-@keeps_text_on_csrf_error("documents.edit")
-@keeps_text_on_csrf_error("documents.new_page")
+@keeps_text_on_csrf_error("documents.edit", fields=KEPT_FIELDS)
+@keeps_text_on_csrf_error("documents.new_page", fields=KEPT_FIELDS)
 def _keep_page_text(error):
     """The CSRF check failed (e.g. logged out and in again elsewhere): show the form again
     with what was posted, for a person who may still edit, and say what happened."""

@@ -128,6 +128,13 @@ def test_convener_deletes_a_document_and_restores_it_from_the_trash(
     login(page, base, CONVENER)
     page.goto(f"{base}{SUP_DOCS}")
     page.locator("a.doc-link", has_text="Remisser att bevaka").click()
+    page.get_by_role("link", name="Ändra uppgifter").click()
+    page.locator("#description").fill("Uppdateras varje månad.")
+    page.get_by_label("Alla inloggade i samarbetet").check()
+    check_a11y(page, "the edit details form")
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(page.get_by_text("Uppgifterna är sparade.")).to_be_visible()
+    expect(page.get_by_text("Uppdateras varje månad.")).to_be_visible()
     page.get_by_role("button", name="Flytta till papperskorgen").click()
     expect(page).to_have_url(f"{base}{SUP_DOCS}")
     expect(page.get_by_text("”Remisser att bevaka” har flyttats till papperskorgen.")
@@ -176,6 +183,10 @@ def test_page_preview_history_and_comparison(page, live_server, login, check_a11
     page.get_by_role("button", name="Jämför").click()
     expect(page.locator(".diff ins")).to_contain_text("och väg 259")
     check_a11y(page, "the comparison of two versions")
+    page.get_by_role("link", name="Tillbaka till historiken").click()
+    page.get_by_role("link", name="Version 1", exact=True).click()
+    expect(page.locator(".markdown")).not_to_contain_text("259")
+    check_a11y(page, "an earlier version of a page")
 
 
 def test_two_people_edit_the_same_page_and_the_second_keeps_their_text(
