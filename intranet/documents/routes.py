@@ -110,7 +110,7 @@ def index(slug: str):
         query=query,
         tag=tag,
         sort=sort,
-        trash_count=len(svc.trashed_documents(network))
+        trash_count=svc.trash_count(network)
         if may(current_user, "manage_document_trash", network) else 0,
     )
 

@@ -172,6 +172,11 @@ def trashed_documents(network: Network) -> list[Document]:
     return list(db.session.scalars(stmt))
 
 
+def trash_count(network: Network) -> int:
+    return db.session.scalar(select(func.count(Document.id)).where(
+        Document.network_id == network.id, Document.deleted_at.is_not(None))) or 0
+
+
 def get_document(network: Network, document_id: int) -> Document | None:
     """The document only when it belongs to this network (a foreign id is simply absent)."""
     return db.session.scalar(

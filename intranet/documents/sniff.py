@@ -29,19 +29,6 @@ ALLOWED = {PDF, PNG, JPEG, TEXT, CSV, DOCX, XLSX, PPTX, ODT, ODS, ODP}
 # Opened in the browser; everything else is downloaded.
 INLINE = {PDF, PNG, JPEG}
 
-LABELS = {
-    PDF: "PDF",
-    PNG: "PNG",
-    JPEG: "JPEG",
-    TEXT: _l("Text"),
-    CSV: "CSV",
-    DOCX: "Word",
-    XLSX: "Excel",
-    PPTX: "PowerPoint",
-    ODT: _l("OpenDocument-text"),
-    ODS: _l("OpenDocument-kalkyl"),
-    ODP: _l("OpenDocument-presentation"),
-}
 ALLOWED_TEXT = _l(
     "Tillåtna filtyper: PDF, Word, Excel, PowerPoint, OpenDocument (text, kalkyl, "
     "presentation), text, CSV, PNG och JPEG."
@@ -68,10 +55,6 @@ class Sniffed:
     @property
     def inline(self) -> bool:
         return self.content_type in INLINE
-
-    @property
-    def label(self) -> str:
-        return str(LABELS[self.content_type])
 
 
 def sniff(path: Path, filename: str = "") -> Sniffed:

@@ -189,6 +189,32 @@ def test_page_preview_history_and_comparison(page, live_server, login, check_a11
     check_a11y(page, "an earlier version of a page")
 
 
+def test_a_save_after_the_login_ended_shows_the_text_to_copy(
+    page, live_server, login, check_a11y, console, app
+):
+    from sqlalchemy import update
+
+    from intranet import clock
+    from intranet.auth.models import LoginSession
+    from intranet.extensions import db
+
+    base = live_server
+    console.allow(r"status of 401")
+    login(page, base, MEMBER)
+    page.goto(f"{base}{SUP_DOCS}ny-sida")
+    page.locator("#title").fill("Viktigt utkast")
+    page.locator("#body").fill("En lång text som inte får försvinna.")
+    with app.app_context():
+        db.session.execute(update(LoginSession).values(revoked_at=clock.utcnow()))
+        db.session.commit()
+        db.session.remove()
+    page.get_by_role("button", name="Spara", exact=True).click()
+    expect(heading(page, 1)).to_have_text("Du har loggats ut")
+    expect(page.get_by_label("Text")).to_have_value("En lång text som inte får försvinna.")
+    expect(page.get_by_label("Rubrik")).to_have_value("Viktigt utkast")
+    check_a11y(page, "the page that keeps the text after the login ended")
+
+
 def test_two_people_edit_the_same_page_and_the_second_keeps_their_text(
     page, browser, live_server, login, check_a11y, console
 ):
