@@ -648,3 +648,14 @@ def test_a_save_after_the_login_session_ended_shows_the_text_to_copy(app, docs, 
     assert response.status_code == 401 and "Fortfarande kvar</textarea>" in page_text(response)
     # Other forms keep their usual answer.
     assert c.http.post(f"{PLAN}/{FILE_ID}/ta-bort").status_code == 400
+
+
+def test_ids_beyond_the_database_range_are_not_found(app, docs, login_as):
+    c = login_as("member")
+    huge = 2**63
+    for url in [f"{PLAN}/{huge}", f"{PLAN}/{huge}/ladda-ner",
+                f"{PLAN}/{FILE_ID}/versioner/{huge}/ladda-ner",
+                f"{PLAN}/{PAGE_ID}/historik/{huge}", f"{PLAN}/2147483648"]:
+        assert c.get(url).status_code == 404, url
+    assert c.get(f"{PLAN}/{PAGE_ID}/jamfor?fran={huge}&till=-1").status_code == 200
+    assert c.get(f"{PLAN}/?sida={huge}").status_code == 200

@@ -175,7 +175,7 @@ def ngettext_saved(count: int) -> str:
     return ngettext("%(num)s fil har laddats upp.", "%(num)s filer har laddats upp.", count)
 
 
-@bp.get("/<int:document_id>")
+@bp.get("/<int(max=2147483647):document_id>")
 def show(slug: str, document_id: int):
     network, document = _document(slug, document_id)
     return _render_show(network, document, NewVersionForm(formdata=None))
@@ -198,7 +198,7 @@ def _render_show(network, document, version_form, status=200, rejected=None):
     )
 
 
-@bp.post("/<int:document_id>/ny-version")
+@bp.post("/<int(max=2147483647):document_id>/ny-version")
 def new_version(slug: str, document_id: int):
     network, document = _document(slug, document_id, "edit_document")
     if not document.is_file:
@@ -248,7 +248,7 @@ def _send(document: Document, version):
     return response
 
 
-@bp.get("/<int:document_id>/ladda-ner")
+@bp.get("/<int(max=2147483647):document_id>/ladda-ner")
 def download(slug: str, document_id: int):
     _network_, document = _document(slug, document_id)
     if not document.is_file or document.current_version is None:
@@ -256,7 +256,7 @@ def download(slug: str, document_id: int):
     return _send(document, document.current_version)
 
 
-@bp.get("/<int:document_id>/versioner/<int:version_id>/ladda-ner")
+@bp.get("/<int(max=2147483647):document_id>/versioner/<int(max=2147483647):version_id>/ladda-ner")
 def download_version(slug: str, document_id: int, version_id: int):
     _network_, document = _document(slug, document_id)
     version = svc.get_version(document, version_id)
@@ -268,7 +268,7 @@ def download_version(slug: str, document_id: int, version_id: int):
 # ---------------------------------------------------------------- details and pages
 
 
-@bp.route("/<int:document_id>/redigera", methods=["GET", "POST"])
+@bp.route("/<int(max=2147483647):document_id>/redigera", methods=["GET", "POST"])
 def edit(slug: str, document_id: int):
     network = _network(slug)
     document = svc.get_document(network, document_id)
@@ -427,7 +427,7 @@ def _keep_page_text(error):
 # ---------------------------------------------------------------- history
 
 
-@bp.get("/<int:document_id>/historik")
+@bp.get("/<int(max=2147483647):document_id>/historik")
 def history(slug: str, document_id: int):
     network, document = _document(slug, document_id)
     if not document.is_page:
@@ -435,7 +435,7 @@ def history(slug: str, document_id: int):
     return render("documents/history.html", network=network, document=document)
 
 
-@bp.get("/<int:document_id>/historik/<int:revision_id>")
+@bp.get("/<int(max=2147483647):document_id>/historik/<int(max=2147483647):revision_id>")
 def revision(slug: str, document_id: int, revision_id: int):
     network, document = _document(slug, document_id)
     found = svc.get_revision(document, revision_id) if document.is_page else None
@@ -445,7 +445,7 @@ def revision(slug: str, document_id: int, revision_id: int):
                   revision=found, body_html=render_markdown(found.body))
 
 
-@bp.get("/<int:document_id>/jamfor")
+@bp.get("/<int(max=2147483647):document_id>/jamfor")
 def compare(slug: str, document_id: int):
     network, document = _document(slug, document_id)
     if not document.is_page:
@@ -472,7 +472,7 @@ def compare(slug: str, document_id: int):
 # ---------------------------------------------------------------- trash
 
 
-@bp.post("/<int:document_id>/ta-bort")
+@bp.post("/<int(max=2147483647):document_id>/ta-bort")
 def delete(slug: str, document_id: int):
     network, document = _document(slug, document_id, "edit_document")
     if ButtonForm().validate_on_submit():
@@ -492,7 +492,7 @@ def trash(slug: str):
                   empty_form=EmptyTrashForm(formdata=None))
 
 
-@bp.post("/<int:document_id>/aterstall")
+@bp.post("/<int(max=2147483647):document_id>/aterstall")
 def restore(slug: str, document_id: int):
     network, document = _trashed(slug, document_id)
     if ButtonForm().validate_on_submit():

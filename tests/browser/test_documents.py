@@ -109,6 +109,32 @@ def test_refused_file_is_explained_without_leaving_the_page(
     check_a11y(page, "the upload form with a refused file")
 
 
+DROP = """() => {
+  const transfer = new DataTransfer();
+  transfer.items.add(new File(["Punkt 1\\nPunkt 2\\n"], "Punkter.txt", {type: "text/plain"}));
+  transfer.items.add(new File(["A;B\\n1;2\\n"], "Tabell.csv", {type: "text/csv"}));
+  const zone = document.querySelector("[data-dropzone]");
+  zone.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true,
+                                                cancelable: true}));
+  zone.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true,
+                                            cancelable: true}));
+}"""
+
+
+def test_files_dropped_on_the_form_are_uploaded(page, live_server, login, check_a11y):
+    base = live_server
+    login(page, base, MEMBER)
+    page.goto(f"{base}{SUP_DOCS}ladda-upp")
+    page.wait_for_function("() => document.querySelector('form[data-upload-bound]') !== null")
+    page.evaluate(DROP)
+    expect(page.locator("[data-chosen]")).to_have_text(
+        "2 filer valda: Punkter.txt, Tabell.csv")
+    with page.expect_navigation(url=f"{base}{SUP_DOCS}"):
+        page.get_by_role("button", name="Ladda upp", exact=True).click()
+    expect(page.locator("a.doc-link", has_text="Punkter.txt")).to_be_visible()
+    expect(page.locator("tr", has_text="Tabell.csv")).to_contain_text("CSV")
+
+
 def test_active_search_filters_the_list(page, live_server, login, check_a11y):
     base = live_server
     login(page, base, MEMBER)
