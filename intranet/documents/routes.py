@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -144,7 +145,8 @@ def upload(slug: str):
                 saved.append(document)
         db.session.commit()
         if not rejected:
-            flash(ngettext_saved(len(saved)), "success")
+            flash(ngettext("%(num)s fil har laddats upp.", "%(num)s filer har laddats upp.",
+                           len(saved)), "success")
             if single:
                 return redirect(url_for(".show", slug=slug, document_id=saved[0].id), 303)
             return redirect(url_for(".index", slug=slug), 303)
@@ -158,8 +160,6 @@ def upload(slug: str):
 @bp.app_template_filter("filesize")
 def filesize(size: int) -> str:
     """A byte count in Swedish: 512 byte, 14,2 kB, 3,1 MB."""
-    from flask_babel import format_decimal
-
     if size < 1024:
         return _("%(num)s byte", num=size)
     for unit in ("kB", "MB", "GB"):
@@ -167,12 +167,6 @@ def filesize(size: int) -> str:
         if size < 1024 or unit == "GB":
             return f"{format_decimal(round(size, 1))} {unit}"
     return str(size)
-
-
-def ngettext_saved(count: int) -> str:
-    from flask_babel import ngettext
-
-    return ngettext("%(num)s fil har laddats upp.", "%(num)s filer har laddats upp.", count)
 
 
 @bp.get("/<int(max=2147483647):document_id>")
@@ -250,7 +244,7 @@ def _send(document: Document, version):
 
 @bp.get("/<int(max=2147483647):document_id>/ladda-ner")
 def download(slug: str, document_id: int):
-    _network_, document = _document(slug, document_id)
+    network, document = _document(slug, document_id)
     if not document.is_file or document.current_version is None:
         abort(404)
     return _send(document, document.current_version)
@@ -258,7 +252,7 @@ def download(slug: str, document_id: int):
 
 @bp.get("/<int(max=2147483647):document_id>/versioner/<int(max=2147483647):version_id>/ladda-ner")
 def download_version(slug: str, document_id: int, version_id: int):
-    _network_, document = _document(slug, document_id)
+    network, document = _document(slug, document_id)
     version = svc.get_version(document, version_id)
     if version is None:
         abort(404)
