@@ -180,6 +180,23 @@ def test_convener_deletes_a_document_and_restores_it_from_the_trash(
     expect(page.locator("a.doc-link", has_text="Remisser att bevaka")).to_be_visible()
 
 
+def test_secretariat_empties_the_trash_after_confirming(page, live_server, login, check_a11y):
+    base = live_server
+    login(page, base, "elin.strand@huddinge.example")
+    page.goto(f"{base}/natverk/klimat/dokument/")
+    page.locator("a.doc-link", has_text="Laddplatser per kommun").click()
+    page.get_by_role("button", name="Flytta till papperskorgen").click()
+    page.get_by_role("link", name=re.compile("Papperskorgen")).click()
+    expect(page.locator("tr", has_text="Laddplatser per kommun")).to_be_visible()
+    check_a11y(page, "the trash as the secretariat")
+    confirm = page.get_by_label("Jag förstår att dokumenten tas bort för gott")
+    expect(confirm).to_have_attribute("required", "")  # the browser asks before anything
+    page.get_by_label("Jag förstår att dokumenten tas bort för gott").check()
+    page.get_by_role("button", name="Töm papperskorgen").click()
+    expect(page.get_by_text("Papperskorgen är tömd (1 dokument).")).to_be_visible()
+    expect(page.get_by_text("Papperskorgen är tom.")).to_be_visible()
+
+
 def test_page_preview_history_and_comparison(page, live_server, login, check_a11y):
     base = live_server
     login(page, base, MEMBER)
