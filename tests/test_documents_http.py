@@ -592,6 +592,16 @@ def test_failed_csrf_check_on_the_page_form_keeps_the_text(app, docs, login_as):
     assert response.status_code == 400 and "Nytt utkast</textarea>" in page_text(response)
 
 
+def test_failed_csrf_check_on_the_details_form_keeps_the_changes(app, docs, login_as):
+    response = login_as("member").post(f"{PLAN}/{FILE_ID}/redigera", {
+        "csrf_token": "x", "title": "Ny titel", "description": "Lång beskrivning",
+        "visibility": "network", "version": "1"}, csrf=False)
+    assert response.status_code == 400
+    text = page_text(response)
+    assert 'value="Ny titel"' in text and "Lång beskrivning</textarea>" in text
+    assert "Dina ändringar finns kvar" in text
+
+
 def test_failed_csrf_check_elsewhere_still_gets_the_generic_page(app, docs, login_as):
     response = login_as("member").post(f"{PLAN}/{FILE_ID}/ta-bort", {"csrf_token": "x"},
                                        csrf=False)

@@ -411,7 +411,9 @@ def _keep_page_text(error):
         if document is None or not may(current_user, "edit_document", document):
             return None
         if not document.is_page:
-            return None
+            return render("documents/edit.html", status=400, network=network,
+                          document=document, form=DetailsForm(), conflict=None,
+                          csrf_failed=True)
     elif not may(current_user, "add_documents", network):
         return None
     form = PageForm(meta={"csrf": True})
