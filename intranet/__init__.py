@@ -70,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
     from intranet.actions import models as _actions  # noqa: F401
     from intranet.audit import models as _audit  # noqa: F401
     from intranet.auth import models as _auth  # noqa: F401
+    from intranet.documents import models as _documents  # noqa: F401
     from intranet.notifications import models as _notifications  # noqa: F401
     from intranet.org import models as _org  # noqa: F401
 
@@ -123,6 +124,11 @@ def _init_auth(app: Flask) -> None:
             path = current.path + (f"?{current.query}" if current.query else "")
             target = url_for("auth.login", next=safe_next(path, url_for("main.index")))
             return "", 401, {"HX-Redirect": target}
+        from intranet.errors import kept_text_after_logout
+
+        kept = kept_text_after_logout()
+        if kept is not None:
+            return kept
         next_url = request.full_path if request.method == "GET" else None
         if next_url and next_url.endswith("?"):
             next_url = next_url[:-1]
@@ -144,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
     from intranet.admin import bp as admin_bp
     from intranet.appointments import bp as appointments_bp
     from intranet.auth import bp as auth_bp
+    from intranet.documents import bp as documents_bp
     from intranet.main import bp as main_bp
     from intranet.networks import bp as networks_bp
     from intranet.org import bp as org_bp
@@ -156,6 +163,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(actions_bp)
+    app.register_blueprint(documents_bp)
 
 
 def _init_templates(app: Flask) -> None:

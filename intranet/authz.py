@@ -148,6 +148,34 @@ def _follow_up_actions(s: Standing, obj) -> bool:
     return s.secretariat or s.committee or s.director
 
 
+# ---------------------------------------------------------------- documents
+# Members of the network (current appointment) and the secretariat work with its documents;
+# a document shared with everyone can be read by every logged-in person. Every rule on a
+# network's documents also requires that the person may see the network itself.
+
+
+def _works_in(s: Standing, network) -> bool:
+    return _view_network(s, network) and (s.secretariat or s.member_of(network.id))
+
+
+def _view_document(s: Standing, document) -> bool:
+    if not _view_network(s, document.network) or document.deleted_at is not None:
+        return False
+    return _works_in(s, document.network) or document.visibility == "everyone"
+
+
+def _edit_document(s: Standing, document) -> bool:
+    return document.deleted_at is None and _works_in(s, document.network)
+
+
+def _manage_document_trash(s: Standing, network) -> bool:
+    return _view_network(s, network) and (s.secretariat or s.convener_of(network.id))
+
+
+def _empty_document_trash(s: Standing, network) -> bool:
+    return _view_network(s, network) and s.secretariat
+
+
 RULES = {
     "view_start": _logged_in,
     "view_network_directory": _logged_in,
@@ -175,6 +203,15 @@ RULES = {
     "edit_actions": _edit_actions,
     "restore_actions": _restore_actions,
     "view_action_summary": _follow_up_actions,
+    # Every logged-in person sees a network's document list, holding the documents they
+    # may view (for people outside the network: only those shared with everyone).
+    "list_documents": _view_network,
+    "add_documents": _works_in,
+    "view_all_documents": _works_in,
+    "view_document": _view_document,
+    "edit_document": _edit_document,
+    "manage_document_trash": _manage_document_trash,
+    "empty_document_trash": _empty_document_trash,
 }
 
 

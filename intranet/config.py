@@ -45,6 +45,9 @@ class Config:
     WTF_CSRF_SSL_STRICT = True
 
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 50 * 1024 * 1024)
+    # Uploaded files: a local directory outside the web root (documents.storage).
+    STORAGE_DIR = os.environ.get("STORAGE_DIR", str(ROOT / "instance" / "files"))
+    DOCUMENTS_PER_PAGE = _int("DOCUMENTS_PER_PAGE", 25)
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
 

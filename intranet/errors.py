@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 
 from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
@@ -44,6 +45,39 @@ CSRF_MESSAGE = (
 )
 
 
+# Views that must not lose what the user typed when the CSRF check fails (a long editing
+# session, a login elsewhere): endpoint → a function that renders the form again with the
+# posted text, or returns None to fall back to the generic page. Register with
+# @keeps_text_on_csrf_error("blueprint.endpoint", fields={"body": _l("Text")}); the named
+# fields are also shown back, for copying, when the login session ended before the save.
+_TEXT_KEEPERS: dict[str, Callable] = {}
+_KEPT_FIELDS: dict[str, dict] = {}
+
+
+def keeps_text_on_csrf_error(endpoint: str, fields: dict | None = None):
+    def register(handler: Callable):
+        _TEXT_KEEPERS[endpoint] = handler
+        if fields:
+            _KEPT_FIELDS[endpoint] = fields
+        return handler
+
+    return register
+
+
+def kept_text_after_logout():
+    """For a plain POST to a registered view whose login session has ended: a page (401)
+    that shows what was posted, for copying, instead of a redirect that drops it. Only the
+    user's own posted text is shown, nothing from the database."""
+    fields = _KEPT_FIELDS.get(request.endpoint or "")
+    if request.method != "POST" or not fields or is_htmx():
+        return None
+    texts = [(label, request.form.get(name, "")) for name, label in fields.items()
+             if request.form.get(name, "").strip()]
+    if not texts:
+        return None
+    return render("errors/kept_text.html", status=401, texts=texts)
+
+
 def _respond(status: int, title, message, correlation_id: str | None = None):
     response = render(
         "errors/error.html",
@@ -64,6 +98,15 @@ def _respond(status: int, title, message, correlation_id: str | None = None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        keeper = _TEXT_KEEPERS.get(request.endpoint or "")
+        if keeper is not None:
+            response = keeper(error)
+            if response is not None:
+                return response
+        if not current_user.is_authenticated:
+            kept = kept_text_after_logout()
+            if kept is not None:
+                return kept
         title, message = CSRF_MESSAGE
         return _respond(400, title, message)
 

@@ -88,6 +88,7 @@ def app(tmp_path_factory):
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_BACKEND": "file",
         "MAIL_DIR": str(tmp_path_factory.mktemp("mail")),
+        "STORAGE_DIR": str(tmp_path_factory.mktemp("files")),
     })
     with app.app_context():
         upgrade(directory=MIGRATIONS)
@@ -103,7 +104,8 @@ def make_app(app):
 
     def _make(config_name: str = "test", **config):
         settings = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                    "RATELIMIT_STORAGE_URI": "memory://", **config}
+                    "RATELIMIT_STORAGE_URI": "memory://",
+                    "STORAGE_DIR": app.config["STORAGE_DIR"], **config}
         new = create_app(config_name, settings)
         made.append(new)
         return new

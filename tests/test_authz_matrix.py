@@ -9,6 +9,14 @@ from intranet import clock
 from intranet.actions.models import ActionImport
 from intranet.extensions import db
 from tests.conftest import ROLES, make_action
+from tests.document_fixtures import (
+    FILE_ID,
+    PAGE_ID,
+    REVISION_IDS,
+    TRASHED_ID,
+    VERSION_IDS,
+    build_documents,
+)
 
 LOGGED_IN = [r for r in ROLES if r != "anonymous"]
 
@@ -36,6 +44,13 @@ def only(status, roles, others=403):
 ACTION_EDITORS = ("member", "convener", "secretariat")
 ACTION_RESTORERS = ("convener", "secretariat")
 FOLLOW_UP = ("director", "other_director", "committee", "secretariat")
+def network_workers(allowed, refused, anonymous=302, **overrides):
+    """The network's members and the secretariat get `allowed`; everyone else logged in
+    gets `refused`."""
+    row = {"anonymous": anonymous, **{role: refused for role in LOGGED_IN}}
+    row.update({"member": allowed, "convener": allowed, "secretariat": allowed})
+    row.update(overrides)
+    return row
 
 
 # (endpoint, method) → {role: expected status}
@@ -132,6 +147,26 @@ MATRIX = {
     ("actions.plan", "GET"): logged_in(200),
     ("actions.export_plan", "GET"): logged_in(200),
     ("actions.summary", "GET"): only(200, FOLLOW_UP),
+    # Documents: every logged-in person sees the list (non-members only the documents shared
+    # with everyone); a network-only document is absent (404) to everyone outside.
+    ("documents.index", "GET"): logged_in(200),
+    ("documents.upload", "GET"): network_workers(200, 403),
+    ("documents.upload", "POST"): network_workers(422, 403),
+    ("documents.new_page", "GET"): network_workers(200, 403),
+    ("documents.new_page", "POST"): network_workers(422, 403),
+    ("documents.show", "GET"): network_workers(200, 404),
+    ("documents.download", "GET"): network_workers(200, 404),
+    ("documents.download_version", "GET"): network_workers(200, 404),
+    ("documents.new_version", "POST"): network_workers(422, 404),
+    ("documents.edit", "GET"): network_workers(200, 404),
+    ("documents.edit", "POST"): network_workers(422, 404),
+    ("documents.history", "GET"): network_workers(200, 404),
+    ("documents.revision", "GET"): network_workers(200, 404),
+    ("documents.compare", "GET"): network_workers(200, 404),
+    ("documents.delete", "POST"): network_workers(303, 404),
+    ("documents.trash", "GET"): network_workers(200, 403, member=403),
+    ("documents.restore", "POST"): network_workers(303, 404, member=403),
+    ("documents.empty_trash", "POST"): network_workers(303, 403, member=403, convener=403),
 }
 
 
@@ -200,6 +235,27 @@ URL_ARGS = {
         "appointment_id": world.ids.member_appointment},
     "appointments.end_member": lambda world, role: {
         "appointment_id": world.ids.member_appointment},
+    "documents.index": {"slug": "plan"},
+    "documents.upload": {"slug": "plan"},
+    "documents.new_page": {"slug": "plan"},
+    "documents.show": {"slug": "plan", "document_id": FILE_ID},
+    "documents.download": {"slug": "plan", "document_id": FILE_ID},
+    "documents.download_version": {"slug": "plan", "document_id": FILE_ID,
+                                   "version_id": VERSION_IDS[0]},
+    "documents.new_version": {"slug": "plan", "document_id": FILE_ID},
+    "documents.edit": {"slug": "plan", "document_id": PAGE_ID},
+    "documents.history": {"slug": "plan", "document_id": PAGE_ID},
+    "documents.revision": {"slug": "plan", "document_id": PAGE_ID,
+                           "revision_id": REVISION_IDS[0]},
+    "documents.compare": {"slug": "plan", "document_id": PAGE_ID},
+    "documents.delete": {"slug": "plan", "document_id": FILE_ID},
+    "documents.trash": {"slug": "plan"},
+    "documents.restore": {"slug": "plan", "document_id": TRASHED_ID},
+    "documents.empty_trash": {"slug": "plan"},
+}
+# Objects the URLs above point at, created before each row whose endpoint has the prefix.
+SETUP = {
+    "documents.": build_documents,
 }
 # A POST with these fields; other POSTs send only the CSRF token (an invalid form).
 POST_DATA = {
@@ -241,6 +297,9 @@ def test_route_role_matrix(app, world, login_as, endpoint, method, role):
     if callable(args):
         with app.app_context():
             args = args(world, role)
+    for prefix, setup in SETUP.items():
+        if endpoint.startswith(prefix):
+            setup(app, world)
     with app.test_request_context():
         from flask import url_for
 

@@ -296,6 +296,9 @@ def seed_demo(organisation_path: Path) -> None:
     seed_people()
     seed_history()
     seed_actions(organisation_path.parent / "handlingsplan-2021.csv")
+    from intranet.documents.demo import seed_documents
+
+    seed_documents()
     db.session.commit()
 
 

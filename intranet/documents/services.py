@@ -1,0 +1,375 @@
+"""Reading and writing a network's documents. Every write records an audit row in the same
+transaction; the caller commits once."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import selectinload
+
+from intranet import clock
+from intranet.audit.services import record
+from intranet.authz import standing_of
+from intranet.documents.diff import Diff, word_diff
+from intranet.documents.models import (
+    Document,
+    DocumentKind,
+    DocumentTag,
+    DocumentVersion,
+    PageRevision,
+    Visibility,
+)
+from intranet.documents.sniff import Sniffed, sniff
+from intranet.documents.storage import Storage
+from intranet.extensions import db
+from intranet.org.models import Network, Person
+
+MAX_TAGS = 10
+TAG_LENGTH = 40
+SORTS = {"titel": func.lower(Document.title), "datum": Document.updated_at,
+         "forfattare": func.lower(Person.name)}
+
+
+# ---------------------------------------------------------------- edits made together
+# Generic: text in, structure out. Anything edited together (pages now, consultation
+# responses later) checks the version the editor started from and, on a mismatch, keeps
+# the editor's text beside the current one.
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A save that did not start from the current version: nothing was written."""
+
+    mine: str  # the text the editor tried to save, kept whole
+    current: str  # the text saved meanwhile
+    current_version: int  # the version a merged save must carry
+    diff: Diff  # from the current text to mine
+
+    @property
+    def identical(self) -> bool:
+        return self.mine == self.current
+
+
+class EditConflict(Exception):
+    def __init__(self, conflict: Conflict):
+        super().__init__("edit conflict")
+        self.conflict = conflict
+
+
+def check_version(expected: int | None, current: int, mine: str, current_text: str) -> None:
+    """Raise EditConflict unless the editor started from the current version."""
+    if expected != current:
+        raise EditConflict(
+            Conflict(mine=mine, current=current_text, current_version=current,
+                     diff=word_diff(current_text, mine))
+        )
+
+
+def compare(old: str, new: str) -> Diff:
+    return word_diff(old, new)
+
+
+def normalise_text(text: str) -> str:
+    """Text as stored: line feeds only (browsers send CR LF from a textarea)."""
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+# ---------------------------------------------------------------- reading
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags from a comma-separated text: trimmed, lower-case, unique, in order."""
+    seen: list[str] = []
+    for part in re.split(r"[,;]", text or ""):
+        tag = " ".join(part.split()).lower()[:TAG_LENGTH]
+        if tag and tag not in seen:
+            seen.append(tag)
+    return seen
+
+
+def _visible(network: Network, person) -> list:
+    conditions = [Document.network_id == network.id, Document.deleted_at.is_(None)]
+    standing = standing_of(person)
+    if not (standing.secretariat or standing.member_of(network.id)):
+        conditions.append(Document.visibility == Visibility.EVERYONE)
+    return conditions
+
+
+@dataclass
+class DocumentPage:
+    items: list[Document]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def list_documents(network: Network, person, *, query: str = "", tag: str = "",
+                   sort: str = "datum", descending: bool = True, page: int = 1,
+                   per_page: int = 25) -> DocumentPage:
+    """The documents of `network` that `person` may view, filtered, sorted and paged."""
+    conditions = _visible(network, person)
+    if query:
+        escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(func.lower(Document.title).like(f"%{escaped}%", escape="\\"))
+    if tag:
+        conditions.append(
+            Document.id.in_(select(DocumentTag.document_id).where(DocumentTag.name == tag))
+        )
+    where = and_(*conditions)
+    total = db.session.scalar(select(func.count(Document.id)).where(where)) or 0
+    column = SORTS.get(sort, Document.updated_at)
+    order = column.desc() if descending else column.asc()
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, page), pages)
+    stmt = (
+        select(Document)
+        .outerjoin(Person, Document.created_by_id == Person.id)
+        .where(where)
+        .order_by(order, Document.id.desc() if descending else Document.id.asc())
+        .options(selectinload(Document.tags), selectinload(Document.versions),
+                 selectinload(Document.created_by))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return DocumentPage(list(db.session.scalars(stmt)), total, page, per_page)
+
+
+def network_tags(network: Network, person) -> list[str]:
+    """The tags in use on the documents `person` may view."""
+    stmt = (
+        select(DocumentTag.name)
+        .join(Document)
+        .where(*_visible(network, person))
+        .distinct()
+        .order_by(DocumentTag.name)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def trashed_documents(network: Network) -> list[Document]:
+    stmt = (
+        select(Document)
+        .where(Document.network_id == network.id, Document.deleted_at.is_not(None))
+        .order_by(Document.deleted_at.desc())
+        .options(selectinload(Document.deleted_by), selectinload(Document.versions))
+    )
+    return list(db.session.scalars(stmt))
+
+
+def trash_count(network: Network) -> int:
+    return db.session.scalar(select(func.count(Document.id)).where(
+        Document.network_id == network.id, Document.deleted_at.is_not(None))) or 0
+
+
+def get_document(network: Network, document_id: int) -> Document | None:
+    """The document only when it belongs to this network (a foreign id is simply absent)."""
+    return db.session.scalar(
+        select(Document).where(Document.id == document_id, Document.network_id == network.id)
+    )
+
+
+# ---------------------------------------------------------------- files
+
+
+def _set_tags(document: Document, names: list[str]) -> None:
+    wanted = names[:MAX_TAGS]
+    document.tags[:] = [t for t in document.tags if t.name in wanted]
+    have = {t.name for t in document.tags}
+    for name in wanted:
+        if name not in have:
+            document.tags.append(DocumentTag(name=name))
+
+
+def _store(storage: Storage, stream: BinaryIO, filename: str):
+    return storage.save(stream, lambda path: sniff(path, filename))
+
+
+def clean_filename(filename: str) -> str:
+    """The name shown and offered at download: the last path part, no control characters."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[:255] or "fil"
+
+
+def upload_file(network: Network, author: Person, stream: BinaryIO, filename: str, *,
+                storage: Storage, title: str = "", description: str = "",
+                tags: list[str] | None = None,
+                visibility: str = Visibility.NETWORK) -> Document:
+    """A new file document with its first version. The bytes are stored (and checked by
+    content) before any row is added, so a refused or broken upload leaves no row."""
+    filename = clean_filename(filename)
+    blob, sniffed = _store(storage, stream, filename)
+    now = clock.utcnow()
+    document = Document(
+        network=network, kind=DocumentKind.FILE, title=(title.strip() or filename)[:200],
+        description=description.strip(), visibility=visibility, created_by=author,
+        created_at=now, updated_at=now,
+    )
+    _set_tags(document, tags or [])
+    document.versions.append(_version(1, blob, sniffed, filename, "", author, now))
+    db.session.add(document)
+    db.session.flush()
+    record("document_uploaded", actor=author, obj=document, network_id=network.id,
+           sha256=blob.sha256, size=blob.size, content_type=sniffed.content_type)
+    return document
+
+
+def _version(number, blob, sniffed: Sniffed, filename, note, author, now) -> DocumentVersion:
+    return DocumentVersion(
+        number=number, sha256=blob.sha256, size=blob.size, content_type=sniffed.content_type,
+        filename=filename, note=note.strip(), created_by=author, created_at=now,
+    )
+
+
+def add_version(document: Document, author: Person, stream: BinaryIO, filename: str, *,
+                storage: Storage, note: str = "") -> DocumentVersion:
+    """A new current version; every earlier version stays."""
+    if not document.is_file:
+        raise ValueError("only files have versions")
+    filename = clean_filename(filename)
+    blob, sniffed = _store(storage, stream, filename)
+    now = clock.utcnow()
+    number = (db.session.scalar(
+        select(func.max(DocumentVersion.number)).where(
+            DocumentVersion.document_id == document.id)
+    ) or 0) + 1
+    version = _version(number, blob, sniffed, filename, note, author, now)
+    document.versions.insert(0, version)
+    document.updated_at = now  # raises lock_version: a racing version fails, not overwrites
+    db.session.flush()
+    record("document_version_added", actor=author, obj=document, version=number,
+           sha256=blob.sha256, size=blob.size, content_type=sniffed.content_type)
+    return version
+
+
+def update_details(document: Document, editor: Person, *, expected_version: int | None,
+                   title: str, description: str, tags: list[str], visibility: str) -> None:
+    """Title, description, tags and visibility, checked against the version the editor
+    started from."""
+    current_text = "\n".join([document.title, document.description])
+    check_version(expected_version, document.lock_version,
+                  "\n".join([title, description]), current_text)
+    document.title = title.strip()[:200]
+    document.description = description.strip()
+    document.visibility = visibility
+    _set_tags(document, tags)
+    document.updated_at = clock.utcnow()
+    db.session.flush()
+    record("document_updated", actor=editor, obj=document, visibility=visibility)
+
+
+def record_download(document: Document, version: DocumentVersion, person: Person) -> None:
+    record("document_downloaded", actor=person, obj=document, version=version.number)
+
+
+# ---------------------------------------------------------------- pages
+
+
+def create_page(network: Network, author: Person, *, title: str, body: str,
+                tags: list[str] | None = None, visibility: str = Visibility.NETWORK,
+                note: str = "") -> Document:
+    now = clock.utcnow()
+    body = normalise_text(body)
+    document = Document(
+        network=network, kind=DocumentKind.PAGE, title=title.strip()[:200], description="",
+        visibility=visibility, created_by=author, created_at=now, updated_at=now,
+    )
+    _set_tags(document, tags or [])
+    document.revisions.append(PageRevision(number=1, title=document.title, body=body,
+                                           note=note.strip(), created_by=author,
+                                           created_at=now))
+    db.session.add(document)
+    db.session.flush()
+    record("page_created", actor=author, obj=document, network_id=network.id)
+    return document
+
+
+def save_page(document: Document, editor: Person, *, expected_version: int | None,
+              title: str, body: str, note: str = "", tags: list[str] | None = None,
+              visibility: str | None = None) -> PageRevision:
+    """A new revision, unless the page changed since the editor opened it: then
+    EditConflict, with the editor's text kept, and nothing written."""
+    if not document.is_page:
+        raise ValueError("only pages have revisions")
+    current = document.current_revision
+    body = normalise_text(body)
+    check_version(expected_version, document.lock_version, body, current.body if current else "")
+    now = clock.utcnow()
+    revision = PageRevision(number=(current.number if current else 0) + 1,
+                            title=title.strip()[:200], body=body, note=note.strip(),
+                            created_by=editor, created_at=now)
+    document.revisions.insert(0, revision)
+    document.title = revision.title
+    if tags is not None:
+        _set_tags(document, tags)
+    if visibility is not None:
+        document.visibility = visibility
+    document.updated_at = now
+    db.session.flush()
+    record("page_saved", actor=editor, obj=document, revision=revision.number)
+    return revision
+
+
+def get_revision(document: Document, revision_id: int) -> PageRevision | None:
+    return db.session.scalar(select(PageRevision).where(
+        PageRevision.id == revision_id, PageRevision.document_id == document.id))
+
+
+def get_version(document: Document, version_id: int) -> DocumentVersion | None:
+    return db.session.scalar(select(DocumentVersion).where(
+        DocumentVersion.id == version_id, DocumentVersion.document_id == document.id))
+
+
+# ---------------------------------------------------------------- trash
+
+
+def trash(document: Document, person: Person) -> None:
+    """Moves the document to the network's trash; nothing is removed."""
+    document.deleted_at = clock.utcnow()
+    document.deleted_by = person
+    db.session.flush()
+    record("document_trashed", actor=person, obj=document, network_id=document.network_id)
+
+
+def restore(document: Document, person: Person) -> None:
+    document.deleted_at = None
+    document.deleted_by = None
+    db.session.flush()
+    record("document_restored", actor=person, obj=document, network_id=document.network_id)
+
+
+def empty_trash(network: Network, person: Person, storage: Storage) -> list[str]:
+    """Removes the trashed documents of `network` for good. Returns the blobs no longer
+    referenced by any version; the caller deletes them from the store after committing, so a
+    failed commit never leaves rows without their bytes."""
+    documents = trashed_documents(network)
+    hashes = {v.sha256 for d in documents for v in d.versions}
+    for document in documents:
+        record("document_purged", actor=person, object_type="Document", object_id=document.id,
+               network_id=network.id, title=document.title, kind=document.kind)
+        db.session.delete(document)
+    db.session.flush()
+    still_used = set(db.session.scalars(
+        select(DocumentVersion.sha256).where(DocumentVersion.sha256.in_(hashes))
+    )) if hashes else set()
+    return sorted(hashes - still_used)
+
+
+def remove_blobs(storage: Storage, hashes: list[str]) -> int:
+    return sum(1 for h in hashes if storage.delete(h))
