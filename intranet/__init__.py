@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 from urllib.parse import urlsplit
@@ -48,6 +49,9 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         (ROOT / "instance").mkdir(exist_ok=True)
 
+    from intranet.urls import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     logging.basicConfig(level=logging.INFO)
     _init_extensions(app)
     _init_auth(app)
@@ -144,26 +148,17 @@ def _init_auth(app: Flask) -> None:
         return None
 
 
-def _register_blueprints(app: Flask) -> None:
-    from intranet.accounts import bp as accounts_bp
-    from intranet.actions import bp as actions_bp
-    from intranet.admin import bp as admin_bp
-    from intranet.appointments import bp as appointments_bp
-    from intranet.auth import bp as auth_bp
-    from intranet.documents import bp as documents_bp
-    from intranet.main import bp as main_bp
-    from intranet.networks import bp as networks_bp
-    from intranet.org import bp as org_bp
+# The domains with pages, in the order their blueprints are registered.
+DOMAINS = ("main", "auth", "networks", "org", "appointments", "accounts", "admin", "actions",
+           "documents")
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(networks_bp)
-    app.register_blueprint(org_bp)
-    app.register_blueprint(appointments_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(actions_bp)
-    app.register_blueprint(documents_bp)
+
+def _register_blueprints(app: Flask) -> None:
+    # A package holds its blueprint; importing its routes module attaches the routes. Doing it
+    # here (not in the package's __init__) keeps models importable without the routes.
+    for name in DOMAINS:
+        routes = importlib.import_module(f"intranet.{name}.routes")
+        app.register_blueprint(routes.bp)
 
 
 def _init_templates(app: Flask) -> None:

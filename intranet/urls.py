@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from werkzeug.routing import IntegerConverter
+
 
 def safe_next(target: str | None, default: str) -> str:
     """`target` if it is a path on this site, otherwise `default`."""
@@ -16,3 +18,25 @@ def safe_next(target: str | None, default: str) -> str:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return default
     return target
+
+
+# The largest id a database integer column holds: larger numbers in a URL are simply unknown.
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number beyond the database's integers is a 404, not an
+    error from the database."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def db_int(value: str) -> int:
+    """For request.args.get(..., type=db_int): a positive number a database column can hold;
+    anything else counts as not given."""
+    number = int(value)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number

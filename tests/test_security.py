@@ -144,3 +144,12 @@ def test_csv_cells_never_start_a_formula():
     assert csv_cell("@SUM(A1)") == "'@SUM(A1)"
     assert csv_cell("Planeringsnätverket") == "Planeringsnätverket"
     assert csv_cell(None) == "" and csv_cell(3) == "3"
+
+
+def test_numbers_beyond_the_database_are_unknown_not_errors(world, login_as):
+    c = login_as("secretariat")
+    huge = 2**63
+    assert c.get(f"/natverk/?fokus={huge}").status_code == 200
+    assert c.get(f"/kansliet/personer/{huge}").status_code == 404
+    assert c.get(f"/kansliet/logg?person={huge}&sida={huge}").status_code == 200
+    assert c.get(f"/organisation/personer/{2**31}").status_code == 404

@@ -1,5 +1,5 @@
+"""The blueprint; its routes are in routes.py, imported when the app registers it."""
+
 from flask import Blueprint
 
 bp = Blueprint("accounts", __name__, url_prefix="/profil")
-
-from intranet.accounts import routes  # noqa: E402, F401

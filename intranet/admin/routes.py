@@ -46,6 +46,7 @@ from intranet.notifications.services import deliver_queued
 from intranet.org.models import Body, BodyKind, FocusArea, Municipality, Network, Person, Seat
 from intranet.org.services import municipalities
 from intranet.text import csv_cell
+from intranet.urls import db_int
 
 PER_PAGE = 25
 
@@ -77,7 +78,7 @@ def _date_arg(name: str) -> date | None:
 def people():
     authorize(current_user, "administer")
     query = request.args.get("q", "").strip()[:100]
-    page = db.paginate(people_query(query), page=request.args.get("sida", 1, type=int),
+    page = db.paginate(people_query(query), page=request.args.get("sida", 1, type=db_int),
                        per_page=PER_PAGE, error_out=False)
     return render("admin/people.html", block="results", page=page, query=query)
 
@@ -303,7 +304,7 @@ def restore(slug: str):
 
 def _audit_filter() -> AuditFilter:
     return AuditFilter(
-        person_id=request.args.get("person", type=int),
+        person_id=request.args.get("person", type=db_int),
         object_type=request.args.get("typ", "").strip()[:60],
         action=request.args.get("handling", "").strip()[:60],
         date_from=_date_arg("fran"),
@@ -315,7 +316,7 @@ def _audit_filter() -> AuditFilter:
 def audit_log():
     authorize(current_user, "view_audit_log")
     audit_filter = _audit_filter()
-    page = db.paginate(audit_filter.statement(), page=request.args.get("sida", 1, type=int),
+    page = db.paginate(audit_filter.statement(), page=request.args.get("sida", 1, type=db_int),
                        per_page=50, error_out=False)
     types, actions = audit_choices()
     people_list = list(db.session.scalars(select(Person).order_by(Person.name)))

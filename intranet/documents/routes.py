@@ -32,6 +32,7 @@ from intranet.errors import keeps_text_on_csrf_error
 from intranet.extensions import db
 from intranet.htmx import is_htmx, render
 from intranet.org.models import Network
+from intranet.urls import db_int
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ def index(slug: str):
     if sort not in SORTS:
         sort = "datum"
     column, descending = SORTS[sort]
-    page = request.args.get("sida", 1, type=int)
+    page = request.args.get("sida", 1, type=db_int)
     result = svc.list_documents(
         network, current_user, query=query, tag=tag, sort=column, descending=descending,
         page=page, per_page=current_app.config["DOCUMENTS_PER_PAGE"],
@@ -169,7 +170,7 @@ def filesize(size: int) -> str:
     return str(size)
 
 
-@bp.get("/<int(max=2147483647):document_id>")
+@bp.get("/<int:document_id>")
 def show(slug: str, document_id: int):
     network, document = _document(slug, document_id)
     return _render_show(network, document, NewVersionForm(formdata=None))
@@ -192,7 +193,7 @@ def _render_show(network, document, version_form, status=200, rejected=None):
     )
 
 
-@bp.post("/<int(max=2147483647):document_id>/ny-version")
+@bp.post("/<int:document_id>/ny-version")
 def new_version(slug: str, document_id: int):
     network, document = _document(slug, document_id, "edit_document")
     if not document.is_file:
@@ -242,7 +243,7 @@ def _send(document: Document, version):
     return response
 
 
-@bp.get("/<int(max=2147483647):document_id>/ladda-ner")
+@bp.get("/<int:document_id>/ladda-ner")
 def download(slug: str, document_id: int):
     network, document = _document(slug, document_id)
     if not document.is_file or document.current_version is None:
@@ -250,7 +251,7 @@ def download(slug: str, document_id: int):
     return _send(document, document.current_version)
 
 
-@bp.get("/<int(max=2147483647):document_id>/versioner/<int(max=2147483647):version_id>/ladda-ner")
+@bp.get("/<int:document_id>/versioner/<int:version_id>/ladda-ner")
 def download_version(slug: str, document_id: int, version_id: int):
     network, document = _document(slug, document_id)
     version = svc.get_version(document, version_id)
@@ -262,7 +263,7 @@ def download_version(slug: str, document_id: int, version_id: int):
 # ---------------------------------------------------------------- details and pages
 
 
-@bp.route("/<int(max=2147483647):document_id>/redigera", methods=["GET", "POST"])
+@bp.route("/<int:document_id>/redigera", methods=["GET", "POST"])
 def edit(slug: str, document_id: int):
     network = _network(slug)
     document = svc.get_document(network, document_id)
@@ -423,7 +424,7 @@ def _keep_page_text(error):
 # ---------------------------------------------------------------- history
 
 
-@bp.get("/<int(max=2147483647):document_id>/historik")
+@bp.get("/<int:document_id>/historik")
 def history(slug: str, document_id: int):
     network, document = _document(slug, document_id)
     if not document.is_page:
@@ -431,7 +432,7 @@ def history(slug: str, document_id: int):
     return render("documents/history.html", network=network, document=document)
 
 
-@bp.get("/<int(max=2147483647):document_id>/historik/<int(max=2147483647):revision_id>")
+@bp.get("/<int:document_id>/historik/<int:revision_id>")
 def revision(slug: str, document_id: int, revision_id: int):
     network, document = _document(slug, document_id)
     found = svc.get_revision(document, revision_id) if document.is_page else None
@@ -441,15 +442,15 @@ def revision(slug: str, document_id: int, revision_id: int):
                   revision=found, body_html=render_markdown(found.body))
 
 
-@bp.get("/<int(max=2147483647):document_id>/jamfor")
+@bp.get("/<int:document_id>/jamfor")
 def compare(slug: str, document_id: int):
     network, document = _document(slug, document_id)
     if not document.is_page:
         abort(404)
     revisions = document.revisions
     by_id = {r.id: r for r in revisions}
-    newer = by_id.get(request.args.get("till", type=int)) or revisions[0]
-    older = by_id.get(request.args.get("fran", type=int))
+    newer = by_id.get(request.args.get("till", type=db_int)) or revisions[0]
+    older = by_id.get(request.args.get("fran", type=db_int))
     if older is None:
         older = next((r for r in revisions if r.number < newer.number), newer)
     if older.number > newer.number:
@@ -468,7 +469,7 @@ def compare(slug: str, document_id: int):
 # ---------------------------------------------------------------- trash
 
 
-@bp.post("/<int(max=2147483647):document_id>/ta-bort")
+@bp.post("/<int:document_id>/ta-bort")
 def delete(slug: str, document_id: int):
     network, document = _document(slug, document_id, "edit_document")
     if ButtonForm().validate_on_submit():
@@ -488,7 +489,7 @@ def trash(slug: str):
                   empty_form=EmptyTrashForm(formdata=None))
 
 
-@bp.post("/<int(max=2147483647):document_id>/aterstall")
+@bp.post("/<int:document_id>/aterstall")
 def restore(slug: str, document_id: int):
     network, document = _trashed(slug, document_id)
     if ButtonForm().validate_on_submit():

@@ -13,6 +13,7 @@ from intranet.htmx import render
 from intranet.networks import bp
 from intranet.org.models import Appointment, FocusArea, Network
 from intranet.org.services import active_networks, network_members, network_summaries
+from intranet.urls import db_int
 
 
 @bp.get("/")
@@ -20,7 +21,7 @@ def directory():
     """All networks, searchable by name and filterable by focus area (active search)."""
     authorize(current_user, "view_network_directory")
     query = request.args.get("q", "").strip()[:100]
-    focus_area_id = request.args.get("fokus", type=int)
+    focus_area_id = request.args.get("fokus", type=db_int)
     focus_areas = list(db.session.scalars(select(FocusArea).order_by(FocusArea.position)))
     summaries = network_summaries(active_networks(query, focus_area_id), person=current_user)
     return render(
