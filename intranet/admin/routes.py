@@ -41,8 +41,8 @@ from intranet.auth.fresh import fresh_enough
 from intranet.auth.services import is_fresh
 from intranet.authz import authorize
 from intranet.extensions import db
+from intranet.forms_flow import form_status, submit
 from intranet.htmx import render
-from intranet.notifications.services import deliver_queued
 from intranet.org.models import Body, BodyKind, FocusArea, Municipality, Network, Person, Seat
 from intranet.org.services import municipalities
 from intranet.text import csv_cell
@@ -54,14 +54,6 @@ PER_PAGE = 25
 def _municipality_choices(none_label: str):
     return [SelectChoice(0, none_label)] + [SelectChoice(m.id, m.name)
                                             for m in municipalities()]
-
-
-def _apply(form, error: AdminError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*list(field.errors or []), str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
 
 
 def _date_arg(name: str) -> date | None:
@@ -88,23 +80,15 @@ def new_person():
     authorize(current_user, "administer")
     form = NewPersonForm()
     form.municipality_id.choices = _municipality_choices(_("Ingen kommun (t.ex. kansliet)"))
-    if form.validate_on_submit() and fresh_enough(form):
-        try:
-            person = create_person(
-                actor=current_user, name=form.name.data, email=form.email.data,
-                title=form.title.data, phone=form.phone.data,
-                municipality=db.session.get(Municipality, form.municipality_id.data or 0),
-                send_invitation=form.invite.data)
-        except AdminError as error:
-            db.session.rollback()
-            _apply(form, error)
-        else:
-            db.session.commit()
-            deliver_queued()
-            flash(_("%(name)s är tillagd.", name=person.name), "success")
-            return redirect(url_for("admin.person", person_id=person.id), 303)
-    status = 422 if request.method == "POST" else 200
-    return render("admin/person_form.html", status=status, form=form, person=None,
+    outcome = submit(form, lambda: create_person(
+        actor=current_user, name=form.name.data, email=form.email.data, title=form.title.data,
+        phone=form.phone.data,
+        municipality=db.session.get(Municipality, form.municipality_id.data or 0),
+        send_invitation=form.invite.data), sensitive=True)
+    if outcome:
+        flash(_("%(name)s är tillagd.", name=outcome.result.name), "success")
+        return redirect(url_for("admin.person", person_id=outcome.result.id), 303)
+    return render("admin/person_form.html", status=form_status(), form=form, person=None,
                   fresh=is_fresh(current_user))
 
 
@@ -116,22 +100,14 @@ def person(person_id: int):
     form.municipality_id.choices = _municipality_choices(_("Ingen kommun (t.ex. kansliet)"))
     if request.method == "GET":
         form.municipality_id.data = person.municipality_id or 0
-    if form.validate_on_submit() and fresh_enough(form):
-        try:
-            update_person(person, actor=current_user, name=form.name.data,
-                          email=form.email.data, title=form.title.data,
-                          phone=form.phone.data,
-                          municipality=db.session.get(Municipality,
-                                                      form.municipality_id.data or 0))
-        except AdminError as error:
-            db.session.rollback()
-            _apply(form, error)
-        else:
-            db.session.commit()
-            flash(_("Uppgifterna för %(name)s är sparade.", name=person.name), "success")
-            return redirect(url_for("admin.person", person_id=person.id), 303)
-    status = 422 if request.method == "POST" else 200
-    return render("admin/person_form.html", status=status, form=form, person=person,
+    if submit(form, lambda: update_person(
+            person, actor=current_user, name=form.name.data, email=form.email.data,
+            title=form.title.data, phone=form.phone.data,
+            municipality=db.session.get(Municipality, form.municipality_id.data or 0)),
+            sensitive=True):
+        flash(_("Uppgifterna för %(name)s är sparade.", name=person.name), "success")
+        return redirect(url_for("admin.person", person_id=person.id), 303)
+    return render("admin/person_form.html", status=form_status(), form=form, person=person,
                   toggle=ConfirmForm(formdata=None, prefix="account"),
                   fresh=is_fresh(current_user))
 
@@ -197,22 +173,14 @@ def new_seat(body_id: int):
                             SelectChoice("vice_chair", _("Vice ordförande"))]
     if body.kind == BodyKind.SECRETARIAT:
         form.officer.choices = form.officer.choices[:1]
-    if form.validate_on_submit() and fresh_enough(form):
-        try:
-            add_seat(actor=current_user, body=body,
-                     person=db.session.get(Person, form.person_id.data),
-                     municipality=db.session.get(Municipality, form.municipality_id.data or 0),
-                     officer=form.officer.data or None, seat_title=form.seat_title.data,
-                     from_date=form.from_date.data)
-        except AdminError as error:
-            db.session.rollback()
-            _apply(form, error)
-        else:
-            db.session.commit()
-            flash(_("Platsen i %(body)s är tillsatt.", body=body.name), "success")
-            return redirect(url_for("admin.bodies"), 303)
-    status = 422 if request.method == "POST" else 200
-    return render("admin/seat_form.html", status=status, form=form, body=body,
+    if submit(form, lambda: add_seat(
+            actor=current_user, body=body, person=db.session.get(Person, form.person_id.data),
+            municipality=db.session.get(Municipality, form.municipality_id.data or 0),
+            officer=form.officer.data or None, seat_title=form.seat_title.data,
+            from_date=form.from_date.data), sensitive=True):
+        flash(_("Platsen i %(body)s är tillsatt.", body=body.name), "success")
+        return redirect(url_for("admin.bodies"), 303)
+    return render("admin/seat_form.html", status=form_status(), form=form, body=body,
                   fresh=is_fresh(current_user))
 
 
@@ -221,19 +189,12 @@ def end_seat_view(seat_id: int):
     seat = db.get_or_404(Seat, seat_id)
     authorize(current_user, "administer", seat)
     form = EndSeatForm()
-    if form.validate_on_submit() and fresh_enough(form):
-        try:
-            end_seat(seat, actor=current_user, to_date=form.to_date.data)
-        except AdminError as error:
-            db.session.rollback()
-            _apply(form, error)
-        else:
-            db.session.commit()
-            flash(_("Platsen för %(name)s i %(body)s upphör %(date)s.", name=seat.person.name,
-                    body=seat.body.name, date=seat.to_date.isoformat()), "success")
-            return redirect(url_for("admin.bodies"), 303)
-    status = 422 if request.method == "POST" else 200
-    return render("admin/end_seat.html", status=status, form=form, seat=seat,
+    if submit(form, lambda: end_seat(seat, actor=current_user, to_date=form.to_date.data),
+              sensitive=True):
+        flash(_("Platsen för %(name)s i %(body)s upphör %(date)s.", name=seat.person.name,
+              body=seat.body.name, date=seat.to_date.isoformat()), "success")
+        return redirect(url_for("admin.bodies"), 303)
+    return render("admin/end_seat.html", status=form_status(), form=form, seat=seat,
                   fresh=is_fresh(current_user))
 
 
@@ -254,16 +215,15 @@ def new_network():
     form = NewNetworkForm()
     areas = list(db.session.scalars(select(FocusArea).order_by(FocusArea.position)))
     form.focus_areas.choices = [SelectChoice(a.id, a.name) for a in areas]
-    if form.validate_on_submit() and fresh_enough(form):
-        network = create_network(
-            actor=current_user, name=form.name.data, short_name=form.short_name.data,
-            description=form.description.data,
-            focus_areas=[a for a in areas if a.id in (form.focus_areas.data or [])])
-        db.session.commit()
-        flash(_("Nätverket %(name)s är skapat.", name=network.name), "success")
-        return redirect(url_for("networks.show", slug=network.slug), 303)
-    status = 422 if request.method == "POST" else 200
-    return render("admin/network_form.html", status=status, form=form,
+    outcome = submit(form, lambda: create_network(
+        actor=current_user, name=form.name.data, short_name=form.short_name.data,
+        description=form.description.data,
+        focus_areas=[a for a in areas if a.id in (form.focus_areas.data or [])]),
+        sensitive=True)
+    if outcome:
+        flash(_("Nätverket %(name)s är skapat.", name=outcome.result.name), "success")
+        return redirect(url_for("networks.show", slug=outcome.result.slug), 303)
+    return render("admin/network_form.html", status=form_status(), form=form,
                   fresh=is_fresh(current_user))
 
 

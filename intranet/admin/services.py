@@ -11,11 +11,12 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from intranet import clock
-from intranet.appointments.services import AppointmentError, invite
+from intranet.appointments.services import invite
 from intranet.audit.models import AuditEvent
 from intranet.audit.services import record
 from intranet.auth.services import revoke_all_sessions
 from intranet.extensions import db
+from intranet.forms_flow import RuleError
 from intranet.org.models import (
     Body,
     BodyKind,
@@ -29,7 +30,7 @@ from intranet.org.models import (
 from intranet.text import slugify
 
 
-class AdminError(AppointmentError):
+class AdminError(RuleError):
     """A refused administrative change; the message is for the user."""
 
 

@@ -20,12 +20,11 @@ from intranet.appointments.services import (
     replace,
     representation,
 )
-from intranet.auth.fresh import fresh_enough
 from intranet.auth.services import is_fresh
 from intranet.authz import authorize, may, standing_of
 from intranet.extensions import db
+from intranet.forms_flow import form_status, submit
 from intranet.htmx import render
-from intranet.notifications.services import deliver_queued
 from intranet.org.models import Appointment, Municipality, Network, Person
 from intranet.org.services import municipalities
 from intranet.text import csv_cell
@@ -41,16 +40,6 @@ def _chosen_person(form, municipality: Municipality) -> Person:
         return person
     return create_person(name=form.name.data, email=form.email.data, title=form.title.data,
                          municipality=municipality, actor=current_user)
-
-
-def _apply_error(form, error: AppointmentError) -> None:
-    field = getattr(form, error.field or "", None) if error.field else None
-    if error.field == "person":
-        field = form.person_id if hasattr(form, "person_id") else None
-    if field is not None:
-        field.errors = [*list(field.errors or []), str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
 
 
 @bp.get("/representation/")
@@ -92,29 +81,16 @@ def appoint_member(municipality_id: int, slug: str):
     authorize(current_user, "manage_appointments", municipality)
     form = AppointForm()
     query, people = _person_search(municipality)
-    status = 200
-    if form.validate_on_submit():
-        if fresh_enough(form):
-            try:
-                person = _chosen_person(form, municipality)
-                appointment = appoint(actor=current_user, network=network,
-                                      municipality=municipality, person=person,
-                                      from_date=form.from_date.data, to_date=form.to_date.data,
-                                      note=form.note.data)
-            except AppointmentError as error:
-                db.session.rollback()
-                _apply_error(form, error)
-            else:
-                db.session.commit()
-                deliver_queued()
-                flash(_("%(name)s är utsedd till %(network)s.", name=appointment.person.name,
-                        network=network.short_name), "success")
-                return redirect(url_for("appointments.municipality",
-                                        municipality_id=municipality.id), 303)
-        status = 422
-    elif request.method == "POST":
-        status = 422
-    return render("appointments/appoint.html", block="person_results", status=status,
+    outcome = submit(form, lambda: appoint(
+        actor=current_user, network=network, municipality=municipality,
+        person=_chosen_person(form, municipality), from_date=form.from_date.data,
+        to_date=form.to_date.data, note=form.note.data), sensitive=True)
+    if outcome:
+        flash(_("%(name)s är utsedd till %(network)s.", name=outcome.result.person.name,
+                network=network.short_name), "success")
+        return redirect(url_for("appointments.municipality", municipality_id=municipality.id),
+                        303)
+    return render("appointments/appoint.html", block="person_results", status=form_status(),
                   form=form, municipality=municipality, network=network, query=query,
                   people=people, fresh=is_fresh(current_user))
 
@@ -132,29 +108,17 @@ def replace_member(appointment_id: int):
     form = ReplaceForm()
     query, people = _person_search(municipality)
     people = [p for p in people if p.id != appointment.person_id]
-    status = 200
-    if form.validate_on_submit():
-        if fresh_enough(form):
-            try:
-                person = _chosen_person(form, municipality)
-                new = replace(appointment, actor=current_user, person=person,
-                              on_date=form.on_date.data, note=form.note.data)
-            except AppointmentError as error:
-                db.session.rollback()
-                _apply_error(form, error)
-            else:
-                db.session.commit()
-                deliver_queued()
-                flash(_("%(old)s är ersatt av %(new)s i %(network)s från och med %(date)s.",
-                        old=appointment.person.name, new=new.person.name,
-                        network=appointment.network.short_name,
-                        date=format_date(new.from_date, "long")), "success")
-                return redirect(url_for("appointments.municipality",
-                                        municipality_id=municipality.id), 303)
-        status = 422
-    elif request.method == "POST":
-        status = 422
-    return render("appointments/replace.html", block="person_results", status=status,
+    outcome = submit(form, lambda: replace(
+        appointment, actor=current_user, person=_chosen_person(form, municipality),
+        on_date=form.on_date.data, note=form.note.data), sensitive=True)
+    if outcome:
+        flash(_("%(old)s är ersatt av %(new)s i %(network)s från och med %(date)s.",
+                old=appointment.person.name, new=outcome.result.person.name,
+                network=appointment.network.short_name,
+                date=format_date(outcome.result.from_date, "long")), "success")
+        return redirect(url_for("appointments.municipality", municipality_id=municipality.id),
+                        303)
+    return render("appointments/replace.html", block="person_results", status=form_status(),
                   form=form, appointment=appointment, municipality=municipality, query=query,
                   people=people, fresh=is_fresh(current_user))
 
@@ -163,28 +127,15 @@ def replace_member(appointment_id: int):
 def end_member(appointment_id: int):
     appointment = _load_appointment(appointment_id)
     form = EndForm()
-    status = 200
-    if form.validate_on_submit():
-        if fresh_enough(form):
-            try:
-                end(appointment, actor=current_user, to_date=form.to_date.data,
-                    reason=form.reason.data)
-            except AppointmentError as error:
-                db.session.rollback()
-                _apply_error(form, error)
-            else:
-                db.session.commit()
-                deliver_queued()
-                flash(_("Uppdraget för %(name)s i %(network)s upphör %(date)s.",
-                        name=appointment.person.name, network=appointment.network.short_name,
-                        date=format_date(appointment.to_date, "long")), "success")
-                return redirect(url_for("appointments.municipality",
-                                        municipality_id=appointment.municipality_id), 303)
-        status = 422
-    elif request.method == "POST":
-        status = 422
-    return render("appointments/end.html", status=status, form=form, appointment=appointment,
-                  fresh=is_fresh(current_user))
+    if submit(form, lambda: end(appointment, actor=current_user, to_date=form.to_date.data,
+                                reason=form.reason.data), sensitive=True):
+        flash(_("Uppdraget för %(name)s i %(network)s upphör %(date)s.",
+                name=appointment.person.name, network=appointment.network.short_name,
+                date=format_date(appointment.to_date, "long")), "success")
+        return redirect(url_for("appointments.municipality",
+                                municipality_id=appointment.municipality_id), 303)
+    return render("appointments/end.html", status=form_status(), form=form,
+                  appointment=appointment, fresh=is_fresh(current_user))
 
 
 @bp.get("/representation/tackning")

@@ -17,6 +17,7 @@ from intranet.audit.services import record
 from intranet.auth.models import TokenPurpose
 from intranet.auth.services import issue_token
 from intranet.extensions import db
+from intranet.forms_flow import RuleError
 from intranet.notifications.services import queue
 from intranet.org.models import (
     Appointment,
@@ -33,13 +34,8 @@ from intranet.org.models import (
 from intranet.org.services import current_appointments, municipalities
 
 
-class AppointmentError(ValueError):
+class AppointmentError(RuleError):
     """A rule of appointing was broken; the message is for the user."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
 
 
 # ---------------------------------------------------------------- people
@@ -101,10 +97,10 @@ def appoint(*, actor: Person, network: Network, municipality: Municipality, pers
         raise AppointmentError(_l("Nätverket är arkiverat."))
     if person.municipality_id != municipality.id:
         raise AppointmentError(_l("Personen hör inte till %(municipality)s.",
-                                  municipality=municipality.name), field="person")
+                                  municipality=municipality.name), field="person_id")
     if not person.active:
         raise AppointmentError(_l("Personen är inaktiverad och kan inte utses."),
-                               field="person")
+                               field="person_id")
     if from_date < person.created_at.date():
         raise AppointmentError(
             _l("Uppdraget kan inte börja innan personen lades in (%(date)s).",
@@ -115,7 +111,7 @@ def appoint(*, actor: Person, network: Network, municipality: Municipality, pers
     if _overlapping(person, network, from_date, to_date, ignore=replaces) is not None:
         raise AppointmentError(
             _l("%(name)s är redan utsedd till %(network)s under den tiden.",
-               name=person.name, network=network.short_name), field="person")
+               name=person.name, network=network.short_name), field="person_id")
     appointment = Appointment(
         person=person, network=network, municipality=municipality, role=NetworkRole.MEMBER,
         appointed_by=actor, from_date=from_date, to_date=to_date, note=(note or "").strip(),
@@ -166,7 +162,7 @@ def replace(appointment: Appointment, *, actor: Person, person: Person, on_date:
     """End one appointment and start another for the same network and municipality on the
     same date, in one step."""
     if person.id == appointment.person_id:
-        raise AppointmentError(_l("Välj en annan person än den som ersätts."), field="person")
+        raise AppointmentError(_l("Välj en annan person än den som ersätts."), field="person_id")
     end(appointment, actor=actor, to_date=on_date,
         reason=str(_l("Ersatt av %(name)s", name=person.name)))
     return appoint(actor=actor, network=appointment.network,
@@ -179,7 +175,7 @@ def set_convener(network: Network, appointment: Appointment, *, actor: Person) -
     stays a member."""
     if appointment.network_id != network.id or not appointment.is_current():
         raise AppointmentError(_l("Välj en av nätverkets nuvarande ledamöter."),
-                               field="appointment")
+                               field="appointment_id")
     for current in current_appointments([network.id]):
         if current.role == NetworkRole.CONVENER and current.id != appointment.id:
             current.role = NetworkRole.MEMBER

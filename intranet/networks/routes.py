@@ -5,10 +5,11 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from intranet.appointments.forms import ConvenerForm, NetworkForm
-from intranet.appointments.services import AppointmentError, set_convener, update_network
 from intranet.appointments.services import history as history_of
+from intranet.appointments.services import set_convener, update_network
 from intranet.authz import authorize
 from intranet.extensions import db
+from intranet.forms_flow import form_status, submit
 from intranet.htmx import render
 from intranet.networks import bp
 from intranet.org.models import Appointment, FocusArea, Network
@@ -60,16 +61,13 @@ def edit(slug: str):
     form.focus_areas.choices = [SelectChoice(a.id, a.name) for a in areas]
     if request.method == "GET":
         form.focus_areas.data = [a.id for a in network.focus_areas]
-    if form.validate_on_submit():
-        chosen = [a for a in areas if a.id in (form.focus_areas.data or [])]
-        update_network(network, actor=current_user, name=form.name.data,
-                       short_name=form.short_name.data, description=form.description.data,
-                       focus_areas=chosen)
-        db.session.commit()
+    if submit(form, lambda: update_network(
+            network, actor=current_user, name=form.name.data, short_name=form.short_name.data,
+            description=form.description.data,
+            focus_areas=[a for a in areas if a.id in (form.focus_areas.data or [])])):
         flash(_("Nätverket är sparat."), "success")
         return redirect(url_for("networks.show", slug=network.slug), 303)
-    status = 422 if request.method == "POST" else 200
-    return render("networks/edit.html", status=status, network=network, form=form)
+    return render("networks/edit.html", status=form_status(), network=network, form=form)
 
 
 @bp.route("/<slug>/sammankallande", methods=["GET", "POST"])
@@ -85,17 +83,11 @@ def convener(slug: str):
     if request.method == "GET" and members.conveners:
         form.appointment_id.data = next(
             a.id for g in members.groups for a in g.appointments if a.is_convener)
-    if form.validate_on_submit():
-        appointment = db.get_or_404(Appointment, form.appointment_id.data)
-        try:
-            set_convener(network, appointment, actor=current_user)
-        except AppointmentError as error:
-            db.session.rollback()
-            form.appointment_id.errors = [str(error.message)]
-        else:
-            db.session.commit()
-            flash(_("%(name)s är nu sammankallande för %(network)s.",
-                    name=appointment.person.name, network=network.short_name), "success")
-            return redirect(url_for("networks.show", slug=network.slug), 303)
-    status = 422 if request.method == "POST" else 200
-    return render("networks/convener.html", status=status, network=network, form=form)
+    outcome = submit(form, lambda: set_convener(
+        network, db.get_or_404(Appointment, form.appointment_id.data), actor=current_user))
+    if outcome:
+        appointment = db.session.get(Appointment, form.appointment_id.data)
+        flash(_("%(name)s är nu sammankallande för %(network)s.",
+                name=appointment.person.name, network=network.short_name), "success")
+        return redirect(url_for("networks.show", slug=network.slug), 303)
+    return render("networks/convener.html", status=form_status(), network=network, form=form)
