@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import logging
 from urllib.parse import urlsplit
@@ -159,6 +160,9 @@ def _register_blueprints(app: Flask) -> None:
     for name in DOMAINS:
         routes = importlib.import_module(f"intranet.{name}.routes")
         app.register_blueprint(routes.bp)
+        # A domain that stores what people write adds it to Mina uppgifter.
+        if importlib.util.find_spec(f"intranet.{name}.personal_data") is not None:
+            importlib.import_module(f"intranet.{name}.personal_data")
 
 
 def _init_templates(app: Flask) -> None:

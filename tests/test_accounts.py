@@ -64,3 +64,23 @@ def test_the_director_sees_whom_they_appointed(app, world, login_as):
     c.post(f"/uppdrag/{world.ids.member_appointment}/avsluta", {"to_date": "2030-01-01"})
     data = json.loads(c.get("/profil/mina-uppgifter.json").get_data(as_text=True))
     assert data["appointments_made_or_ended"][0]["person"] == "Maja Medlem"
+
+
+def test_my_data_includes_what_i_wrote_in_documents_and_action_lists(app, world, login_as):
+    from tests.conftest import make_action
+    from tests.document_fixtures import build_documents
+
+    build_documents(app, world)
+    with app.app_context():
+        from intranet.extensions import db
+
+        make_action(world.network(), "Ny gång- och cykelbro", created_by_id=world.ids.member,
+                    updated_by_id=world.ids.member)
+        db.session.commit()
+    c = login_as("member")
+    data = json.loads(c.get("/profil/mina-uppgifter.json").get_data(as_text=True))
+    assert [r["text"] for r in data["page_revisions_written"]] == ["Vi träffades i mars."]
+    assert data["document_versions_uploaded"]
+    assert [r["activity"] for r in data["action_rows"]] == ["Ny gång- och cykelbro"]
+    page = c.get("/profil/mina-uppgifter").get_data(as_text=True)
+    assert "Sidor du har skrivit" in page and "Rader i handlingsplaner" in page

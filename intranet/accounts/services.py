@@ -61,7 +61,11 @@ FIELD_LABELS = {
     "last_seen_at": _l("Senast aktiv"), "revoked_at": _l("Avslutad"), "ip": _l("IP-adress"),
     "user_agent": _l("Webbläsare"), "subject": _l("Ämne"), "sent_at": _l("Skickad"),
     "at": _l("Tid"), "action": _l("Händelse"), "object_type": _l("Objekt"),
-    "object_id": _l("Objekt-id"), "detail": _l("Detaljer"),
+    "object_id": _l("Objekt-id"), "detail": _l("Detaljer"), "document": _l("Dokument"),
+    "version": _l("Version"), "filename": _l("Filnamn"), "size": _l("Storlek (byte)"),
+    "revision": _l("Version"), "text": _l("Text"), "activity": _l("Aktivitet"),
+    "status": _l("Status"), "created_by_you": _l("Skapad av dig"),
+    "last_changed_by_you": _l("Senast ändrad av dig"), "updated_at": _l("Ändrad"),
 }
 
 # Each domain that stores what people write adds a provider: person → (section, rows).
@@ -70,7 +74,9 @@ PROVIDERS: list[PersonalDataProvider] = []
 
 
 def personal_data_provider(func: PersonalDataProvider) -> PersonalDataProvider:
-    PROVIDERS.append(func)
+    name = f"{func.__module__}.{func.__qualname__}"
+    if name not in {f"{p.__module__}.{p.__qualname__}" for p in PROVIDERS}:
+        PROVIDERS.append(func)
     return func
 
 

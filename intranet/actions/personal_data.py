@@ -1,0 +1,27 @@
+"""Action-list rows a person created or last changed, for Mina uppgifter."""
+
+from sqlalchemy import or_, select
+
+from intranet.accounts.services import personal_data_provider
+from intranet.actions.models import ActionItem
+from intranet.extensions import db
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+@personal_data_provider
+def action_rows(person):
+    items = db.session.scalars(
+        select(ActionItem).where(or_(ActionItem.created_by_id == person.id,
+                                     ActionItem.updated_by_id == person.id))
+        .order_by(ActionItem.created_at)
+    ).all()
+    return "action_rows", [
+        {"network": i.network.name, "activity": i.activity, "status": i.status,
+         "created_by_you": i.created_by_id == person.id,
+         "last_changed_by_you": i.updated_by_id == person.id,
+         "created_at": _iso(i.created_at), "updated_at": _iso(i.updated_at)}
+        for i in items
+    ]

@@ -1,0 +1,37 @@
+"""What a person wrote in the shared documents, for Mina uppgifter."""
+
+from sqlalchemy import select
+
+from intranet.accounts.services import personal_data_provider
+from intranet.documents.models import Document, DocumentVersion, PageRevision
+from intranet.extensions import db
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+@personal_data_provider
+def uploaded_files(person):
+    rows = db.session.execute(
+        select(DocumentVersion, Document).join(Document)
+        .where(DocumentVersion.created_by_id == person.id).order_by(DocumentVersion.created_at)
+    ).all()
+    return "document_versions_uploaded", [
+        {"document": d.title, "network": d.network.name, "version": v.number,
+         "filename": v.filename, "size": v.size, "note": v.note, "at": _iso(v.created_at)}
+        for v, d in rows
+    ]
+
+
+@personal_data_provider
+def written_pages(person):
+    rows = db.session.execute(
+        select(PageRevision, Document).join(Document)
+        .where(PageRevision.created_by_id == person.id).order_by(PageRevision.created_at)
+    ).all()
+    return "page_revisions_written", [
+        {"document": d.title, "network": d.network.name, "revision": r.number,
+         "title": r.title, "text": r.body, "note": r.note, "at": _iso(r.created_at)}
+        for r, d in rows
+    ]
