@@ -164,8 +164,13 @@ def _view_document(s: Standing, document) -> bool:
     return _works_in(s, document.network) or document.visibility == "everyone"
 
 
+def _writes_in(s: Standing, network) -> bool:
+    # An archived network is read-only, for the secretariat too.
+    return network.archived_at is None and _works_in(s, network)
+
+
 def _edit_document(s: Standing, document) -> bool:
-    return document.deleted_at is None and _works_in(s, document.network)
+    return document.deleted_at is None and _writes_in(s, document.network)
 
 
 def _manage_document_trash(s: Standing, network) -> bool:
@@ -206,7 +211,7 @@ RULES = {
     # Every logged-in person sees a network's document list, holding the documents they
     # may view (for people outside the network: only those shared with everyone).
     "list_documents": _view_network,
-    "add_documents": _works_in,
+    "add_documents": _writes_in,
     "view_all_documents": _works_in,
     "view_document": _view_document,
     "edit_document": _edit_document,

@@ -173,3 +173,26 @@ def test_refused_attempts_are_in_the_audit_log_without_secrets(app, world, login
     page = login_as("secretariat").get("/kansliet/logg").get_data(as_text=True)
     assert "Misslyckad inloggning" in page and "Nekad åtkomst" in page
     assert "hemligt-fel-losenord" not in page
+
+
+def test_an_archived_network_is_read_only_even_for_the_secretariat(app, world, login_as):
+    from intranet.authz import may
+
+    with app.app_context():
+        network = world.network()
+        network.archived_at = clock.utcnow()
+        db.session.commit()
+        staff = world.person("secretariat")
+        assert may(staff, "view_network", network)
+        assert not may(staff, "add_documents", network)
+        assert not may(staff, "edit_actions", network)
+
+
+def test_editing_a_network_needs_a_fresh_login(app, world, login_as, monkeypatch):
+    staff = login_as("secretariat")
+    real = clock.utcnow
+    monkeypatch.setattr(clock, "utcnow", lambda: real() + timedelta(minutes=45))
+    form = {"name": "Nytt namn", "short_name": "PLAN", "description": ""}
+    assert staff.post("/natverk/plan/redigera", form).status_code == 422
+    assert staff.post("/natverk/plan/redigera", {**form, "confirm_password": PASSWORD}
+                      ).status_code == 303

@@ -71,7 +71,7 @@ class EndForm(ConfirmPasswordMixin, FlaskForm):
     reason = TextAreaField(_l("Anledning (valfri)"), validators=[Optional(), Length(max=2000)])
 
 
-class ConvenerForm(FlaskForm):
+class ConvenerForm(ConfirmPasswordMixin, FlaskForm):
     appointment_id = SelectField(_l("Sammankallande"), coerce=int,
                                  validators=[DataRequired(_l("Välj en ledamot."))])
 
@@ -81,7 +81,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class NetworkForm(FlaskForm):
+class NetworkForm(ConfirmPasswordMixin, FlaskForm):
     name = StringField(_l("Namn"), validators=[DataRequired(_l("Skriv nätverkets namn.")),
                                                 Length(max=200)])
     short_name = StringField(_l("Kortnamn"), validators=[

@@ -7,6 +7,7 @@ from wtforms import SelectChoice
 from intranet.appointments.forms import ConvenerForm, NetworkForm
 from intranet.appointments.services import history as history_of
 from intranet.appointments.services import set_convener, update_network
+from intranet.auth.services import is_fresh
 from intranet.authz import authorize
 from intranet.extensions import db
 from intranet.forms_flow import form_status, submit
@@ -64,10 +65,12 @@ def edit(slug: str):
     if submit(form, lambda: update_network(
             network, actor=current_user, name=form.name.data, short_name=form.short_name.data,
             description=form.description.data,
-            focus_areas=[a for a in areas if a.id in (form.focus_areas.data or [])])):
+            focus_areas=[a for a in areas if a.id in (form.focus_areas.data or [])]),
+            sensitive=True):
         flash(_("Nätverket är sparat."), "success")
         return redirect(url_for("networks.show", slug=network.slug), 303)
-    return render("networks/edit.html", status=form_status(), network=network, form=form)
+    return render("networks/edit.html", status=form_status(), network=network, form=form,
+                  fresh=is_fresh(current_user))
 
 
 @bp.route("/<slug>/sammankallande", methods=["GET", "POST"])
@@ -84,10 +87,12 @@ def convener(slug: str):
         form.appointment_id.data = next(
             a.id for g in members.groups for a in g.appointments if a.is_convener)
     outcome = submit(form, lambda: set_convener(
-        network, db.get_or_404(Appointment, form.appointment_id.data), actor=current_user))
+        network, db.get_or_404(Appointment, form.appointment_id.data), actor=current_user),
+        sensitive=True)
     if outcome:
         appointment = db.session.get(Appointment, form.appointment_id.data)
         flash(_("%(name)s är nu sammankallande för %(network)s.",
                 name=appointment.person.name, network=network.short_name), "success")
         return redirect(url_for("networks.show", slug=network.slug), 303)
-    return render("networks/convener.html", status=form_status(), network=network, form=form)
+    return render("networks/convener.html", status=form_status(), network=network, form=form,
+                  fresh=is_fresh(current_user))
