@@ -16,6 +16,7 @@ from intranet.auth.services import revoke_all_sessions
 from intranet.extensions import db
 from intranet.notifications.models import OutgoingMail
 from intranet.org.models import Appointment, Person, Seat
+from intranet.text import iso_or_none
 
 
 def update_profile(person: Person, *, name: str, title: str, phone: str,
@@ -80,10 +81,6 @@ def personal_data_provider(func: PersonalDataProvider) -> PersonalDataProvider:
     return func
 
 
-def _date(value):
-    return value.isoformat() if value is not None else None
-
-
 def personal_data(person: Person) -> dict:
     """Everything the workspace holds about the person, as plain data."""
     data = {
@@ -92,11 +89,12 @@ def personal_data(person: Person) -> dict:
             "title": person.title, "phone": person.phone,
             "municipality": person.municipality.name if person.municipality else None,
             "language": person.language, "active": person.active,
-            "created_at": _date(person.created_at), "last_login_at": _date(person.last_login_at),
+            "created_at": iso_or_none(person.created_at),
+            "last_login_at": iso_or_none(person.last_login_at),
         },
         "appointments": [
             {"network": a.network.name, "municipality": a.municipality.name, "role": a.role,
-             "from_date": _date(a.from_date), "to_date": _date(a.to_date),
+             "from_date": iso_or_none(a.from_date), "to_date": iso_or_none(a.to_date),
              "appointed_by": a.appointed_by.name if a.appointed_by else None,
              "ended_by": a.ended_by.name if a.ended_by else None,
              "end_reason": a.end_reason, "note": a.note}
@@ -105,30 +103,31 @@ def personal_data(person: Person) -> dict:
         ],
         "seats": [
             {"body": s.body.name, "municipality": s.municipality.name if s.municipality else None,
-             "officer": s.officer, "title": s.seat_title, "from_date": _date(s.from_date),
-             "to_date": _date(s.to_date)}
+             "officer": s.officer, "title": s.seat_title, "from_date": iso_or_none(s.from_date),
+             "to_date": iso_or_none(s.to_date)}
             for s in db.session.scalars(select(Seat).where(Seat.person_id == person.id)
                                         .order_by(Seat.from_date))
         ],
         "appointments_made_or_ended": [
             {"person": a.person.name, "network": a.network.name,
-             "from_date": _date(a.from_date), "to_date": _date(a.to_date)}
+             "from_date": iso_or_none(a.from_date), "to_date": iso_or_none(a.to_date)}
             for a in db.session.scalars(select(Appointment).where(or_(
                 Appointment.appointed_by_id == person.id, Appointment.ended_by_id == person.id)))
         ],
         "login_sessions": [
-            {"created_at": _date(s.created_at), "last_seen_at": _date(s.last_seen_at),
-             "revoked_at": _date(s.revoked_at), "ip": s.ip, "user_agent": s.user_agent}
+            {"created_at": iso_or_none(s.created_at), "last_seen_at": iso_or_none(s.last_seen_at),
+             "revoked_at": iso_or_none(s.revoked_at), "ip": s.ip, "user_agent": s.user_agent}
             for s in db.session.scalars(select(LoginSession).where(
                 LoginSession.person_id == person.id).order_by(LoginSession.created_at))
         ],
         "email_sent_to_you": [
-            {"subject": m.subject, "created_at": _date(m.created_at), "sent_at": _date(m.sent_at)}
+            {"subject": m.subject, "created_at": iso_or_none(m.created_at),
+             "sent_at": iso_or_none(m.sent_at)}
             for m in db.session.scalars(select(OutgoingMail).where(
                 OutgoingMail.person_id == person.id).order_by(OutgoingMail.id))
         ],
         "audit_log": [
-            {"at": _date(e.at), "action": e.action, "object_type": e.object_type,
+            {"at": iso_or_none(e.at), "action": e.action, "object_type": e.object_type,
              "object_id": e.object_id, "ip": e.ip, "detail": e.detail}
             for e in db.session.scalars(select(AuditEvent).where(or_(
                 AuditEvent.actor_id == person.id,

@@ -9,14 +9,7 @@ import io
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-# A cell starting with one of these is a formula to a spreadsheet program ("CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def guard(value: str) -> str:
-    """Text that a spreadsheet shows as text: a leading formula character gets an apostrophe."""
-    value = value or ""
-    return "'" + value if value.startswith(FORMULA_START) else value
+from intranet.text import csv_cell
 
 
 def table(items, include_network: bool) -> list[list[str]]:
@@ -55,7 +48,7 @@ def to_csv(lines: list[list[str]]) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     for line in lines:
-        writer.writerow([guard(cell) for cell in line])
+        writer.writerow([csv_cell(cell) for cell in line])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

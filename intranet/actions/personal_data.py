@@ -5,10 +5,7 @@ from sqlalchemy import or_, select
 from intranet.accounts.services import personal_data_provider
 from intranet.actions.models import ActionItem
 from intranet.extensions import db
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else None
+from intranet.text import iso_or_none
 
 
 @personal_data_provider
@@ -22,6 +19,6 @@ def action_rows(person):
         {"network": i.network.name, "activity": i.activity, "status": i.status,
          "created_by_you": i.created_by_id == person.id,
          "last_changed_by_you": i.updated_by_id == person.id,
-         "created_at": _iso(i.created_at), "updated_at": _iso(i.updated_at)}
+         "created_at": iso_or_none(i.created_at), "updated_at": iso_or_none(i.updated_at)}
         for i in items
     ]

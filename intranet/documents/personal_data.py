@@ -5,10 +5,7 @@ from sqlalchemy import select
 from intranet.accounts.services import personal_data_provider
 from intranet.documents.models import Document, DocumentVersion, PageRevision
 from intranet.extensions import db
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else None
+from intranet.text import iso_or_none
 
 
 @personal_data_provider
@@ -19,7 +16,7 @@ def uploaded_files(person):
     ).all()
     return "document_versions_uploaded", [
         {"document": d.title, "network": d.network.name, "version": v.number,
-         "filename": v.filename, "size": v.size, "note": v.note, "at": _iso(v.created_at)}
+         "filename": v.filename, "size": v.size, "note": v.note, "at": iso_or_none(v.created_at)}
         for v, d in rows
     ]
 
@@ -32,6 +29,6 @@ def written_pages(person):
     ).all()
     return "page_revisions_written", [
         {"document": d.title, "network": d.network.name, "revision": r.number,
-         "title": r.title, "text": r.body, "note": r.note, "at": _iso(r.created_at)}
+         "title": r.title, "text": r.body, "note": r.note, "at": iso_or_none(r.created_at)}
         for r, d in rows
     ]
