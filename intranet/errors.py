@@ -64,6 +64,11 @@ def keeps_text_on_csrf_error(endpoint: str, fields: dict | None = None):
     return register
 
 
+def keep_posted_text(endpoint: str, fields: dict) -> None:
+    """Show these posted fields back, for copying, when the login ended before the save."""
+    _KEPT_FIELDS[endpoint] = fields
+
+
 def kept_text_after_logout():
     """For a plain POST to a registered view whose login session has ended: a page (401)
     that shows what was posted, for copying, instead of a redirect that drops it. Only the

@@ -293,3 +293,20 @@ def test_secretariat_edits_a_network_and_sets_its_convener(app, world, login_as)
 def test_history_is_for_members_and_the_bodies(app, world, login_as):
     assert login_as("member").get("/natverk/plan/historik").status_code == 200
     assert login_as("other_member").get("/natverk/plan/historik").status_code == 403
+
+
+def test_text_typed_when_the_login_ended_is_shown_back(app, world, login_as):
+    from intranet.auth.models import LoginSession
+
+    director = login_as("director")
+    token = director.csrf_token()
+    with app.app_context():
+        for row in db.session.scalars(select(LoginSession)):
+            row.revoked_at = clock.utcnow()
+        db.session.commit()
+    response = director.http.post(appoint_url(world), data={
+        "csrf_token": token, "name": "Tove Text", "email": "tove@alfaby.example",
+        "note": "Ersätter Maja under hennes föräldraledighet."})
+    assert response.status_code == 401
+    body = response.get_data(as_text=True)
+    assert "Ersätter Maja under hennes föräldraledighet." in body and "Tove Text" in body

@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -40,6 +41,7 @@ from intranet.audit.labels import audit_label
 from intranet.auth.fresh import fresh_enough
 from intranet.auth.services import is_fresh
 from intranet.authz import authorize
+from intranet.errors import keep_posted_text
 from intranet.extensions import db
 from intranet.forms_flow import form_status, submit
 from intranet.htmx import render
@@ -49,6 +51,12 @@ from intranet.text import csv_cell
 from intranet.urls import db_int
 
 PER_PAGE = 25
+
+# Shown back for copying if the login ended before the save.
+keep_posted_text("admin.new_person", {"name": _l("Namn"), "email": _l("E-postadress"),
+                                      "title": _l("Titel"), "phone": _l("Telefon")})
+keep_posted_text("admin.new_network", {"name": _l("Namn"), "short_name": _l("Kortnamn"),
+                                       "description": _l("Beskrivning")})
 
 
 def _municipality_choices(none_label: str):

@@ -4,6 +4,7 @@ import io
 from flask import Response, flash, redirect, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -22,6 +23,7 @@ from intranet.appointments.services import (
 )
 from intranet.auth.services import is_fresh
 from intranet.authz import authorize, may, standing_of
+from intranet.errors import keep_posted_text
 from intranet.extensions import db
 from intranet.forms_flow import form_status, submit
 from intranet.htmx import render
@@ -67,6 +69,14 @@ def municipality(municipality_id: int):
     return render("appointments/representation.html", municipality=municipality,
                   representation=representation(municipality), choices=choices,
                   today=clock.today())
+
+
+# What a director typed is shown back for copying if the login ended before the save.
+_TYPED = {"name": _l("Namn"), "email": _l("E-postadress"), "title": _l("Titel"),
+          "note": _l("Anteckning")}
+keep_posted_text("appointments.appoint_member", _TYPED)
+keep_posted_text("appointments.replace_member", _TYPED)
+keep_posted_text("appointments.end_member", {"reason": _l("Anledning")})
 
 
 def _person_search(municipality: Municipality):

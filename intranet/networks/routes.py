@@ -1,5 +1,6 @@
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -9,6 +10,7 @@ from intranet.appointments.services import history as history_of
 from intranet.appointments.services import set_convener, update_network
 from intranet.auth.services import is_fresh
 from intranet.authz import authorize
+from intranet.errors import keep_posted_text
 from intranet.extensions import db
 from intranet.forms_flow import form_status, submit
 from intranet.htmx import render
@@ -16,6 +18,9 @@ from intranet.networks import bp
 from intranet.org.models import Appointment, FocusArea, Network
 from intranet.org.services import active_networks, network_members, network_summaries
 from intranet.urls import db_int
+
+keep_posted_text("networks.edit", {"name": _l("Namn"), "short_name": _l("Kortnamn"),
+                                   "description": _l("Beskrivning")})
 
 
 @bp.get("/")
