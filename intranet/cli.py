@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 
@@ -33,3 +35,27 @@ def register(app: Flask) -> None:
         db.session.commit()
         deliver_pending()
         click.echo(f"{count} appointment(s) reminded.")
+
+    @app.cli.command("backup")
+    @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+    def backup_command(target: Path) -> None:
+        """Write every table and every stored file to TARGET (.tar.gz)."""
+        from intranet.backup import create_backup
+
+        manifest = create_backup(target)
+        rows = sum(manifest["rows"].values())
+        click.echo(f"Backup written to {target}: {rows} rows, {manifest['files']} files, "
+                   f"schema {manifest['revision']}.")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def restore_command(source: Path) -> None:
+        """Load SOURCE into an empty, migrated database (`flask db upgrade` first)."""
+        from intranet.backup import BackupError, restore_backup
+
+        try:
+            manifest = restore_backup(source)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Restored {sum(manifest['rows'].values())} rows and "
+                   f"{manifest['files']} files from {source}.")
