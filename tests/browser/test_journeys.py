@@ -332,12 +332,26 @@ def test_wrong_password_shows_swedish_error_and_stays_accessible(
 # ---------------------------------------------------------------- reflow (WCAG 1.4.10)
 
 
-@pytest.mark.parametrize("path", ["/", "/natverk/sup", "/natverk/", "/organisation/"])
+REFLOW_PAGES = [
+    ("sara.ekholm@huddinge.example", path)
+    for path in ["/", "/natverk/sup", "/natverk/", "/organisation/", "/natverk/sup/dokument/",
+                 "/natverk/sup/historik", "/profil/", "/profil/losenord", "/tillganglighet"]
+] + [
+    ("johan.lindqvist@huddinge.example", path)
+    for path in ["/representation/", "/representation/tackning"]
+] + [
+    ("elin.strand@huddinge.example", path)
+    for path in ["/kansliet/personer", "/kansliet/organ", "/kansliet/natverk",
+                 "/kansliet/logg", "/kansliet/personer/ny"]
+]
+
+
+@pytest.mark.parametrize(("email", "path"), REFLOW_PAGES)
 def test_pages_reflow_without_horizontal_scrolling_at_320_px(
-    page, live_server, login, check_a11y, path
+    page, live_server, login, check_a11y, email, path
 ):
     base = live_server
-    login(page, base, "sara.ekholm@huddinge.example")
+    login(page, base, email)
     page.set_viewport_size({"width": 320, "height": 900})
     page.goto(f"{base}{path}")
     expect(heading(page, 1)).to_be_visible()
