@@ -59,3 +59,13 @@ def register(app: Flask) -> None:
             raise click.ClickException(str(error)) from error
         click.echo(f"Restored {sum(manifest['rows'].values())} rows and "
                    f"{manifest['files']} files from {source}.")
+
+    @app.cli.command("prune")
+    def prune_command() -> None:
+        """Run daily: delete technical data past its retention time (docs/RETENTION.md)."""
+        from intranet.extensions import db
+        from intranet.retention import prune
+
+        counts = prune()
+        db.session.commit()
+        click.echo("Pruned: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
