@@ -508,3 +508,22 @@ def test_the_demo_loads_the_2021_plan_into_the_networks_named_responsible(app):
         assert len(overdue) == 3 and all(i.time_text == "Våren" for i in overdue)
         assert all(i.due_date == date(2021, 6, 30) for i in overdue)
         assert clock.today() > date(2021, 6, 30) + timedelta(days=1)
+
+
+def test_a_new_row_typed_when_the_login_ended_is_shown_back(app, world, login_as):
+    from sqlalchemy import select
+
+    from intranet import clock
+    from intranet.auth.models import LoginSession
+    from intranet.extensions import db
+
+    member = login_as("member")
+    token = member.csrf_token()
+    with app.app_context():
+        for row in db.session.scalars(select(LoginSession)):
+            row.revoked_at = clock.utcnow()
+        db.session.commit()
+    response = member.http.post("/natverk/plan/handlingsplan/ny", data={
+        "csrf_token": token, "activity": "Gemensam cykelplan för hela Södertörn"})
+    assert response.status_code == 401
+    assert "Gemensam cykelplan för hela Södertörn" in response.get_data(as_text=True)

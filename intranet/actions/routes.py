@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,12 +23,19 @@ from intranet.actions.forms import (
 from intranet.actions.importer import MAX_FILE_BYTES, ColumnMapping
 from intranet.actions.services import ActionFilter, EditConflict, ImportUnavailable
 from intranet.authz import authorize, may
+from intranet.errors import keep_posted_text
 from intranet.extensions import db
 from intranet.htmx import is_htmx, render
 from intranet.org.models import Network
 
 NETWORK_PREFIX = "/natverk/<slug>/handlingsplan"
 CELL = "<any(" + ", ".join(CELLS) + "):cell>"
+
+# What was typed in a row is shown back for copying if the login ended before the save.
+_ROW_TEXT = {"activity": _l("Aktivitet"), "responsible": _l("Ansvarig"), "cost": _l("Kostnad"),
+             "time_text": _l("Tid"), "comment": _l("Kommentar")}
+keep_posted_text("actions.new", _ROW_TEXT)
+keep_posted_text("actions.edit", _ROW_TEXT)
 
 
 def _network(slug: str) -> Network:
