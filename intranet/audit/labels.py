@@ -33,6 +33,17 @@ ACTION_LABELS = {
     "profile_updated": _l("Ändrade sin profil"),
     "personal_data_exported": _l("Laddade ned sina uppgifter"),
     "accessibility_report": _l("Rapporterade tillgänglighetsproblem"),
+    "consultation_created": _l("Skapade remissvar"),
+    "consultation_updated": _l("Ändrade uppgifter om remissvar"),
+    "consultation_status_changed": _l("Ändrade status för remissvar"),
+    "consultation_section_added": _l("Lade till avsnitt i remissvar"),
+    "consultation_section_saved": _l("Sparade avsnitt i remissvar"),
+    "consultation_section_moved": _l("Flyttade avsnitt i remissvar"),
+    "consultation_section_removed": _l("Tog bort avsnitt i remissvar"),
+    "consultation_comment_added": _l("Kommenterade remissvar"),
+    "consultation_comment_resolved": _l("Markerade kommentar som löst"),
+    "consultation_comment_reopened": _l("Öppnade kommentar igen"),
+    "consultation_snapshot_saved": _l("Sparade version av remissvar"),
 }
 
 
