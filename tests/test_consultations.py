@@ -474,3 +474,31 @@ def test_my_data_lists_sections_and_comments_written(app, resp, login_as):
     sections = data["consultation_sections_written"]
     assert any(row["text"] == "Majas text." for row in sections)
     assert [c["text"] for c in data["consultation_comments_written"]] == ["Jag kortar den."]
+
+
+# ---------------------------------------------------------------- demo data
+
+
+def test_demo_responses_are_seeded_once(app):
+    from intranet.demo.seed import seed_demo
+
+    def counts():
+        return [db.session.scalar(select(func.count()).select_from(m))
+                for m in (ConsultationResponse, ResponseSection, SectionRevision,
+                          SectionComment, ResponseSnapshot)]
+
+    with app.app_context():
+        seed_demo(app.config["DEMO_DATA_DIR"] / "organisation.json")
+        first = counts()
+        seed_demo(app.config["DEMO_DATA_DIR"] / "organisation.json")
+        assert counts() == first
+        sup = db.session.scalar(select(ConsultationResponse).where(
+            ConsultationResponse.title == "Kollektivtrafikplan 2050"))
+        assert sup.status == ResponseStatus.DRAFT
+        assert sup.reference_number == "RS 2021-0123"
+        assert [s.title for s in sup.live_sections][0] == "Sammanfattning"
+        assert all(s.body for s in sup.live_sections)
+        assert len(sup.snapshots) == 1
+        triage = db.session.scalar(select(ConsultationResponse).where(
+            ConsultationResponse.status == ResponseStatus.TRIAGE))
+        assert triage.network.short_name == "Klimat"
