@@ -1,7 +1,7 @@
 """Demo consultation responses: a joint answer from SUP to Region Stockholm's
 Kollektivtrafikplan 2050, written from the template, with a comment thread and a saved
-version, and a new referral in Klimat waiting for the triage choice. Running it again adds
-nothing that is already there."""
+version taken before the last change, and a new referral in Klimat waiting for the triage
+choice. Running it again adds nothing that is already there."""
 
 from __future__ import annotations
 
@@ -79,6 +79,11 @@ def seed_consultations() -> None:
             services.add_comment(response.live_sections[1], director,
                                  "Bra. Stäm av förlängningen med Tyresö innan mötet.")
         services.save_snapshot(response, convener, "Utkast till nätverksmötet")
+        # After the meeting: the summary gets the sentence the thread asked for, so the saved
+        # version and the current text differ.
+        services.save_section(summary, convener, expected_version=summary.lock_version,
+                              title=summary.title,
+                              body=summary.body + " Spårväg syd bör byggas före 2035.")
 
     klimat = db.session.scalar(select(Network).where(Network.short_name == "Klimat"))
     holm = _person("linnea.holm@haninge.example")

@@ -126,9 +126,9 @@ def index(slug: str):
 def new(slug: str):
     network = _network(slug)
     authorize(current_user, "add_responses", network)
-    form = NewResponseForm(people=svc.network_people(network),
-                           documents=svc.network_documents(network))
-    if request.method == "GET":
+    people = svc.network_people(network)
+    form = NewResponseForm(people=people, documents=svc.network_documents(network))
+    if request.method == "GET" and current_user in people:
         form.contact_person_id.data = current_user.id
     done = submit(form, lambda: svc.create_response(
         network, current_user, _details(form), answer=form.answer.data,
@@ -177,7 +177,7 @@ def edit(slug: str, response_id: int):
 
 
 def _show(network, response, status=200, triage_form=None, section_form=None,
-          snapshot_form=None, comment_forms=None):
+          snapshot_form=None, comment_forms=None, moved=None):
     return render(
         "consultations/show.html",
         block="sections" if status == 200 else None,
@@ -189,6 +189,7 @@ def _show(network, response, status=200, triage_form=None, section_form=None,
         section_form=section_form or NewSectionForm(formdata=None),
         snapshot_form=snapshot_form or SnapshotForm(formdata=None),
         comment_forms=comment_forms or {},
+        moved=moved,
         button_form=ButtonForm(formdata=None),
         move_form=MoveForm(formdata=None),
         render_markdown=render_markdown,
@@ -244,7 +245,8 @@ def move_section(slug: str, response_id: int, section_id: int):
     db.session.commit()
     if is_htmx():
         response = svc.get_response(network, response_id)
-        return _show(network, response)
+        section = svc.get_section(response, section_id)
+        return _show(network, response, moved=(section, form.direction.data))
     if moved:
         flash(_("Avsnittet ”%(title)s” är flyttat.", title=section.title), "success")
     return redirect(url_for(".show", slug=slug, response_id=response_id,

@@ -80,6 +80,9 @@ def test_member_creates_a_joint_response_from_the_template(
     page.get_by_role("button", name=re.compile(r"Flytta upp\W+Övrigt")).click()
     expect(titles).to_have_text(["Sammanfattning", "Synpunkter: Kapitel 3 Stomnät", "Övrigt",
                                  "Synpunkter: Kapitel 7 Finansiering"])
+    expect(page.locator("#messages")).to_contain_text(
+        "Avsnittet ”Övrigt” är flyttat till plats 3 av 4.")
+    expect(page.get_by_role("button", name=re.compile(r"Flytta upp\W+Övrigt"))).to_be_focused()
     check_a11y(page, "the response after moving a section")
 
 
@@ -211,3 +214,31 @@ def test_a_named_version_is_saved_and_compared_with_the_current_text(
     expect(page.get_by_role("heading", level=2, name=re.compile("Vem skrev vad"))).to_be_visible()
     expect(page.locator("section", has_text="Övrigt")).to_contain_text("Ahmed Karimi")
     check_a11y(page, "who wrote what")
+
+
+def test_convener_makes_the_triage_choice_for_a_new_referral(
+    page, live_server, login, check_a11y, console
+):
+    base = live_server
+    console.allow(r"status of 422")
+    login(page, base, "linnea.holm@haninge.example")  # Klimat convener
+    page.goto(f"{base}/natverk/klimat/remissvar/")
+    expect(page.get_by_role("heading", level=3, name=re.compile("Ej beslutat"))).to_be_visible()
+    page.get_by_role("link", name=re.compile("Regional klimatfärdplan")).click()
+    expect(page.get_by_role("heading", name="Hur svarar kommunerna?")).to_be_visible()
+    check_a11y(page, "a response waiting for the triage choice")
+
+    page.get_by_label("Inget svar").check()
+    page.get_by_role("button", name="Spara beslutet").click()
+    expect(page.get_by_role("alert")).to_contain_text("Beslutet är inte sparat")
+    expect(page.get_by_text("Skriv varför kommunerna inte svarar på remissen.")).to_be_visible()
+    check_a11y(page, "the triage choice with an error")
+    page.get_by_label("Varför svarar kommunerna inte?").fill(
+        "Frågan hanteras av varje kommuns miljönämnd.")
+    page.get_by_role("button", name="Spara beslutet").click()
+    expect(page.get_by_text("Beslutet är sparat: Inget svar.")).to_be_visible()
+    expect(page.locator(".callout")).to_contain_text("varje kommuns miljönämnd")
+
+    page.get_by_role("link", name="Ändra uppgifter").click()
+    expect(page.locator("#reference_number")).to_have_value("LST 2026-4711")
+    check_a11y(page, "the details form")

@@ -234,6 +234,7 @@ def test_moving_a_section_keeps_open_edits_valid(app, resp, login_as):
                         htmx=True)
     assert moved.status_code == 200
     assert 'id="section-9402"' in moved.get_data(as_text=True)
+    assert "flyttat till plats 1 av 2" in moved.get_data(as_text=True)
     assert "<html" not in moved.get_data(as_text=True)
     assert section_titles(app, RESPONSE_ID) == ["Synpunkter", "Sammanfattning"]
     with app.app_context():
@@ -502,3 +503,46 @@ def test_demo_responses_are_seeded_once(app):
         triage = db.session.scalar(select(ConsultationResponse).where(
             ConsultationResponse.status == ResponseStatus.TRIAGE))
         assert triage.network.short_name == "Klimat"
+
+
+def test_the_secretariat_creates_a_response_without_being_the_contact(app, world, login_as):
+    client = login_as("secretariat")
+    form = client.get(f"{PLAN}/nytt").get_data(as_text=True)
+    assert 'selected value=""' in form or 'value="" selected' in form
+    response = client.post(f"{PLAN}/nytt", new_form(answer="individual"))
+    assert response.status_code == 303
+    with app.app_context():
+        created = db.session.scalar(select(ConsultationResponse))
+        assert created.status == ResponseStatus.INDIVIDUAL
+        assert created.sections == []
+        assert created.contact_person_id is None
+
+
+def test_contact_person_must_be_a_member_of_the_network(app, world, login_as):
+    response = login_as("member").post(
+        f"{PLAN}/nytt", new_form(contact_person_id=str(world.ids.other_member)))
+    assert response.status_code == 422
+    assert "Välj en kontaktperson bland nätverkets ledamöter." in response.get_data(as_text=True)
+
+
+def test_details_are_edited_with_a_stale_check(app, world, resp, login_as):
+    client = login_as("convener")
+    page = client.get(f"{R}/uppgifter").get_data(as_text=True)
+    assert "RS 2021-0123" in page
+    data = new_form(reference_number="RS 2021-0999", version="1",
+                    referral_links="Remissen https://example.org/remiss")
+    data.pop("answer")
+    assert client.post(f"{R}/uppgifter", data).status_code == 303
+    stale = client.post(f"{R}/uppgifter", {**data, "reference_number": "X"})
+    assert stale.status_code == 422
+    assert "Någon annan har ändrat uppgifterna" in stale.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(ConsultationResponse, RESPONSE_ID).reference_number == (
+            "RS 2021-0999")
+    shown = client.get(R).get_data(as_text=True)
+    assert 'href="https://example.org/remiss"' in shown
+
+
+def test_parse_links():
+    assert svc.parse_links("Remiss https://a.se/x\n\nbara text\nhttp://b.se") == [
+        ("Remiss", "https://a.se/x"), ("http://b.se", "http://b.se")]
