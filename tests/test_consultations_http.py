@@ -258,6 +258,16 @@ def test_add_rename_and_remove_sections(app, resp, login_as):
     assert section_titles(app, RESPONSE_ID) == ["Synpunkter på kapitel 4", "Bilaga"]
     history = member.get(f"{R}/historik").get_data(as_text=True)
     assert "Sammanfattning" in history and "Borttaget" in history
+    assert "Återställ avsnittet" in history
+    restored = member.post(f"{R}/avsnitt/{SECTION_IDS[0]}/aterstall")
+    assert restored.status_code == 303
+    assert section_titles(app, RESPONSE_ID) == ["Synpunkter på kapitel 4", "Bilaga",
+                                                "Sammanfattning"]
+    with app.app_context():
+        assert db.session.get(ResponseSection, SECTION_IDS[0]).body == (
+            "Kommunerna välkomnar planen.")
+    # A section that is not removed cannot be restored.
+    assert member.post(f"{R}/avsnitt/{SECTION_IDS[0]}/aterstall").status_code == 404
 
 
 def test_section_markdown_cannot_carry_script(app, resp, login_as):
@@ -427,6 +437,7 @@ def test_people_outside_see_no_responses_in_the_list(app, resp, login_as):
      {"title": "X", "body": "Y", "version": "1"}),
     ("post", f"{R}/avsnitt/{FOREIGN_SECTION_ID}/flytta", {"direction": "upp"}),
     ("post", f"{R}/avsnitt/{FOREIGN_SECTION_ID}/ta-bort", {}),
+    ("post", f"{R}/avsnitt/{FOREIGN_SECTION_ID}/aterstall", {}),
     ("post", f"{R}/avsnitt/{FOREIGN_SECTION_ID}/kommentarer", {"body": "X"}),
     ("post", f"{R}/avsnitt/{SECTION_IDS[0]}/kommentarer",
      {"body": "X", "parent_id": str(FOREIGN_COMMENT_ID)}),

@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "consultation_section_saved": _l("Sparade avsnitt i remissvar"),
     "consultation_section_moved": _l("Flyttade avsnitt i remissvar"),
     "consultation_section_removed": _l("Tog bort avsnitt i remissvar"),
+    "consultation_section_restored": _l("Återställde avsnitt i remissvar"),
     "consultation_comment_added": _l("Kommenterade remissvar"),
     "consultation_comment_resolved": _l("Markerade kommentar som löst"),
     "consultation_comment_reopened": _l("Öppnade kommentar igen"),

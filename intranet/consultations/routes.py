@@ -260,9 +260,27 @@ def remove_section(slug: str, response_id: int, section_id: int):
     title = section.title
     done = submit(ButtonForm(), lambda: svc.remove_section(section, current_user))
     if done:
-        flash(_("Avsnittet ”%(title)s” är borttaget. Det finns kvar i historiken och i sparade "
-                "versioner.", title=title), "success")
+        flash(_("Avsnittet ”%(title)s” är borttaget. Det finns kvar i historiken, där det kan "
+                "återställas.", title=title), "success")
     return redirect(url_for(".show", slug=slug, response_id=response_id), 303)
+
+
+@bp.post("/<int:response_id>/avsnitt/<int:section_id>/aterstall")
+def restore_section(slug: str, response_id: int, section_id: int):
+    network, response = _response(slug, response_id, "edit_response")
+    section = svc.get_section(response, section_id, include_removed=True)
+    if section is None or section.deleted_at is None:
+        abort(404)
+    title = section.title
+    form = ButtonForm()
+    done = submit(form, lambda: svc.restore_section(section, current_user))
+    if done:
+        flash(_("Avsnittet ”%(title)s” är återställt, sist i svaret.", title=title), "success")
+        return redirect(url_for(".show", slug=slug, response_id=response_id,
+                                _anchor=f"section-{section_id}"), 303)
+    for error in form.form_errors:
+        flash(error, "error")
+    return redirect(url_for(".history", slug=slug, response_id=response_id), 303)
 
 
 # ---------------------------------------------------------------- editing a section
@@ -368,7 +386,7 @@ def add_comment(slug: str, response_id: int, section_id: int):
         return redirect(url_for(".show", slug=slug, response_id=response_id,
                                 _anchor=f"comment-{done.result.id}"), 303)
     response = svc.get_response(network, response_id)
-    key = f"{section_id}-{parent.id}" if parent else str(section_id)
+    key = f"{section_id}-{(parent.parent or parent).id}" if parent else str(section_id)
     return _show(network, response, status=422, comment_forms={key: form})
 
 

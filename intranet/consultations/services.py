@@ -365,6 +365,18 @@ def remove_section(section: ResponseSection, person: Person) -> None:
     db.session.expire(section)
 
 
+def restore_section(section: ResponseSection, person: Person) -> None:
+    """A removed section comes back, last in the list, with its text and comments."""
+    _require_draft(section.response)
+    position = _next_position(section.response)
+    db.session.execute(update(ResponseSection).where(ResponseSection.id == section.id)
+                       .values(deleted_at=None, deleted_by_id=None, position=position))
+    record("consultation_section_restored", actor=person, obj=section,
+           response_id=section.response_id, title=section.title)
+    db.session.expire(section)
+    db.session.expire(section.response, ["sections"])
+
+
 # ---------------------------------------------------------------- comments
 
 
