@@ -75,6 +75,7 @@ def _init_extensions(app: Flask) -> None:
     from intranet.actions import models as _actions  # noqa: F401
     from intranet.audit import models as _audit  # noqa: F401
     from intranet.auth import models as _auth  # noqa: F401
+    from intranet.consultations import models as _consultations  # noqa: F401
     from intranet.documents import models as _documents  # noqa: F401
     from intranet.notifications import models as _notifications  # noqa: F401
     from intranet.org import models as _org  # noqa: F401
@@ -151,7 +152,7 @@ def _init_auth(app: Flask) -> None:
 
 # The domains with pages, in the order their blueprints are registered.
 DOMAINS = ("main", "auth", "networks", "org", "appointments", "accounts", "admin", "actions",
-           "documents")
+           "documents", "consultations")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -181,6 +181,26 @@ def _empty_document_trash(s: Standing, network) -> bool:
     return _view_network(s, network) and s.secretariat
 
 
+# ---------------------------------------------------------------- consultation responses
+# The network's members and the secretariat write its responses; the management group and
+# the committee read every response and comment (they review them in part 2) but never
+# change the text. Everyone else does not know a response exists (404).
+
+
+def _read_responses(s: Standing, network) -> bool:
+    return _view_network(s, network) and (
+        s.secretariat or s.member_of(network.id) or s.director or s.committee
+    )
+
+
+def _view_response(s: Standing, response) -> bool:
+    return response is not None and _read_responses(s, response.network)
+
+
+def _edit_response(s: Standing, response) -> bool:
+    return response is not None and _works_in(s, response.network)
+
+
 RULES = {
     "view_start": _logged_in,
     "view_network_directory": _logged_in,
@@ -217,6 +237,12 @@ RULES = {
     "edit_document": _edit_document,
     "manage_document_trash": _manage_document_trash,
     "empty_document_trash": _empty_document_trash,
+    # Consultation responses (remissvar).
+    "list_responses": _read_responses,
+    "add_responses": _works_in,
+    "view_response": _view_response,
+    "edit_response": _edit_response,
+    "comment_response": _view_response,
 }
 
 

@@ -9,6 +9,12 @@ from intranet import clock
 from intranet.actions.models import ActionImport
 from intranet.extensions import db
 from tests.conftest import ROLES, make_action
+from tests.consultation_fixtures import (
+    COMMENT_ID,
+    RESPONSE_ID,
+    SECTION_IDS,
+    build_consultations,
+)
 from tests.document_fixtures import (
     FILE_ID,
     PAGE_ID,
@@ -49,6 +55,17 @@ def network_workers(allowed, refused, anonymous=302, **overrides):
     gets `refused`."""
     row = {"anonymous": anonymous, **{role: refused for role in LOGGED_IN}}
     row.update({"member": allowed, "convener": allowed, "secretariat": allowed})
+    row.update(overrides)
+    return row
+
+
+def response_readers(allowed, refused=403, **overrides):
+    """Consultation responses: the network's members and the secretariat get `allowed`; the
+    management group and the committee read and comment (`refused` where they may not act);
+    a member of another network does not know the response exists (404)."""
+    row = {"anonymous": 302, "member": allowed, "convener": allowed, "secretariat": allowed,
+           "director": refused, "other_director": refused, "committee": refused,
+           "other_member": 404}
     row.update(overrides)
     return row
 
@@ -167,6 +184,28 @@ MATRIX = {
     ("documents.trash", "GET"): network_workers(200, 403, member=403),
     ("documents.restore", "POST"): network_workers(303, 404, member=403),
     ("documents.empty_trash", "POST"): network_workers(303, 403, member=403, convener=403),
+    # Consultation responses: every logged-in person opens the list (people outside the
+    # network and the bodies see an explanation, no responses); the network's members and
+    # the secretariat write; the management group and the committee read and comment.
+    ("consultations.index", "GET"): logged_in(200),
+    ("consultations.new", "GET"): network_workers(200, 403),
+    ("consultations.new", "POST"): network_workers(422, 403),
+    ("consultations.show", "GET"): response_readers(200, 200),
+    ("consultations.edit", "GET"): response_readers(200),
+    ("consultations.edit", "POST"): response_readers(422),
+    ("consultations.triage", "POST"): response_readers(422),
+    ("consultations.add_section", "POST"): response_readers(422),
+    ("consultations.move_section", "POST"): response_readers(303),
+    ("consultations.remove_section", "POST"): response_readers(303),
+    ("consultations.restore_section", "POST"): response_readers(303),
+    ("consultations.edit_section", "GET"): response_readers(200),
+    ("consultations.edit_section", "POST"): response_readers(422),
+    ("consultations.add_comment", "POST"): response_readers(422, 422),
+    ("consultations.resolve_comment", "POST"): response_readers(303, 303),
+    ("consultations.history", "GET"): response_readers(200, 200),
+    ("consultations.add_snapshot", "POST"): response_readers(422),
+    ("consultations.versions", "GET"): response_readers(200, 200),
+    ("consultations.compare", "GET"): response_readers(200, 200),
 }
 
 
@@ -252,10 +291,33 @@ URL_ARGS = {
     "documents.trash": {"slug": "plan"},
     "documents.restore": {"slug": "plan", "document_id": TRASHED_ID},
     "documents.empty_trash": {"slug": "plan"},
+    "consultations.index": {"slug": "plan"},
+    "consultations.new": {"slug": "plan"},
+    "consultations.show": {"slug": "plan", "response_id": RESPONSE_ID},
+    "consultations.edit": {"slug": "plan", "response_id": RESPONSE_ID},
+    "consultations.triage": {"slug": "plan", "response_id": RESPONSE_ID},
+    "consultations.add_section": {"slug": "plan", "response_id": RESPONSE_ID},
+    "consultations.move_section": {"slug": "plan", "response_id": RESPONSE_ID,
+                                   "section_id": SECTION_IDS[0]},
+    "consultations.remove_section": {"slug": "plan", "response_id": RESPONSE_ID,
+                                     "section_id": SECTION_IDS[1]},
+    "consultations.restore_section": {"slug": "plan", "response_id": RESPONSE_ID,
+                                      "section_id": SECTION_IDS[2]},
+    "consultations.edit_section": {"slug": "plan", "response_id": RESPONSE_ID,
+                                   "section_id": SECTION_IDS[0]},
+    "consultations.add_comment": {"slug": "plan", "response_id": RESPONSE_ID,
+                                  "section_id": SECTION_IDS[0]},
+    "consultations.resolve_comment": {"slug": "plan", "response_id": RESPONSE_ID,
+                                      "comment_id": COMMENT_ID},
+    "consultations.history": {"slug": "plan", "response_id": RESPONSE_ID},
+    "consultations.add_snapshot": {"slug": "plan", "response_id": RESPONSE_ID},
+    "consultations.versions": {"slug": "plan", "response_id": RESPONSE_ID},
+    "consultations.compare": {"slug": "plan", "response_id": RESPONSE_ID},
 }
 # Objects the URLs above point at, created before each row whose endpoint has the prefix.
 SETUP = {
     "documents.": build_documents,
+    "consultations.": build_consultations,
 }
 # A POST with these fields; other POSTs send only the CSRF token (an invalid form).
 POST_DATA = {
@@ -266,6 +328,8 @@ POST_DATA = {
     "admin.person": {"name": ""},
     "admin.end_seat_view": {"to_date": ""},
     "actions.move": {"direction": "ner"},
+    "consultations.move_section": {"direction": "ner"},
+    "consultations.resolve_comment": {"resolved": "1"},
 }
 
 

@@ -67,6 +67,8 @@ FIELD_LABELS = {
     "revision": _l("Version"), "text": _l("Text"), "activity": _l("Aktivitet"),
     "status": _l("Status"), "created_by_you": _l("Skapad av dig"),
     "last_changed_by_you": _l("Senast ändrad av dig"), "updated_at": _l("Ändrad"),
+    "response": _l("Remissvar"), "section": _l("Avsnitt"), "reply": _l("Svar på kommentar"),
+    "resolved_at": _l("Löst"),
 }
 
 # Each domain that stores what people write adds a provider: person → (section, rows).

@@ -299,6 +299,9 @@ def seed_demo(organisation_path: Path) -> None:
     from intranet.documents.demo import seed_documents
 
     seed_documents()
+    from intranet.consultations.demo import seed_consultations
+
+    seed_consultations()
     db.session.commit()
 
 

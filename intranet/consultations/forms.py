@@ -1,0 +1,162 @@
+"""Forms for consultation responses; labels and messages in Swedish."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from intranet.consultations.models import ResponseStatus
+
+SECTION_LIMIT = 100_000
+
+ANSWER_CHOICES = [
+    SelectChoice(ResponseStatus.DRAFT.value, _l("Ett gemensamt svar från kommunerna")),
+    SelectChoice(ResponseStatus.INDIVIDUAL.value,
+                 _l("Varje kommun svarar själv (remissvaret följs bara upp här)")),
+    SelectChoice(ResponseStatus.NOT_ANSWERING.value, _l("Inget svar")),
+]
+CREATE_ANSWER_CHOICES = [
+    SelectChoice(ResponseStatus.TRIAGE.value, _l("Inte bestämt än")),
+    *ANSWER_CHOICES,
+]
+
+
+def _optional_int(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class CheckboxList(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class DetailsForm(FlaskForm):
+    title = StringField(
+        _l("Remissens titel"),
+        validators=[DataRequired(_l("Skriv remissens titel.")),
+                    Length(max=300, message=_l("Högst 300 tecken."))],
+    )
+    referring_body = StringField(
+        _l("Remissinstans (avsändare)"),
+        validators=[DataRequired(_l("Skriv vem som har skickat remissen.")),
+                    Length(max=200, message=_l("Högst 200 tecken."))],
+    )
+    reference_number = StringField(
+        _l("Avsändarens diarienummer"),
+        validators=[Optional(), Length(max=100, message=_l("Högst 100 tecken."))],
+    )
+    received_on = DateField(
+        _l("Remissen kom in"), validators=[Optional()],
+        invalid_value_message=_l("Skriv datumet som ÅÅÅÅ-MM-DD."),
+    )
+    deadline = DateField(
+        _l("Sista svarsdag"),
+        validators=[InputRequired(_l("Skriv sista svarsdag som ÅÅÅÅ-MM-DD."))],
+        invalid_value_message=_l("Skriv datumet som ÅÅÅÅ-MM-DD."),
+    )
+    contact_person_id = SelectField(_l("Kontaktperson"), coerce=_optional_int,
+                                    validate_choice=False)
+    referral_links = TextAreaField(
+        _l("Länkar till remisshandlingarna"),
+        validators=[Optional(), Length(max=5000, message=_l("Högst 5 000 tecken."))],
+    )
+    document_ids = CheckboxList(_l("Remisshandlingar bland nätverkets dokument"), coerce=int,
+                                validate_choice=False)
+    version = HiddenField()
+
+    def __init__(self, *args, people=(), documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contact_person_id.choices = [SelectChoice("", _l("Ingen vald"))] + [
+            SelectChoice(str(p.id), p.name) for p in people]
+        self.document_ids.choices = [SelectChoice(d.id, d.title) for d in documents]
+
+
+class NewResponseForm(DetailsForm):
+    answer = RadioField(
+        _l("Hur svarar kommunerna?"), choices=CREATE_ANSWER_CHOICES,
+        default=ResponseStatus.TRIAGE.value,
+        validators=[InputRequired(_l("Välj hur kommunerna svarar."))],
+    )
+    reason = TextAreaField(
+        _l("Varför svarar kommunerna inte?"),
+        validators=[Optional(), Length(max=2000, message=_l("Högst 2 000 tecken."))],
+    )
+    report_parts = TextAreaField(
+        _l("Rapportens avsnitt att lämna synpunkter på"),
+        validators=[Optional(), Length(max=3000, message=_l("Högst 3 000 tecken."))],
+    )
+
+
+class TriageForm(FlaskForm):
+    answer = RadioField(
+        _l("Hur svarar kommunerna?"), choices=ANSWER_CHOICES,
+        validators=[InputRequired(_l("Välj hur kommunerna svarar."))],
+    )
+    reason = TextAreaField(
+        _l("Varför svarar kommunerna inte?"),
+        validators=[Optional(), Length(max=2000, message=_l("Högst 2 000 tecken."))],
+    )
+    report_parts = TextAreaField(
+        _l("Rapportens avsnitt att lämna synpunkter på"),
+        validators=[Optional(), Length(max=3000, message=_l("Högst 3 000 tecken."))],
+    )
+
+
+class SectionForm(FlaskForm):
+    title = StringField(
+        _l("Rubrik"),
+        validators=[DataRequired(_l("Skriv en rubrik för avsnittet.")),
+                    Length(max=200, message=_l("Högst 200 tecken."))],
+    )
+    body = TextAreaField(
+        _l("Text"),
+        validators=[Length(max=SECTION_LIMIT,
+                           message=_l("Texten är för lång (högst 100 000 tecken)."))],
+    )
+    version = HiddenField()
+
+
+class NewSectionForm(FlaskForm):
+    title = StringField(
+        _l("Rubrik för ett nytt avsnitt"),
+        validators=[DataRequired(_l("Skriv en rubrik för avsnittet.")),
+                    Length(max=200, message=_l("Högst 200 tecken."))],
+    )
+
+
+class MoveForm(FlaskForm):
+    direction = HiddenField()
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Kommentar"),
+        validators=[DataRequired(_l("Skriv en kommentar.")),
+                    Length(max=5000, message=_l("Högst 5 000 tecken."))],
+    )
+    parent_id = HiddenField()
+
+
+class SnapshotForm(FlaskForm):
+    name = StringField(
+        _l("Namn på versionen"),
+        validators=[DataRequired(_l("Ge versionen ett namn.")),
+                    Length(max=200, message=_l("Högst 200 tecken."))],
+    )
+
+
+class ButtonForm(FlaskForm):
+    """A button-only POST (remove, resolve)."""

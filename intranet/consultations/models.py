@@ -1,0 +1,214 @@
+"""A joint consultation response (remissvar) of a network: the referral's facts, the triage
+choice, the text in sections with revisions, comments on sections and named snapshots."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intranet import clock
+from intranet.extensions import db
+from intranet.org.models import Municipality, Network, Person
+
+
+class ResponseStatus(StrEnum):
+    """Where a response is. Stored as a plain string, so the review path (part 2) adds its
+    stages (management_review, committee_review, returned, adopted, sent) without a schema
+    change."""
+
+    TRIAGE = "triage"  # newly created: joint answer or not is not decided yet
+    DRAFT = "draft"  # a joint answer, being written in the network
+    INDIVIDUAL = "individual"  # each municipality answers on its own; only tracked here
+    NOT_ANSWERING = "not_answering"  # no answer, with a reason
+
+
+# Part 1's transitions: from a status to the statuses it may move to.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    ResponseStatus.TRIAGE: frozenset({ResponseStatus.DRAFT, ResponseStatus.INDIVIDUAL,
+                                      ResponseStatus.NOT_ANSWERING}),
+    ResponseStatus.DRAFT: frozenset({ResponseStatus.INDIVIDUAL, ResponseStatus.NOT_ANSWERING}),
+    ResponseStatus.INDIVIDUAL: frozenset({ResponseStatus.TRIAGE, ResponseStatus.DRAFT,
+                                          ResponseStatus.NOT_ANSWERING}),
+    ResponseStatus.NOT_ANSWERING: frozenset({ResponseStatus.TRIAGE, ResponseStatus.DRAFT,
+                                             ResponseStatus.INDIVIDUAL}),
+}
+
+
+def allowed_transitions(status: str) -> frozenset[str]:
+    """The statuses a response in `status` may move to (the one place that says so)."""
+    return TRANSITIONS.get(status, frozenset())
+
+
+class ConsultationResponse(db.Model):
+    """A consultation response (remissvar) to a referral (remiss), kept by a network."""
+
+    __tablename__ = "consultation_response"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = mapped_column(ForeignKey("network.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    referring_body: Mapped[str] = mapped_column(String(200))
+    reference_number: Mapped[str] = mapped_column(String(100), default="")
+    received_on: Mapped[date | None] = mapped_column(Date)
+    deadline: Mapped[date | None] = mapped_column(Date, index=True)
+    contact_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    status: Mapped[str] = mapped_column(String(30), default=ResponseStatus.TRIAGE, index=True)
+    no_answer_reason: Mapped[str] = mapped_column(Text, default="")
+    referral_links: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    network: Mapped[Network] = relationship()
+    contact_person: Mapped[Person | None] = relationship(foreign_keys=[contact_person_id])
+    created_by: Mapped[Person | None] = relationship(foreign_keys=[created_by_id])
+    case_numbers: Mapped[list[MunicipalCaseNumber]] = relationship(
+        back_populates="response", cascade="all, delete-orphan")
+    referral_documents: Mapped[list[ReferralDocument]] = relationship(
+        back_populates="response", cascade="all, delete-orphan")
+    sections: Mapped[list[ResponseSection]] = relationship(
+        back_populates="response", cascade="all, delete-orphan",
+        order_by="(ResponseSection.position, ResponseSection.id)")
+    snapshots: Mapped[list[ResponseSnapshot]] = relationship(
+        back_populates="response", cascade="all, delete-orphan",
+        order_by="ResponseSnapshot.created_at.desc(), ResponseSnapshot.id.desc()")
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    @property
+    def live_sections(self) -> list[ResponseSection]:
+        return [s for s in self.sections if s.deleted_at is None]
+
+    def days_left(self, today: date) -> int | None:
+        return (self.deadline - today).days if self.deadline else None
+
+    @property
+    def is_written_here(self) -> bool:
+        """A joint answer whose text is written in the network (not only tracked)."""
+        return self.status == ResponseStatus.DRAFT
+
+
+class MunicipalCaseNumber(db.Model):
+    """A municipality's own case number (diarienummer) for the referral."""
+
+    __tablename__ = "consultation_case_number"
+    __table_args__ = (UniqueConstraint("response_id", "municipality_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("consultation_response.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    case_number: Mapped[str] = mapped_column(String(100))
+
+    response: Mapped[ConsultationResponse] = relationship(back_populates="case_numbers")
+    municipality: Mapped[Municipality] = relationship()
+
+
+class ReferralDocument(db.Model):
+    """One of the referral's own documents, attached as a document of the network."""
+
+    __tablename__ = "consultation_attachment"
+    __table_args__ = (UniqueConstraint("response_id", "document_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("consultation_response.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+
+    response: Mapped[ConsultationResponse] = relationship(back_populates="referral_documents")
+    document = relationship("Document")
+
+
+class ResponseSection(db.Model):
+    """A section (avsnitt) of the response's text, edited on its own. `lock_version` is the
+    version counter: a save that started from an older version is a conflict. Its place in
+    the list is written with plain UPDATEs, so moving never makes an open edit conflict."""
+
+    __tablename__ = "consultation_section"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("consultation_response.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    response: Mapped[ConsultationResponse] = relationship(back_populates="sections")
+    updated_by: Mapped[Person | None] = relationship(foreign_keys=[updated_by_id])
+    revisions: Mapped[list[SectionRevision]] = relationship(
+        back_populates="section", cascade="all, delete-orphan",
+        order_by="SectionRevision.number.desc()")
+    comments: Mapped[list[SectionComment]] = relationship(
+        back_populates="section", cascade="all, delete-orphan",
+        order_by="(SectionComment.created_at, SectionComment.id)")
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    @property
+    def threads(self) -> list[SectionComment]:
+        return [c for c in self.comments if c.parent_id is None]
+
+    @property
+    def open_comment_count(self) -> int:
+        return sum(1 for c in self.comments if c.parent_id is None and c.resolved_at is None)
+
+
+class SectionRevision(db.Model):
+    """One saved revision of a section: every save adds one (who wrote what)."""
+
+    __tablename__ = "consultation_revision"
+    __table_args__ = (UniqueConstraint("section_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("consultation_section.id"), index=True)
+    number: Mapped[int] = mapped_column()
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+
+    section: Mapped[ResponseSection] = relationship(back_populates="revisions")
+    created_by: Mapped[Person | None] = relationship()
+
+
+class SectionComment(db.Model):
+    """A comment (kommentar) on a section, or a reply to one (one level deep). A thread is
+    resolved on its first comment."""
+
+    __tablename__ = "consultation_comment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("consultation_section.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_comment.id"),
+                                                  index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+    section: Mapped[ResponseSection] = relationship(back_populates="comments")
+    author: Mapped[Person | None] = relationship(foreign_keys=[author_id])
+    resolved_by: Mapped[Person | None] = relationship(foreign_keys=[resolved_by_id])
+    parent: Mapped[SectionComment | None] = relationship(remote_side=[id])
+
+    @property
+    def replies(self) -> list[SectionComment]:
+        return [c for c in self.section.comments if c.parent_id == self.id]
+
+
+class ResponseSnapshot(db.Model):
+    """A named version (version) of the whole response: each live section's id, title and
+    text at that moment, in order."""
+
+    __tablename__ = "consultation_snapshot"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("consultation_response.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(30))
+    sections: Mapped[list] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+
+    response: Mapped[ConsultationResponse] = relationship(back_populates="snapshots")
+    created_by: Mapped[Person | None] = relationship()

@@ -1,0 +1,47 @@
+"""What a person wrote in consultation responses, for Mina uppgifter."""
+
+from sqlalchemy import select
+
+from intranet.accounts.services import personal_data_provider
+from intranet.consultations.models import (
+    ConsultationResponse,
+    ResponseSection,
+    SectionComment,
+    SectionRevision,
+)
+from intranet.extensions import db
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+@personal_data_provider
+def written_sections(person):
+    rows = db.session.execute(
+        select(SectionRevision, ResponseSection, ConsultationResponse)
+        .join(ResponseSection, SectionRevision.section_id == ResponseSection.id)
+        .join(ConsultationResponse, ResponseSection.response_id == ConsultationResponse.id)
+        .where(SectionRevision.created_by_id == person.id).order_by(SectionRevision.created_at)
+    ).all()
+    return "consultation_sections_written", [
+        {"response": r.title, "network": r.network.name, "section": rev.title,
+         "revision": rev.number, "text": rev.body, "at": _iso(rev.created_at)}
+        for rev, s, r in rows
+    ]
+
+
+@personal_data_provider
+def written_comments(person):
+    rows = db.session.execute(
+        select(SectionComment, ResponseSection, ConsultationResponse)
+        .join(ResponseSection, SectionComment.section_id == ResponseSection.id)
+        .join(ConsultationResponse, ResponseSection.response_id == ConsultationResponse.id)
+        .where(SectionComment.author_id == person.id).order_by(SectionComment.created_at)
+    ).all()
+    return "consultation_comments_written", [
+        {"response": r.title, "network": r.network.name, "section": s.title,
+         "reply": c.parent_id is not None, "text": c.body, "at": _iso(c.created_at),
+         "resolved_at": _iso(c.resolved_at)}
+        for c, s, r in rows
+    ]

@@ -1,0 +1,459 @@
+"""A network's consultation responses: the list, a new response, its page with sections and
+comments, editing one section at a time, history, named versions and comparisons."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from intranet import clock
+from intranet.authz import authorize, may
+from intranet.consultations import bp
+from intranet.consultations import services as svc
+from intranet.consultations.forms import (
+    ButtonForm,
+    CommentForm,
+    DetailsForm,
+    MoveForm,
+    NewResponseForm,
+    NewSectionForm,
+    SectionForm,
+    SnapshotForm,
+    TriageForm,
+)
+from intranet.consultations.models import ResponseSection, ResponseStatus
+from intranet.documents.markdown import render_markdown
+from intranet.errors import keeps_text_on_csrf_error
+from intranet.extensions import db
+from intranet.forms_flow import RuleError, form_status, put_error, submit
+from intranet.htmx import is_htmx, render
+from intranet.org.models import Network
+from intranet.urls import db_int
+
+STATUS_LABELS = {
+    ResponseStatus.TRIAGE: _l("Ej beslutat hur kommunerna svarar"),
+    ResponseStatus.DRAFT: _l("Gemensamt svar, utkast"),
+    ResponseStatus.INDIVIDUAL: _l("Kommunerna svarar var för sig"),
+    ResponseStatus.NOT_ANSWERING: _l("Inget svar"),
+}
+
+
+@bp.app_template_filter("response_status")
+def response_status(status: str) -> str:
+    label = STATUS_LABELS.get(status)
+    return str(label) if label is not None else status
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _network(slug: str) -> Network:
+    return db.first_or_404(select(Network).where(Network.slug == slug))
+
+
+def _response(slug: str, response_id: int, action: str = "view_response"):
+    """Load, then check: a response the person may not view is absent (404), whatever its
+    network; one they may view but not change is refused (403)."""
+    network = _network(slug)
+    response = svc.get_response(network, response_id)
+    if response is None or not may(current_user, "view_response", response):
+        abort(404)
+    if action != "view_response":
+        authorize(current_user, action, response)
+    return network, response
+
+
+def _section(response, section_id: int):
+    section = svc.get_section(response, section_id)
+    if section is None:
+        abort(404)
+    return section
+
+
+def _id(value) -> int | None:
+    try:
+        return db_int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _version_number(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _details(form) -> svc.Details:
+    return svc.Details(
+        title=form.title.data or "", referring_body=form.referring_body.data or "",
+        reference_number=form.reference_number.data or "", received_on=form.received_on.data,
+        deadline=form.deadline.data, contact_person_id=form.contact_person_id.data,
+        referral_links=form.referral_links.data or "",
+        document_ids=tuple(form.document_ids.data or ()),
+        case_numbers={m.id: request.form.get(f"case_{m.id}", "") for m in svc.municipalities()},
+    )
+
+
+def _parts(text: str | None) -> list[str]:
+    return [line for line in (text or "").splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------- the list
+
+
+@bp.get("/")
+def index(slug: str):
+    network = _network(slug)
+    authorize(current_user, "view_network", network)
+    readable = may(current_user, "list_responses", network)
+    status = request.args.get("status", "")
+    if status not in {s.value for s in ResponseStatus}:
+        status = ""
+    responses = svc.list_responses(network, status) if readable else []
+    return render(
+        "consultations/index.html", network=network, readable=readable,
+        groups=svc.group_by_status(responses), chosen=status, statuses=list(ResponseStatus),
+        open_counts=svc.open_comment_counts([r.id for r in responses]), today=clock.today(),
+    )
+
+
+@bp.route("/nytt", methods=["GET", "POST"])
+def new(slug: str):
+    network = _network(slug)
+    authorize(current_user, "add_responses", network)
+    people = svc.network_people(network)
+    form = NewResponseForm(people=people, documents=svc.network_documents(network))
+    if request.method == "GET" and current_user in people:
+        form.contact_person_id.data = current_user.id
+    done = submit(form, lambda: svc.create_response(
+        network, current_user, _details(form), answer=form.answer.data,
+        reason=form.reason.data or "", report_parts=_parts(form.report_parts.data)))
+    if done:
+        flash(_("Remissvaret är skapat."), "success")
+        return redirect(url_for(".show", slug=slug, response_id=done.result.id), 303)
+    return render("consultations/form.html", status=form_status(), network=network, form=form,
+                  response=None, municipalities=svc.municipalities(),
+                  case_numbers={k: v for k, v in request.form.items() if k.startswith("case_")})
+
+
+@bp.route("/<int:response_id>/uppgifter", methods=["GET", "POST"])
+def edit(slug: str, response_id: int):
+    network, response = _response(slug, response_id, "edit_response")
+    form = DetailsForm(obj=None if request.method == "POST" else response,
+                       people=svc.network_people(network),
+                       documents=svc.network_documents(network))
+    if request.method == "GET":
+        form.version.data = response.lock_version
+        form.document_ids.data = [d.document_id for d in response.referral_documents]
+        case_numbers = {f"case_{c.municipality_id}": c.case_number for c in response.case_numbers}
+    else:
+        case_numbers = {k: v for k, v in request.form.items() if k.startswith("case_")}
+    try:
+        done = submit(form, lambda: svc.update_response(
+            response, current_user, _details(form),
+            expected_version=_version_number(form.version.data)))
+    except StaleDataError:
+        db.session.rollback()
+        put_error(form, RuleError(_("Någon annan har ändrat uppgifterna medan du skrev. "
+                                    "Kontrollera dem nedan och spara igen.")))
+        done = None
+    if done:
+        flash(_("Uppgifterna är sparade."), "success")
+        return redirect(url_for(".show", slug=slug, response_id=response.id), 303)
+    if request.method == "POST":
+        response = svc.get_response(network, response_id)
+        form.version.data = response.lock_version
+    return render("consultations/form.html", status=form_status(), network=network, form=form,
+                  response=response, municipalities=svc.municipalities(),
+                  case_numbers=case_numbers)
+
+
+# ---------------------------------------------------------------- the response
+
+
+def _show(network, response, status=200, triage_form=None, section_form=None,
+          snapshot_form=None, comment_forms=None, moved=None):
+    return render(
+        "consultations/show.html",
+        block="sections" if status == 200 else None,
+        status=status,
+        network=network,
+        response=response,
+        today=clock.today(),
+        triage_form=triage_form or TriageForm(formdata=None),
+        section_form=section_form or NewSectionForm(formdata=None),
+        snapshot_form=snapshot_form or SnapshotForm(formdata=None),
+        comment_forms=comment_forms or {},
+        moved=moved,
+        button_form=ButtonForm(formdata=None),
+        move_form=MoveForm(formdata=None),
+        render_markdown=render_markdown,
+        links=svc.parse_links(response.referral_links),
+        open_count=svc.open_comment_counts([response.id]).get(response.id, 0),
+        may_edit=may(current_user, "edit_response", response),
+        may_comment=may(current_user, "comment_response", response),
+    )
+
+
+@bp.get("/<int:response_id>")
+def show(slug: str, response_id: int):
+    network, response = _response(slug, response_id)
+    return _show(network, response)
+
+
+@bp.post("/<int:response_id>/beslut")
+def triage(slug: str, response_id: int):
+    network, response = _response(slug, response_id, "edit_response")
+    form = TriageForm()
+    done = submit(form, lambda: svc.decide(response, current_user, form.answer.data,
+                                           reason=form.reason.data or "",
+                                           report_parts=_parts(form.report_parts.data)))
+    if done:
+        flash(_("Beslutet är sparat: %(status)s.", status=response_status(response.status)),
+              "success")
+        return redirect(url_for(".show", slug=slug, response_id=response.id), 303)
+    response = svc.get_response(network, response_id)
+    return _show(network, response, status=422, triage_form=form)
+
+
+@bp.post("/<int:response_id>/avsnitt")
+def add_section(slug: str, response_id: int):
+    network, response = _response(slug, response_id, "edit_response")
+    form = NewSectionForm()
+    done = submit(form, lambda: svc.add_section(response, current_user, form.title.data))
+    if done:
+        flash(_("Avsnittet ”%(title)s” är tillagt.", title=done.result.title), "success")
+        return redirect(url_for(".show", slug=slug, response_id=response.id,
+                                _anchor=f"section-{done.result.id}"), 303)
+    response = svc.get_response(network, response_id)
+    return _show(network, response, status=422, section_form=form)
+
+
+@bp.post("/<int:response_id>/avsnitt/<int:section_id>/flytta")
+def move_section(slug: str, response_id: int, section_id: int):
+    network, response = _response(slug, response_id, "edit_response")
+    section = _section(response, section_id)
+    form = MoveForm()
+    if not form.validate_on_submit() or form.direction.data not in ("upp", "ner"):
+        abort(400)
+    moved = svc.move_section(section, current_user, -1 if form.direction.data == "upp" else 1)
+    db.session.commit()
+    if is_htmx():
+        response = svc.get_response(network, response_id)
+        section = svc.get_section(response, section_id)
+        return _show(network, response, moved=(section, form.direction.data))
+    if moved:
+        flash(_("Avsnittet ”%(title)s” är flyttat.", title=section.title), "success")
+    return redirect(url_for(".show", slug=slug, response_id=response_id,
+                            _anchor=f"section-{section_id}"), 303)
+
+
+@bp.post("/<int:response_id>/avsnitt/<int:section_id>/ta-bort")
+def remove_section(slug: str, response_id: int, section_id: int):
+    network, response = _response(slug, response_id, "edit_response")
+    section = _section(response, section_id)
+    title = section.title
+    done = submit(ButtonForm(), lambda: svc.remove_section(section, current_user))
+    if done:
+        flash(_("Avsnittet ”%(title)s” är borttaget. Det finns kvar i historiken, där det kan "
+                "återställas.", title=title), "success")
+    return redirect(url_for(".show", slug=slug, response_id=response_id), 303)
+
+
+@bp.post("/<int:response_id>/avsnitt/<int:section_id>/aterstall")
+def restore_section(slug: str, response_id: int, section_id: int):
+    network, response = _response(slug, response_id, "edit_response")
+    section = svc.get_section(response, section_id, include_removed=True)
+    if section is None or section.deleted_at is None:
+        abort(404)
+    title = section.title
+    form = ButtonForm()
+    done = submit(form, lambda: svc.restore_section(section, current_user))
+    if done:
+        flash(_("Avsnittet ”%(title)s” är återställt, sist i svaret.", title=title), "success")
+        return redirect(url_for(".show", slug=slug, response_id=response_id,
+                                _anchor=f"section-{section_id}"), 303)
+    for error in form.form_errors:
+        flash(error, "error")
+    return redirect(url_for(".history", slug=slug, response_id=response_id), 303)
+
+
+# ---------------------------------------------------------------- editing a section
+
+
+def _section_form(network, response, section, form, status=200, conflict=None, gone=False,
+                  csrf_failed=False):
+    return render("consultations/section_form.html", status=status, network=network,
+                  response=response, section=section, form=form, conflict=conflict, gone=gone,
+                  csrf_failed=csrf_failed)
+
+
+@bp.route("/<int:response_id>/avsnitt/<int:section_id>/redigera", methods=["GET", "POST"])
+def edit_section(slug: str, response_id: int, section_id: int):
+    network, response = _response(slug, response_id, "edit_response")
+    section = svc.get_section(response, section_id, include_removed=True)
+    if section is None:
+        abort(404)
+    form = SectionForm()
+    if request.method == "GET":
+        if section.deleted_at is not None:
+            abort(404)
+        form.title.data = section.title
+        form.body.data = section.body
+        form.version.data = section.lock_version
+        return _section_form(network, response, section, form)
+    if not form.validate():
+        return _section_form(network, response, section, form, status=422)
+    try:
+        svc.save_section(section, current_user,
+                         expected_version=_version_number(form.version.data),
+                         title=form.title.data, body=form.body.data or "")
+        db.session.commit()
+    except svc.EditConflict as error:
+        db.session.rollback()
+        return _conflict(network, response_id, section_id, form, error.conflict)
+    except svc.SectionGone:
+        db.session.rollback()
+        return _section_form(network, response, section, form, status=409, gone=True)
+    except RuleError as error:
+        db.session.rollback()
+        put_error(form, error)
+        return _section_form(network, response, section, form, status=422)
+    except StaleDataError:
+        # Another save won the race between our check and our write.
+        db.session.rollback()
+        section = db.session.get(ResponseSection, section_id)
+        try:
+            svc.check_version(None, section.lock_version, form.body.data or "", section.body)
+        except svc.EditConflict as error:
+            return _conflict(network, response_id, section_id, form, error.conflict)
+    flash(_("Avsnittet ”%(title)s” är sparat.", title=form.title.data.strip()), "success")
+    return redirect(url_for(".show", slug=slug, response_id=response_id,
+                            _anchor=f"section-{section_id}"), 303)
+
+
+def _conflict(network, response_id, section_id, form, conflict):
+    response = svc.get_response(network, response_id)
+    section = db.session.get(ResponseSection, section_id)
+    form.version.data = conflict.current_version
+    return _section_form(network, response, section, form, status=409, conflict=conflict)
+
+
+KEPT_FIELDS = {"title": _l("Rubrik"), "body": _l("Text")}
+
+
+@keeps_text_on_csrf_error("consultations.edit_section", fields=KEPT_FIELDS)
+def _keep_section_text(error):
+    """The CSRF check failed (e.g. a login elsewhere): show the form again with what was
+    posted, for a person who may still edit, and say what happened."""
+    if is_htmx() or not current_user.is_authenticated:
+        return None
+    args = request.view_args or {}
+    network = db.session.scalar(select(Network).where(Network.slug == args.get("slug", "")))
+    response = svc.get_response(network, args.get("response_id")) if network else None
+    if response is None or not may(current_user, "edit_response", response):
+        return None
+    section = svc.get_section(response, args.get("section_id"))
+    if section is None:
+        return None
+    form = SectionForm(meta={"csrf": True})
+    return _section_form(network, response, section, form, status=400, csrf_failed=True)
+
+
+# ---------------------------------------------------------------- comments
+
+
+@bp.post("/<int:response_id>/avsnitt/<int:section_id>/kommentarer")
+def add_comment(slug: str, response_id: int, section_id: int):
+    network, response = _response(slug, response_id, "comment_response")
+    section = _section(response, section_id)
+    form = CommentForm()
+    parent = None
+    parent_id = _id(form.parent_id.data)
+    if form.parent_id.data:
+        parent = svc.get_comment(response, parent_id) if parent_id else None
+        if parent is None or parent.section_id != section.id:
+            abort(404)
+    done = submit(form, lambda: svc.add_comment(section, current_user, form.body.data,
+                                                parent=parent))
+    if done:
+        flash(_("Svaret är sparat.") if parent else _("Kommentaren är sparad."), "success")
+        return redirect(url_for(".show", slug=slug, response_id=response_id,
+                                _anchor=f"comment-{done.result.id}"), 303)
+    response = svc.get_response(network, response_id)
+    key = f"{section_id}-{(parent.parent or parent).id}" if parent else str(section_id)
+    return _show(network, response, status=422, comment_forms={key: form})
+
+
+@bp.post("/<int:response_id>/kommentarer/<int:comment_id>/status")
+def resolve_comment(slug: str, response_id: int, comment_id: int):
+    network, response = _response(slug, response_id, "comment_response")
+    comment = svc.get_comment(response, comment_id)
+    if comment is None:
+        abort(404)
+    resolved = request.form.get("resolved") == "1"
+    done = submit(ButtonForm(), lambda: svc.set_resolved(comment, current_user, resolved))
+    if done:
+        flash(_("Kommentaren är markerad som löst.") if resolved
+              else _("Kommentaren är öppen igen."), "success")
+    return redirect(url_for(".show", slug=slug, response_id=response_id,
+                            _anchor=f"comment-{comment.parent_id or comment.id}"), 303)
+
+
+# ---------------------------------------------------------------- history and versions
+
+
+@bp.get("/<int:response_id>/historik")
+def history(slug: str, response_id: int):
+    network, response = _response(slug, response_id)
+    return render("consultations/history.html", network=network, response=response)
+
+
+@bp.post("/<int:response_id>/versioner")
+def add_snapshot(slug: str, response_id: int):
+    network, response = _response(slug, response_id, "edit_response")
+    form = SnapshotForm()
+    done = submit(form, lambda: svc.save_snapshot(response, current_user, form.name.data))
+    if done:
+        flash(_("Versionen ”%(name)s” är sparad.", name=done.result.name), "success")
+        return redirect(url_for(".versions", slug=slug, response_id=response_id), 303)
+    response = svc.get_response(network, response_id)
+    return _show(network, response, status=422, snapshot_form=form)
+
+
+@bp.get("/<int:response_id>/versioner")
+def versions(slug: str, response_id: int):
+    network, response = _response(slug, response_id)
+    return render("consultations/versions.html", network=network, response=response,
+                  snapshot_form=SnapshotForm(formdata=None),
+                  may_edit=may(current_user, "edit_response", response))
+
+
+CURRENT = "nu"
+
+
+@bp.get("/<int:response_id>/jamfor")
+def compare(slug: str, response_id: int):
+    network, response = _response(slug, response_id)
+    snapshots = response.snapshots
+    if not snapshots:
+        abort(404)
+
+    def state(value):
+        if value == CURRENT:
+            return CURRENT, None, svc.section_state(response)
+        snapshot = svc.get_snapshot(response, _id(value)) if _id(value) else None
+        if snapshot is None:  # another response's snapshot, or none at all
+            abort(404)
+        return str(snapshot.id), snapshot, snapshot.sections
+
+    newer = state(request.args.get("till") or CURRENT)
+    older = state(request.args.get("fran") or str(snapshots[0].id))
+    changes = svc.compare_sections(older[2], newer[2])
+    return render("consultations/compare.html", network=network, response=response,
+                  older=older, newer=newer, changes=changes, current=CURRENT)

@@ -1,0 +1,480 @@
+"""Reading and writing consultation responses. Every write records an audit row in the same
+transaction; the caller commits once. Broken rules raise RuleError subclasses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
+
+from intranet import clock
+from intranet.audit.services import record
+from intranet.consultations.models import (
+    ConsultationResponse,
+    MunicipalCaseNumber,
+    ReferralDocument,
+    ResponseSection,
+    ResponseSnapshot,
+    ResponseStatus,
+    SectionComment,
+    SectionRevision,
+    allowed_transitions,
+)
+from intranet.documents.diff import Diff
+from intranet.documents.models import Document
+from intranet.documents.services import EditConflict, check_version, compare, normalise_text
+from intranet.extensions import db
+from intranet.forms_flow import RuleError
+from intranet.org.models import Municipality, Network, Person
+
+__all__ = ["EditConflict"]
+
+# The usual outline of a Swedish yttrande: a summary first, views per part of the report,
+# then anything else.
+SUMMARY = "Sammanfattning"
+VIEWS = "Synpunkter"
+OTHER = "Övrigt"
+
+
+class TransitionRefused(RuleError):
+    pass
+
+
+class SectionGone(RuleError):
+    """The section was removed while someone edited it."""
+
+
+class CommentRefused(RuleError):
+    pass
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_response(network: Network, response_id: int) -> ConsultationResponse | None:
+    """The response only when it belongs to this network (a foreign id is simply absent)."""
+    return db.session.scalar(select(ConsultationResponse).where(
+        ConsultationResponse.id == response_id, ConsultationResponse.network_id == network.id))
+
+
+def get_section(response: ConsultationResponse, section_id: int,
+                include_removed: bool = False) -> ResponseSection | None:
+    stmt = select(ResponseSection).where(ResponseSection.id == section_id,
+                                         ResponseSection.response_id == response.id)
+    if not include_removed:
+        stmt = stmt.where(ResponseSection.deleted_at.is_(None))
+    return db.session.scalar(stmt)
+
+
+def get_comment(response: ConsultationResponse, comment_id: int) -> SectionComment | None:
+    return db.session.scalar(
+        select(SectionComment).join(ResponseSection)
+        .where(SectionComment.id == comment_id, ResponseSection.response_id == response.id,
+               ResponseSection.deleted_at.is_(None)))
+
+
+def get_snapshot(response: ConsultationResponse, snapshot_id: int) -> ResponseSnapshot | None:
+    return db.session.scalar(select(ResponseSnapshot).where(
+        ResponseSnapshot.id == snapshot_id, ResponseSnapshot.response_id == response.id))
+
+
+def open_comment_counts(response_ids: list[int]) -> dict[int, int]:
+    """Open comment threads per response."""
+    if not response_ids:
+        return {}
+    rows = db.session.execute(
+        select(ResponseSection.response_id, func.count(SectionComment.id))
+        .join(SectionComment, SectionComment.section_id == ResponseSection.id)
+        .where(ResponseSection.response_id.in_(response_ids),
+               ResponseSection.deleted_at.is_(None), SectionComment.parent_id.is_(None),
+               SectionComment.resolved_at.is_(None))
+        .group_by(ResponseSection.response_id)).all()
+    return dict(rows)
+
+
+# The list's groups, in order: what is being worked on first.
+LIST_ORDER = [ResponseStatus.TRIAGE, ResponseStatus.DRAFT, ResponseStatus.INDIVIDUAL,
+              ResponseStatus.NOT_ANSWERING]
+
+
+def list_responses(network: Network, status: str = "") -> list[ConsultationResponse]:
+    stmt = (select(ConsultationResponse).where(ConsultationResponse.network_id == network.id)
+            .options(selectinload(ConsultationResponse.contact_person)))
+    if status:
+        stmt = stmt.where(ConsultationResponse.status == status)
+    responses = list(db.session.scalars(stmt))
+    # Nearest deadline first; responses without a deadline last.
+    responses.sort(key=lambda r: (r.deadline is None, r.deadline or date.max, r.id))
+    return responses
+
+
+def group_by_status(responses: list[ConsultationResponse]) -> list[tuple[str, list]]:
+    groups = []
+    for status in LIST_ORDER + sorted({r.status for r in responses} - set(LIST_ORDER)):
+        rows = [r for r in responses if r.status == status]
+        if rows:
+            groups.append((status, rows))
+    return groups
+
+
+def network_people(network: Network) -> list[Person]:
+    """People who may be the contact person: the network's current members."""
+    from intranet.org.models import Appointment
+
+    today = clock.today()
+    return list(db.session.scalars(
+        select(Person).join(Appointment, Appointment.person_id == Person.id)
+        .where(Appointment.network_id == network.id, Appointment.current_on(today),
+               Person.active.is_(True))
+        .distinct().order_by(Person.name)))
+
+
+def network_documents(network: Network) -> list[Document]:
+    return list(db.session.scalars(
+        select(Document).where(Document.network_id == network.id,
+                               Document.deleted_at.is_(None)).order_by(func.lower(Document.title))))
+
+
+def municipalities() -> list[Municipality]:
+    return list(db.session.scalars(select(Municipality).order_by(Municipality.position)))
+
+
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+def parse_links(text: str) -> list[tuple[str, str]]:
+    """Links from a text, one per line: "title https://…" or only the address. Lines
+    without an http(s) address are left out."""
+    links = []
+    for line in (text or "").splitlines():
+        match = _URL.search(line)
+        if not match:
+            continue
+        url = match.group(0)
+        title = (line[:match.start()] + line[match.end():]).strip(" -–:|\t") or url
+        links.append((title, url))
+    return links
+
+
+# ---------------------------------------------------------------- the response
+
+
+@dataclass
+class Details:
+    title: str
+    referring_body: str
+    reference_number: str = ""
+    received_on: date | None = None
+    deadline: date | None = None
+    contact_person_id: int | None = None
+    referral_links: str = ""
+    document_ids: tuple[int, ...] = ()
+    case_numbers: dict[int, str] | None = None
+
+
+def _apply_details(response: ConsultationResponse, details: Details) -> None:
+    if details.received_on and details.deadline and details.deadline < details.received_on:
+        raise RuleError(_l("Svarsdatumet kan inte vara före datumet då remissen kom in."),
+                        "deadline")
+    network = response.network
+    if details.contact_person_id is not None and details.contact_person_id not in {
+        p.id for p in network_people(network)
+    }:
+        raise RuleError(_l("Välj en kontaktperson bland nätverkets ledamöter."),
+                        "contact_person_id")
+    allowed_docs = {d.id for d in network_documents(network)}
+    wanted_docs = [i for i in dict.fromkeys(details.document_ids) if i in allowed_docs]
+    response.title = details.title.strip()[:300]
+    response.referring_body = details.referring_body.strip()[:200]
+    response.reference_number = details.reference_number.strip()[:100]
+    response.received_on = details.received_on
+    response.deadline = details.deadline
+    response.contact_person_id = details.contact_person_id
+    response.referral_links = normalise_text(details.referral_links).strip()
+    response.referral_documents[:] = [
+        d for d in response.referral_documents if d.document_id in wanted_docs]
+    have = {d.document_id for d in response.referral_documents}
+    for document_id in wanted_docs:
+        if document_id not in have:
+            response.referral_documents.append(ReferralDocument(document_id=document_id))
+    if details.case_numbers is not None:
+        known = {m.id for m in municipalities()}
+        wanted = {k: v.strip()[:100] for k, v in details.case_numbers.items()
+                  if k in known and v and v.strip()}
+        response.case_numbers[:] = [c for c in response.case_numbers
+                                    if c.municipality_id in wanted]
+        for row in response.case_numbers:
+            row.case_number = wanted[row.municipality_id]
+        have = {c.municipality_id for c in response.case_numbers}
+        for municipality_id, number in wanted.items():
+            if municipality_id not in have:
+                response.case_numbers.append(
+                    MunicipalCaseNumber(municipality_id=municipality_id, case_number=number))
+
+
+def create_response(network: Network, author: Person, details: Details, *,
+                    answer: str = ResponseStatus.TRIAGE, reason: str = "",
+                    report_parts: list[str] | None = None) -> ConsultationResponse:
+    """A new response. With the triage choice made at once (`answer`), a joint answer
+    starts from the template."""
+    now = clock.utcnow()
+    response = ConsultationResponse(network=network, status=ResponseStatus.TRIAGE,
+                                    created_by=author, created_at=now, updated_at=now)
+    _apply_details(response, details)
+    db.session.add(response)
+    db.session.flush()
+    record("consultation_created", actor=author, obj=response, network_id=network.id,
+           title=response.title)
+    if answer != ResponseStatus.TRIAGE:
+        decide(response, author, answer, reason=reason, report_parts=report_parts)
+    return response
+
+
+def update_response(response: ConsultationResponse, editor: Person, details: Details, *,
+                    expected_version: int | None) -> None:
+    if expected_version != response.lock_version:
+        raise RuleError(_l("Någon annan har ändrat uppgifterna medan du skrev. Kontrollera "
+                           "dem nedan och spara igen."), None)
+    _apply_details(response, details)
+    response.updated_at = clock.utcnow()
+    db.session.flush()
+    record("consultation_updated", actor=editor, obj=response, network_id=response.network_id)
+
+
+def decide(response: ConsultationResponse, person: Person, status: str, *, reason: str = "",
+           report_parts: list[str] | None = None) -> None:
+    """The triage choice (or a change of it): a joint answer, individual answers or none."""
+    if status not in allowed_transitions(response.status):
+        raise TransitionRefused(_l("Remissvaret kan inte få den statusen nu."), "answer")
+    reason = (reason or "").strip()
+    if status == ResponseStatus.NOT_ANSWERING and not reason:
+        raise RuleError(_l("Skriv varför kommunerna inte svarar på remissen."), "reason")
+    previous = response.status
+    response.status = status
+    response.no_answer_reason = reason if status == ResponseStatus.NOT_ANSWERING else ""
+    response.updated_at = clock.utcnow()
+    db.session.flush()
+    if status == ResponseStatus.DRAFT and not response.sections:
+        add_template(response, person, report_parts or [])
+    record("consultation_status_changed", actor=person, obj=response,
+           network_id=response.network_id, old=previous, new=status)
+
+
+def template_titles(report_parts: list[str]) -> list[str]:
+    parts = [p.strip()[:180] for p in report_parts if p.strip()]
+    views = [f"{VIEWS}: {p}" for p in parts] or [VIEWS]
+    return [SUMMARY, *views, OTHER]
+
+
+def add_template(response: ConsultationResponse, person: Person,
+                 report_parts: list[str]) -> None:
+    for title in template_titles(report_parts):
+        _new_section(response, person, title)
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _next_position(response: ConsultationResponse) -> int:
+    return (db.session.scalar(select(func.max(ResponseSection.position)).where(
+        ResponseSection.response_id == response.id)) or 0) + 1
+
+
+def _new_section(response, person, title, body="") -> ResponseSection:
+    now = clock.utcnow()
+    section = ResponseSection(response=response, position=_next_position(response),
+                              title=title.strip()[:200], body=normalise_text(body),
+                              updated_by=person, updated_at=now)
+    section.revisions.append(SectionRevision(number=1, title=section.title, body=section.body,
+                                             created_by=person, created_at=now))
+    db.session.add(section)
+    db.session.flush()
+    return section
+
+
+def _require_draft(response: ConsultationResponse) -> None:
+    if not response.is_written_here:
+        raise TransitionRefused(_l("Texten skrivs bara när kommunerna svarar gemensamt."))
+
+
+def add_section(response: ConsultationResponse, person: Person, title: str) -> ResponseSection:
+    _require_draft(response)
+    if not title.strip():
+        raise RuleError(_l("Skriv en rubrik för avsnittet."), "title")
+    section = _new_section(response, person, title)
+    record("consultation_section_added", actor=person, obj=section,
+           response_id=response.id, title=section.title)
+    return section
+
+
+def save_section(section: ResponseSection, editor: Person, *, expected_version: int | None,
+                 title: str, body: str) -> SectionRevision:
+    """A new revision, unless the section changed since the editor opened it: then
+    EditConflict with the editor's text kept, and nothing written."""
+    if section.deleted_at is not None:
+        raise SectionGone(_l("Avsnittet har tagits bort medan du skrev."))
+    _require_draft(section.response)
+    body = normalise_text(body)
+    check_version(expected_version, section.lock_version, body, section.body)
+    now = clock.utcnow()
+    number = (section.revisions[0].number if section.revisions else 0) + 1
+    revision = SectionRevision(number=number, title=title.strip()[:200], body=body,
+                               created_by=editor, created_at=now)
+    section.revisions.insert(0, revision)
+    section.title = revision.title
+    section.body = body
+    section.updated_by = editor
+    section.updated_at = now
+    db.session.flush()
+    record("consultation_section_saved", actor=editor, obj=section,
+           response_id=section.response_id, revision=number)
+    return revision
+
+
+def move_section(section: ResponseSection, person: Person, direction: int) -> bool:
+    """Swaps the section with its neighbour above (-1) or below (+1); plain UPDATEs, so
+    nobody's open edit conflicts."""
+    live = section.response.live_sections
+    index = live.index(section)
+    other_index = index + direction
+    if other_index < 0 or other_index >= len(live):
+        return False
+    # Positions are renumbered in the list's order first, so equal positions cannot stick.
+    order = list(live)
+    order[index], order[other_index] = order[other_index], order[index]
+    for position, item in enumerate(order, 1):
+        db.session.execute(update(ResponseSection).where(ResponseSection.id == item.id)
+                           .values(position=position))
+    record("consultation_section_moved", actor=person, obj=section,
+           response_id=section.response_id, direction=direction)
+    db.session.expire(section.response, ["sections"])
+    return True
+
+
+def remove_section(section: ResponseSection, person: Person) -> None:
+    """Soft delete: the section stays in its history and in snapshots."""
+    _require_draft(section.response)
+    db.session.execute(update(ResponseSection).where(ResponseSection.id == section.id)
+                       .values(deleted_at=clock.utcnow(), deleted_by_id=person.id))
+    record("consultation_section_removed", actor=person, obj=section,
+           response_id=section.response_id, title=section.title)
+    db.session.expire(section)
+
+
+def restore_section(section: ResponseSection, person: Person) -> None:
+    """A removed section comes back, last in the list, with its text and comments."""
+    _require_draft(section.response)
+    position = _next_position(section.response)
+    db.session.execute(update(ResponseSection).where(ResponseSection.id == section.id)
+                       .values(deleted_at=None, deleted_by_id=None, position=position))
+    record("consultation_section_restored", actor=person, obj=section,
+           response_id=section.response_id, title=section.title)
+    db.session.expire(section)
+    db.session.expire(section.response, ["sections"])
+
+
+# ---------------------------------------------------------------- comments
+
+
+def add_comment(section: ResponseSection, author: Person, body: str,
+                parent: SectionComment | None = None) -> SectionComment:
+    body = normalise_text(body).strip()
+    if not body:
+        raise CommentRefused(_l("Skriv en kommentar."), "body")
+    if parent is not None:
+        if parent.section_id != section.id:
+            raise CommentRefused(_l("Svaret hör inte till det här avsnittet."), "body")
+        parent = parent.parent or parent  # replies are one level deep
+    comment = SectionComment(section=section, author=author, body=body, parent=parent,
+                             created_at=clock.utcnow())
+    db.session.add(comment)
+    db.session.flush()
+    record("consultation_comment_added", actor=author, obj=comment,
+           response_id=section.response_id, section_id=section.id, reply=parent is not None)
+    return comment
+
+
+def set_resolved(comment: SectionComment, person: Person, resolved: bool) -> None:
+    thread = comment.parent or comment
+    if resolved:
+        thread.resolved_at = clock.utcnow()
+        thread.resolved_by = person
+    else:
+        thread.resolved_at = None
+        thread.resolved_by = None
+    db.session.flush()
+    record("consultation_comment_resolved" if resolved else "consultation_comment_reopened",
+           actor=person, obj=thread, response_id=thread.section.response_id)
+
+
+# ---------------------------------------------------------------- snapshots and comparison
+
+
+def section_state(response: ConsultationResponse) -> list[dict]:
+    return [{"id": s.id, "title": s.title, "body": s.body} for s in response.live_sections]
+
+
+def save_snapshot(response: ConsultationResponse, person: Person, name: str) -> ResponseSnapshot:
+    name = (name or "").strip()[:200]
+    if not name:
+        raise RuleError(_l("Ge versionen ett namn."), "name")
+    snapshot = ResponseSnapshot(response=response, name=name, status=response.status,
+                                sections=section_state(response), created_by=person,
+                                created_at=clock.utcnow())
+    db.session.add(snapshot)
+    db.session.flush()
+    record("consultation_snapshot_saved", actor=person, obj=snapshot,
+           response_id=response.id, name=name)
+    return snapshot
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    """One section in a comparison: `kind` is "same", "changed", "added" or "removed"."""
+
+    kind: str
+    old_title: str
+    new_title: str
+    title_diff: Diff
+    body_diff: Diff
+
+
+def compare_sections(old: list[dict], new: list[dict]) -> list[SectionChange]:
+    """Section by section, matched by section id: the newer order, with sections only in the
+    older state placed after their predecessor."""
+    old_by_id = {s["id"]: s for s in old}
+    new_ids = {s["id"] for s in new}
+    changes: list[SectionChange] = []
+
+    def removed(section):
+        return SectionChange("removed", section["title"], "",
+                             compare(section["title"], ""), compare(section["body"], ""))
+
+    # Removed sections that came before any kept one.
+    for section in old:
+        if section["id"] in new_ids:
+            break
+        changes.append(removed(section))
+    for section in new:
+        before = old_by_id.get(section["id"])
+        if before is None:
+            changes.append(SectionChange("added", "", section["title"],
+                                         compare("", section["title"]),
+                                         compare("", section["body"])))
+            continue
+        title_diff = compare(before["title"], section["title"])
+        body_diff = compare(before["body"], section["body"])
+        kind = "changed" if title_diff.changed or body_diff.changed else "same"
+        changes.append(SectionChange(kind, before["title"], section["title"], title_diff,
+                                     body_diff))
+        # Sections removed since, that followed this one in the older state.
+        index = next(i for i, s in enumerate(old) if s["id"] == section["id"])
+        for following in old[index + 1:]:
+            if following["id"] in new_ids:
+                break
+            changes.append(removed(following))
+    return changes
