@@ -258,3 +258,13 @@ def authorize(person, action: str, obj=None) -> None:
     if not may(person, action, obj):
         g.denied = (action, obj)
         abort(403)
+
+
+def authorize_visible(person, view_action: str, obj, action: str | None = None):
+    """For things whose existence is not shown to outsiders: 404 unless the person may
+    `view_action` the object; then, for another `action`, 403 unless allowed."""
+    if obj is None or not may(person, view_action, obj):
+        abort(404)
+    if action is not None and action != view_action:
+        authorize(person, action, obj)
+    return obj

@@ -84,34 +84,31 @@ class DetailsForm(FlaskForm):
         self.document_ids.choices = [SelectChoice(d.id, d.title) for d in documents]
 
 
-class NewResponseForm(DetailsForm):
+class TriageFieldsMixin:
+    """The reason for not answering, and the report's parts a joint answer comments on."""
+
+    reason = TextAreaField(
+        _l("Varför svarar kommunerna inte?"),
+        validators=[Optional(), Length(max=2000, message=_l("Högst 2 000 tecken."))],
+    )
+    report_parts = TextAreaField(
+        _l("Rapportens avsnitt att lämna synpunkter på"),
+        validators=[Optional(), Length(max=3000, message=_l("Högst 3 000 tecken."))],
+    )
+
+
+class NewResponseForm(TriageFieldsMixin, DetailsForm):
     answer = RadioField(
         _l("Hur svarar kommunerna?"), choices=CREATE_ANSWER_CHOICES,
         default=ResponseStatus.TRIAGE.value,
         validators=[InputRequired(_l("Välj hur kommunerna svarar."))],
     )
-    reason = TextAreaField(
-        _l("Varför svarar kommunerna inte?"),
-        validators=[Optional(), Length(max=2000, message=_l("Högst 2 000 tecken."))],
-    )
-    report_parts = TextAreaField(
-        _l("Rapportens avsnitt att lämna synpunkter på"),
-        validators=[Optional(), Length(max=3000, message=_l("Högst 3 000 tecken."))],
-    )
 
 
-class TriageForm(FlaskForm):
+class TriageForm(TriageFieldsMixin, FlaskForm):
     answer = RadioField(
         _l("Hur svarar kommunerna?"), choices=ANSWER_CHOICES,
         validators=[InputRequired(_l("Välj hur kommunerna svarar."))],
-    )
-    reason = TextAreaField(
-        _l("Varför svarar kommunerna inte?"),
-        validators=[Optional(), Length(max=2000, message=_l("Högst 2 000 tecken."))],
-    )
-    report_parts = TextAreaField(
-        _l("Rapportens avsnitt att lämna synpunkter på"),
-        validators=[Optional(), Length(max=3000, message=_l("Högst 3 000 tecken."))],
     )
 
 

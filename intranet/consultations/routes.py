@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from intranet import clock
-from intranet.authz import authorize, may
+from intranet.authz import authorize, authorize_visible, may
 from intranet.consultations import bp
 from intranet.consultations import services as svc
 from intranet.consultations.forms import (
@@ -59,11 +59,8 @@ def _response(slug: str, response_id: int, action: str = "view_response"):
     """Load, then check: a response the person may not view is absent (404), whatever its
     network; one they may view but not change is refused (403)."""
     network = _network(slug)
-    response = svc.get_response(network, response_id)
-    if response is None or not may(current_user, "view_response", response):
-        abort(404)
-    if action != "view_response":
-        authorize(current_user, action, response)
+    response = authorize_visible(current_user, "view_response",
+                                 svc.get_response(network, response_id), action)
     return network, response
 
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from intranet.authz import authorize, may
+from intranet.authz import authorize, authorize_visible, may
 from intranet.documents import bp
 from intranet.documents import services as svc
 from intranet.documents.diff import word_diff
@@ -58,11 +58,8 @@ def _document(slug: str, document_id: int, action: str = "view_document"):
     """Load, then check: a document the person may not view is absent (404), whatever its
     network; one they may view but not change is refused (403)."""
     network = _network(slug)
-    document = svc.get_document(network, document_id)
-    if document is None or not may(current_user, "view_document", document):
-        abort(404)
-    if action != "view_document":
-        authorize(current_user, action, document)
+    document = authorize_visible(current_user, "view_document",
+                                 svc.get_document(network, document_id), action)
     return network, document
 
 
