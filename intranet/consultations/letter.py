@@ -91,9 +91,9 @@ def build_docx(letter: Letter) -> bytes:
     _set_up(doc, letter)
     _letterhead(doc, letter)
 
-    doc.add_paragraph(f"Yttrande över {_clean(letter.title)}", style="Heading 1")
+    doc.add_paragraph(f"Yttrande över {_clean(letter.title).strip()}", style="Heading 1")
     if _clean(letter.recipient_reference).strip():
-        doc.add_paragraph(f"Diarienummer: {_clean(letter.recipient_reference)}")
+        doc.add_paragraph(f"Diarienummer: {_clean(letter.recipient_reference).strip()}")
     if letter.adopted_on:
         doc.add_paragraph(f"Beslutat av {_body(letter)} {letter.adopted_on.isoformat()}")
 
@@ -144,10 +144,10 @@ def _set_up(doc: DocxDocument, letter: Letter) -> None:
     doc.styles["Heading 2"].paragraph_format.space_before = Pt(14)
 
     props = doc.core_properties
-    props.title = _short(f"Yttrande över {_clean(letter.title)}")
-    props.subject = _short(_clean(letter.title))
-    props.author = _short(_clean(letter.sender))
-    props.last_modified_by = _short(_clean(letter.sender))
+    props.title = _short(f"Yttrande över {_clean(letter.title).strip()}")
+    props.subject = _short(_clean(letter.title).strip())
+    props.author = _short(_clean(letter.sender).strip())
+    props.last_modified_by = _short(_clean(letter.sender).strip())
     props.comments = ""
     props.keywords = "yttrande, remissvar"
     props.language = LANGUAGE
@@ -175,15 +175,16 @@ def _letterhead(doc: DocxDocument, letter: Letter) -> None:
         cell.width = width
 
     sender = left.paragraphs[0]
-    sender.add_run(_clean(letter.sender)).bold = True
+    sender.add_run(_clean(letter.sender).strip()).bold = True
     if _clean(letter.sender_body).strip():
-        sender.add_run("\n" + _clean(letter.sender_body))
+        sender.add_run("\n" + _clean(letter.sender_body).strip())
     sender.paragraph_format.space_after = Pt(0)
 
     first = right.paragraphs[0]
     _labelled(first, "Datum", letter.letter_date.isoformat())
     if _clean(letter.recipient_reference).strip():
-        _labelled(right.add_paragraph(), "Er beteckning", _clean(letter.recipient_reference))
+        _labelled(right.add_paragraph(), "Er beteckning",
+                  _clean(letter.recipient_reference).strip())
 
     recipient = doc.add_paragraph()
     recipient.paragraph_format.space_before = Pt(18)
