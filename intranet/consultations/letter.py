@@ -1,0 +1,577 @@
+"""A consultation response as a Swedish letter (yttrande) in DOCX.
+
+Pure: it takes plain data and returns bytes, so it needs no request and no database. The
+glue that fills a `Letter` from a response and the route that serves it live elsewhere.
+
+Section bodies are the Markdown subset the sections are written in: paragraphs separated by
+blank lines, `- `/`* `/`+ ` bullets, `1. ` numbered lists (one level of nesting by indent),
+`**bold**` and `*italic*`, `#` headings (Heading 3 in the letter), backslash escapes and a
+`---` rule. Everything else stays as plain text: no text is dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+
+from intranet.text import slugify
+
+STANCE_KINDS = ("behind", "reservation", "against", "unstated")
+
+FONT = "Arial"
+LANGUAGE = "sv-SE"
+SIGNATURE_LINE = "_" * 36
+
+
+@dataclass(frozen=True)
+class Stance:
+    """A municipality's position (ställningstagande) on the joint response."""
+
+    municipality: str  # "Botkyrka"
+    kind: str  # "behind" | "reservation" | "against" | "unstated"
+    text: str = ""  # the reservation / dissent in full (required for reservation/against)
+    decision_reference: str = ""  # "KS 2026-10-12 § 141": the municipality's own decision
+
+    def __post_init__(self):
+        if self.kind not in STANCE_KINDS:
+            raise ValueError(f"unknown stance kind {self.kind!r} for {self.municipality}")
+        if self.kind in ("reservation", "against") and not self.text.strip():
+            raise ValueError(f"a {self.kind} needs its text ({self.municipality})")
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """Someone who signs the letter: the chair, or the one who presented it (föredragande)."""
+
+    name: str
+    title: str  # "Ordförande, Samarbetskommittén" / "Föredragande"
+
+
+@dataclass(frozen=True)
+class Letter:
+    """Everything the letter says, in display order."""
+
+    sender: str  # "Södertörnskommunernas samarbete"
+    sender_body: str  # "Samarbetskommittén"
+    recipient: str  # the referring body, "Region Stockholm"; several lines = an address block
+    recipient_reference: str  # its diarienummer, "RS 2026-0412"; may be ""
+    title: str  # the report's name, "Kollektivtrafikplan 2050"
+    letter_date: date
+    sections: list[tuple[str, str]]  # (heading, Markdown body) in order
+    stances: list[Stance]  # every municipality, in display order
+    chair: Signatory | None
+    presenter: Signatory | None  # föredragande
+    adopted_on: date | None = None  # the committee meeting that adopted it
+    case_numbers: Sequence[tuple[str, str]] = ()  # (municipality, its own diarienummer)
+
+
+def filename(letter: Letter) -> str:
+    """"yttrande-kollektivtrafikplan-2050-2026-11-25.docx": ASCII, no slashes."""
+    slug = slugify(_clean(letter.title))[:80].strip("-")
+    parts = ["yttrande", slug, letter.letter_date.isoformat()]
+    return "-".join(p for p in parts if p) + ".docx"
+
+
+def build_docx(letter: Letter) -> bytes:
+    """The letter as a DOCX file. The same letter gives the same bytes."""
+    doc = Document()
+    _set_up(doc, letter)
+    _letterhead(doc, letter)
+
+    doc.add_paragraph(f"Yttrande över {_clean(letter.title).strip()}", style="Heading 1")
+    if _clean(letter.recipient_reference).strip():
+        doc.add_paragraph(f"Diarienummer: {_clean(letter.recipient_reference).strip()}")
+    if letter.adopted_on:
+        doc.add_paragraph(f"Beslutat av {_body(letter)} {letter.adopted_on.isoformat()}")
+
+    for heading, body in letter.sections:
+        if _clean(heading).strip():
+            doc.add_paragraph(_clean(heading).strip(), style="Heading 2")
+        _markdown(doc, body)
+
+    _stances(doc, letter.stances)
+    _case_numbers(doc, letter.case_numbers)
+    _signatures(doc, letter)
+    return _fixed_zip(doc, letter.letter_date)
+
+
+# ---------------------------------------------------------------- the page
+
+
+def _set_up(doc: DocxDocument, letter: Letter) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(25)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+
+    styles = doc.styles.element
+    # Theme fonts win over named ones, so name the font everywhere and drop the theme's.
+    for fonts in styles.iter(qn("w:rFonts")):
+        for key in list(fonts.attrib):
+            if key.endswith("Theme") or key.endswith("theme"):
+                del fonts.attrib[key]
+        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attr), FONT)
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), LANGUAGE)
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(11)
+    _set_language(normal.element.get_or_add_rPr())
+    settings_lang = doc.settings.element.find(qn("w:themeFontLang"))
+    if settings_lang is not None:
+        settings_lang.set(qn("w:val"), LANGUAGE)
+
+    for name, size in (("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11)):
+        style = doc.styles[name]
+        style.font.size = Pt(size)
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.paragraph_format.space_after = Pt(4)
+    doc.styles["Heading 1"].paragraph_format.space_before = Pt(18)
+    doc.styles["Heading 2"].paragraph_format.space_before = Pt(14)
+
+    props = doc.core_properties
+    props.title = _short(f"Yttrande över {_clean(letter.title).strip()}")
+    props.subject = _short(_clean(letter.title).strip())
+    props.author = _short(_clean(letter.sender).strip())
+    props.last_modified_by = _short(_clean(letter.sender).strip())
+    props.comments = ""
+    props.keywords = "yttrande, remissvar"
+    props.language = LANGUAGE
+    props.revision = 1
+    props.created = props.modified = datetime.combine(letter.letter_date, time(0, 0))
+
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer.add_run("Sida ")
+    _field(footer, "PAGE", "1")
+    footer.add_run(" av ")
+    _field(footer, "NUMPAGES", "1")
+
+
+def _letterhead(doc: DocxDocument, letter: Letter) -> None:
+    """Sender on the left; date and their reference on the right; then the recipient."""
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    widths = (Mm(95), Mm(65))
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    left, right = table.rows[0].cells
+    for cell, width in zip((left, right), widths, strict=True):
+        cell.width = width
+
+    sender = left.paragraphs[0]
+    sender.add_run(_clean(letter.sender).strip()).bold = True
+    if _clean(letter.sender_body).strip():
+        sender.add_run("\n" + _clean(letter.sender_body).strip())
+    sender.paragraph_format.space_after = Pt(0)
+
+    first = right.paragraphs[0]
+    _labelled(first, "Datum", letter.letter_date.isoformat())
+    if _clean(letter.recipient_reference).strip():
+        _labelled(right.add_paragraph(), "Er beteckning",
+                  _clean(letter.recipient_reference).strip())
+
+    recipient = doc.add_paragraph()
+    recipient.paragraph_format.space_before = Pt(18)
+    recipient.paragraph_format.space_after = Pt(12)
+    recipient.add_run("Till: ")
+    lines = [line.strip() for line in _clean(letter.recipient).split("\n") if line.strip()]
+    recipient.add_run("\n".join(lines))
+
+
+def _labelled(paragraph: Paragraph, label: str, value: str) -> None:
+    paragraph.paragraph_format.space_after = Pt(4)
+    paragraph.add_run(label + "\n").font.size = Pt(8)
+    paragraph.add_run(value)
+
+
+# ---------------------------------------------------------------- stances
+
+
+def _stances(doc: DocxDocument, stances: Sequence[Stance]) -> None:
+    if not stances:
+        return
+    doc.add_paragraph("Kommunernas ställningstaganden", style="Heading 2")
+    behind = [s for s in stances if s.kind in ("behind", "reservation")]
+    if all(s.kind == "behind" for s in stances):
+        doc.add_paragraph("Samtliga kommuner står bakom yttrandet.")
+    if behind:
+        names = _join([_who(s) for s in behind])
+        doc.add_paragraph(f"Följande kommuner står bakom yttrandet: {names}.")
+    for stance in stances:
+        if stance.kind == "reservation":
+            intro = f"{_who(stance)} står bakom yttrandet med följande reservation:"
+        elif stance.kind == "against":
+            intro = f"{_who(stance)} står inte bakom yttrandet:"
+        else:
+            continue
+        lead = doc.add_paragraph()
+        lead.add_run(intro).bold = True
+        lead.paragraph_format.keep_with_next = True
+        lead.paragraph_format.space_before = Pt(8)
+        _markdown(doc, stance.text, indent=Mm(8), headings=False)
+    unstated = [s for s in stances if s.kind == "unstated"]
+    if unstated:
+        doc.add_paragraph(f"Har inte tagit ställning: {_join([_who(s) for s in unstated])}.")
+
+
+def _who(stance: Stance) -> str:
+    name = _clean(stance.municipality).strip()
+    reference = _clean(stance.decision_reference).strip()
+    return f"{name} (beslut: {reference})" if reference else name
+
+
+def _join(names: list[str]) -> str:
+    """"Botkyrka, Haninge och Tyresö"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
+
+
+def _case_numbers(doc: DocxDocument, case_numbers: Sequence[tuple[str, str]]) -> None:
+    rows = [(_clean(m).strip(), _clean(n).strip()) for m, n in case_numbers]
+    rows = [(municipality, number) for municipality, number in rows if number]
+    if not rows:
+        return
+    doc.add_paragraph("Kommunernas diarienummer", style="Heading 2")
+    table = doc.add_table(rows=1, cols=2, style="Table Grid")
+    header = table.rows[0]
+    _repeat_as_header(header)
+    for cell, text in zip(header.cells, ("Kommun", "Diarienummer"), strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+    for municipality, number in rows:
+        cells = table.add_row().cells
+        cells[0].text = municipality
+        cells[1].text = number
+
+
+def _repeat_as_header(row) -> None:
+    """Mark a table's first row as its header (repeats on each page, read as headers)."""
+    tr_pr = row._tr.get_or_add_trPr()
+    tbl_header = OxmlElement("w:tblHeader")
+    tbl_header.set(qn("w:val"), "true")
+    tr_pr.append(tbl_header)
+
+
+# ---------------------------------------------------------------- signatures
+
+
+def _signatures(doc: DocxDocument, letter: Letter) -> None:
+    lead = doc.add_paragraph(f"För {_body(letter)}")
+    lead.paragraph_format.space_before = Pt(24)
+    lead.paragraph_format.keep_with_next = True
+    _signature(doc, letter.chair, "Ordförande")
+    _signature(doc, letter.presenter, "Föredragande")
+
+
+def _signature(doc: DocxDocument, person: Signatory | None, label: str) -> None:
+    """Room to sign, then the name and title; a line to fill in by hand when unknown."""
+    if person is None:
+        first, second = SIGNATURE_LINE, label
+    else:
+        first, second = _clean(person.name).strip(), _clean(person.title).strip()
+    name = doc.add_paragraph(first)
+    name.paragraph_format.space_before = Pt(36)
+    name.paragraph_format.space_after = Pt(0)
+    name.paragraph_format.keep_with_next = True
+    doc.add_paragraph(second)
+
+
+def _body(letter: Letter) -> str:
+    return _clean(letter.sender_body).strip() or "Samarbetskommittén"
+
+
+# ---------------------------------------------------------------- Markdown subset
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+_BULLET = re.compile(r"^([ \t]*)[-*+][ \t]+(\S.*)$")
+_NUMBER = re.compile(r"^([ \t]*)(\d{1,9})[.)][ \t]+(\S.*)$")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_ESCAPABLE = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+
+
+@dataclass
+class _Block:
+    kind: str  # "para" | "heading" | "bullet" | "number" | "rule"
+    text: str = ""
+    level: int = 0  # lists: 0 or 1
+    start: int = 1  # numbered lists: the item's number
+
+
+def _indent_level(indent: str) -> int:
+    return 1 if len(indent.expandtabs(4)) >= 2 else 0
+
+
+def _blocks(text: str) -> list[_Block]:
+    """The blocks of a Markdown body; a list item's lazy lines join it."""
+    blocks: list[_Block] = []
+    current: _Block | None = None  # a paragraph or list item still taking lines
+    for line in _clean(text).split("\n"):
+        if not line.strip():
+            current = None
+            continue
+        if _RULE.match(line):
+            blocks.append(_Block("rule"))
+            current = None
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            blocks.append(_Block("heading", (heading.group(2) or "").strip()))
+            current = None
+            continue
+        bullet = _BULLET.match(line)
+        number = _NUMBER.match(line)
+        # A numbered line interrupts a paragraph only from 1 (as CommonMark has it), so a
+        # line starting "2050. " inside a paragraph stays text.
+        if number and current is not None and current.kind == "para" \
+                and int(number.group(2)) != 1:
+            number = None
+        if bullet:
+            current = _Block("bullet", bullet.group(2), _indent_level(bullet.group(1)))
+            blocks.append(current)
+            continue
+        if number:
+            current = _Block("number", number.group(3), _indent_level(number.group(1)),
+                             int(number.group(2)))
+            blocks.append(current)
+            continue
+        if current is None:
+            current = _Block("para", line.lstrip())
+            blocks.append(current)
+        else:
+            # Two trailing spaces are a hard line break; otherwise lines flow together.
+            previous = current.text
+            hard = previous.endswith("  ") or previous.endswith("\\")
+            if previous.endswith("\\"):
+                previous = previous[:-1]
+            current.text = previous.rstrip() + ("\n" if hard else " ") + line.lstrip()
+    for block in blocks:
+        block.text = block.text.rstrip()
+    return blocks
+
+
+def _markdown(doc: DocxDocument, text: str, indent=None, headings: bool = True) -> None:
+    """Render a Markdown body into `doc`. `indent` moves paragraphs in (a quoted
+    reservation); without `headings`, a `#` line is a bold paragraph instead."""
+    numbering = doc.part.numbering_part.element
+    lists: dict[int, tuple[str, int | None]] = {}  # level → (kind, numId) of the open list
+    for block in _blocks(text):
+        if block.kind not in ("bullet", "number"):
+            lists.clear()
+        if block.kind == "heading":
+            if not block.text:
+                continue
+            if headings:
+                paragraph = doc.add_paragraph(style="Heading 3")
+                _inline(paragraph, block.text)
+            else:
+                paragraph = doc.add_paragraph()
+                _inline(paragraph, block.text, bold=True)
+                paragraph.paragraph_format.keep_with_next = True
+        elif block.kind == "rule":
+            paragraph = doc.add_paragraph()
+            _bottom_border(paragraph)
+        elif block.kind == "para":
+            paragraph = doc.add_paragraph()
+            _inline(paragraph, block.text)
+        else:
+            for deeper in [level for level in lists if level > block.level]:
+                del lists[deeper]
+            suffix = " 2" if block.level else ""
+            if block.kind == "bullet":
+                paragraph = doc.add_paragraph(style="List Bullet" + suffix)
+                lists[block.level] = ("bullet", None)
+            else:
+                style = doc.styles["List Number" + suffix]
+                open_list = lists.get(block.level)
+                if open_list is None or open_list[0] != "number":
+                    # Each list counts from its own first number, not on from the last list.
+                    num_id = _restarted_numbering(numbering, style, block.start)
+                    lists[block.level] = ("number", num_id)
+                paragraph = doc.add_paragraph(style=style)
+                _number(paragraph, lists[block.level][1])
+            _inline(paragraph, block.text)
+            continue
+        if indent is not None:
+            paragraph.paragraph_format.left_indent = indent
+
+
+def _restarted_numbering(numbering, style, start: int) -> int:
+    style_num_id = int(style.element.pPr.numPr.numId.val)
+    abstract_id = numbering.num_having_numId(style_num_id).abstractNumId.val
+    num = numbering.add_num(abstract_id)
+    num.add_lvlOverride(ilvl=0).add_startOverride(start)
+    return num.numId
+
+
+def _number(paragraph: Paragraph, num_id: int) -> None:
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = num_id
+
+
+def _bottom_border(paragraph: Paragraph) -> None:
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"),
+                       ("w:color", "auto")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().insert_element_before(
+        borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+        "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+        "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+        "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+        "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+        "w:pPrChange")
+
+
+def _inline(paragraph: Paragraph, text: str, bold: bool = False) -> None:
+    for part, is_bold, is_italic in _runs(text):
+        run = paragraph.add_run(part)
+        if is_bold or bold:
+            run.bold = True
+        if is_italic:
+            run.italic = True
+
+
+def _runs(text: str) -> list[tuple[str, bool, bool]]:
+    """`text` as (text, bold, italic) runs: `**bold**`, `*italic*`, `***both***`,
+    backslash escapes. Delimiters that close nothing stay as text. One pass with a stack
+    of openers, so long texts with many stray asterisks stay fast."""
+    tokens: list[list] = []  # ["text", str] or ["stars", count, can_open, can_close, opens, closes]
+    i = 0
+    buffer: list[str] = []
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text) and text[i + 1] in _ESCAPABLE:
+            buffer.append(text[i + 1])
+            i += 2
+            continue
+        if char != "*":
+            buffer.append(char)
+            i += 1
+            continue
+        j = i
+        while j < len(text) and text[j] == "*":
+            j += 1
+        before = text[i - 1] if i > 0 else " "
+        after = text[j] if j < len(text) else " "
+        if buffer:
+            tokens.append(["text", "".join(buffer)])
+            buffer = []
+        tokens.append(["stars", j - i, not after.isspace(), not before.isspace(), [], []])
+        i = j
+    if buffer:
+        tokens.append(["text", "".join(buffer)])
+
+    openers: list[list] = []  # star tokens with count left to open
+    for token in tokens:
+        if token[0] != "stars":
+            continue
+        if token[3]:  # may close
+            while token[1] and openers:
+                opener = openers[-1]
+                size = 2 if token[1] >= 2 and opener[1] >= 2 else 1
+                opener[1] -= size
+                token[1] -= size
+                opener[4].append(size)
+                token[5].append(size)
+                if not opener[1]:
+                    openers.pop()
+        if token[2] and token[1]:
+            openers.append(token)
+
+    runs: list[tuple[str, bool, bool]] = []
+    bold = italic = 0
+    for token in tokens:
+        if token[0] == "text":
+            runs.append((token[1], bold > 0, italic > 0))
+            continue
+        for size in token[5]:  # closers first, in the order they matched
+            if size == 2:
+                bold -= 1
+            else:
+                italic -= 1
+        if token[1]:
+            runs.append(("*" * token[1], bold > 0, italic > 0))
+        for size in reversed(token[4]):  # the outermost opener is the last matched
+            if size == 2:
+                bold += 1
+            else:
+                italic += 1
+    merged: list[tuple[str, bool, bool]] = []
+    for run in runs:
+        if merged and merged[-1][1:] == run[1:]:
+            merged[-1] = (merged[-1][0] + run[0], *run[1:])
+        else:
+            merged.append(run)
+    return merged
+
+
+# ---------------------------------------------------------------- helpers
+
+# Characters XML 1.0 cannot hold (control characters, lone surrogates) would make the
+# file unreadable; they become a space, or U+FFFD for a broken surrogate.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text) -> str:
+    text = "" if text is None else str(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _SURROGATE.sub("\ufffd", _CONTROL.sub(" ", text))
+
+
+def _short(text: str) -> str:
+    """Document properties hold at most 255 characters."""
+    return text if len(text) <= 255 else text[:254] + "…"
+
+
+def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = placeholder
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _set_language(rpr) -> None:
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    lang.set(qn("w:val"), LANGUAGE)
+
+
+def _fixed_zip(doc: DocxDocument, day: date) -> bytes:
+    """Save, then repack with every entry dated the letter's day: python-docx stamps the
+    time of saving, and the same letter should give the same bytes."""
+    raw = io.BytesIO()
+    doc.save(raw)
+    stamp = (day.year, day.month, day.day, 0, 0, 0) if day.year >= 1980 else (1980, 1, 1, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()

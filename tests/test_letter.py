@@ -1,0 +1,349 @@
+"""The consultation response as a Swedish letter (yttrande) in DOCX: read back with
+python-docx, and turned into a PDF by LibreOffice where it is installed."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from datetime import date
+
+import pytest
+from docx import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from intranet.consultations.letter import (
+    SIGNATURE_LINE,
+    Letter,
+    Signatory,
+    Stance,
+    build_docx,
+    filename,
+)
+
+MUNICIPALITIES = ("Botkyrka", "Haninge", "Huddinge", "Nykvarn", "Nynäshamn", "Salem",
+                  "Södertälje", "Tyresö")
+
+HUDDINGE_RESERVATION = (
+    "Huddinge delar yttrandets inriktning men anser att **tunnelbanans förlängning** "
+    "till Flemingsberg ska prioriteras före 2035.\n\n"
+    "Kommunen vill också att stombussnätet ses över."
+)
+SALEM_DISSENT = (
+    "Salem anser att planen lägger för lite vikt vid pendeltågstrafiken & de mindre "
+    "kommunernas behov. Kostnaden < nyttan för kommunens invånare."
+)
+
+
+def demo_letter(**changes) -> Letter:
+    letter = Letter(
+        sender="Södertörnskommunernas samarbete",
+        sender_body="Samarbetskommittén",
+        recipient="Region Stockholm",
+        recipient_reference="RS 2026-0412",
+        title="Kollektivtrafikplan 2050",
+        letter_date=date(2026, 11, 25),
+        sections=[
+            ("Sammanfattning",
+             "Södertörnskommunerna välkomnar **Kollektivtrafikplan 2050** och dess "
+             "*långsiktiga* inriktning.\n\n"
+             "Kommunerna vill särskilt lyfta:\n\n"
+             "- tvärförbindelser mellan regionala stadskärnor\n"
+             "- snabbare busstrafik på väg 73\n"
+             "* fler infartsparkeringar"),
+            ("Synpunkter på planens mål",
+             "## Tillgänglighet\n\n"
+             "Målen behöver följas upp årligen.\n\n"
+             "1. Restider mellan kommunerna\n"
+             "2. Turtäthet i kvällstrafiken\n\n"
+             "Kommunerna föreslår:\n\n"
+             "1. en gemensam uppföljning\n"
+             "2. en årlig avstämning"),
+            ("Avslutning", "Kommunerna medverkar gärna i det fortsatta arbetet."),
+        ],
+        stances=[
+            Stance("Botkyrka", "behind", decision_reference="KS 2026-10-12 § 141"),
+            Stance("Haninge", "behind"),
+            Stance("Huddinge", "reservation", HUDDINGE_RESERVATION,
+                   decision_reference="KS 2026-10-19 § 88"),
+            Stance("Nykvarn", "unstated"),
+            Stance("Nynäshamn", "behind"),
+            Stance("Salem", "against", SALEM_DISSENT),
+            Stance("Södertälje", "behind"),
+            Stance("Tyresö", "unstated"),
+        ],
+        chair=Signatory("Vera Lundmark", "Ordförande, Samarbetskommittén"),
+        presenter=Signatory("Otto Fjällsten", "Föredragande"),
+        adopted_on=date(2026, 11, 20),
+        case_numbers=[("Botkyrka", "KS/2026:512"), ("Haninge", "KS 2026/377")],
+    )
+    return dataclasses.replace(letter, **changes)
+
+
+def read(letter: Letter):
+    return Document(io.BytesIO(build_docx(letter)))
+
+
+def texts(doc) -> list[str]:
+    return [p.text for p in doc.paragraphs]
+
+
+def all_text(doc) -> str:
+    cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    return "\n".join(texts(doc) + cells)
+
+
+def styled(doc, style: str) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.style.name == style]
+
+
+def test_the_heading_is_the_documents_main_heading():
+    doc = read(demo_letter())
+    assert styled(doc, "Heading 1") == ["Yttrande över Kollektivtrafikplan 2050"]
+    assert doc.core_properties.title == "Yttrande över Kollektivtrafikplan 2050"
+    assert doc.core_properties.author == "Södertörnskommunernas samarbete"
+    assert doc.core_properties.language == "sv-SE"
+
+
+def test_letterhead_has_sender_date_their_reference_and_recipient():
+    doc = read(demo_letter())
+    head = doc.tables[0]
+    sender, dates = (cell.text for cell in head.rows[0].cells)
+    assert "Södertörnskommunernas samarbete" in sender
+    assert "Samarbetskommittén" in sender
+    assert "Datum\n2026-11-25" in dates
+    assert "Er beteckning\nRS 2026-0412" in dates
+    assert "Till: Region Stockholm" in texts(doc)
+    assert "Diarienummer: RS 2026-0412" in texts(doc)
+    assert "Beslutat av Samarbetskommittén 2026-11-20" in texts(doc)
+
+
+def test_without_their_reference_or_adoption_those_lines_are_left_out():
+    doc = read(demo_letter(recipient_reference="", adopted_on=None))
+    text = all_text(doc)
+    assert "Er beteckning" not in text
+    assert "Diarienummer:" not in text
+    assert "Beslutat av" not in text
+    assert "2026-11-25" in text
+
+
+def test_a_recipient_on_several_lines_is_an_address_block():
+    doc = read(demo_letter(recipient="Region Stockholm\nTrafikförvaltningen\n105 73 Stockholm"))
+    assert "Till: Region Stockholm\nTrafikförvaltningen\n105 73 Stockholm" in texts(doc)
+
+
+def test_sections_come_in_order_under_their_headings():
+    doc = read(demo_letter())
+    headings = styled(doc, "Heading 2")
+    assert headings[:3] == ["Sammanfattning", "Synpunkter på planens mål", "Avslutning"]
+    assert headings[3:] == ["Kommunernas ställningstaganden", "Kommunernas diarienummer"]
+    lines = texts(doc)
+    assert lines.index("Avslutning") < lines.index(
+        "Kommunerna medverkar gärna i det fortsatta arbetet.")
+    # A heading inside a body is one level below the section's.
+    assert styled(doc, "Heading 3") == ["Tillgänglighet"]
+
+
+def test_bullets_and_numbers_become_list_paragraphs():
+    doc = read(demo_letter())
+    assert styled(doc, "List Bullet") == [
+        "tvärförbindelser mellan regionala stadskärnor",
+        "snabbare busstrafik på väg 73",
+        "fler infartsparkeringar",
+    ]
+    assert styled(doc, "List Number") == [
+        "Restider mellan kommunerna", "Turtäthet i kvällstrafiken",
+        "en gemensam uppföljning", "en årlig avstämning",
+    ]
+
+
+def test_each_numbered_list_counts_from_its_own_start():
+    doc = read(demo_letter())
+    numbered = [p for p in doc.paragraphs if p.style.name == "List Number"]
+    num_ids = [p._p.pPr.numPr.numId.val for p in numbered]
+    assert num_ids[0] == num_ids[1]
+    assert num_ids[2] == num_ids[3]
+    assert num_ids[0] != num_ids[2]
+    numbering = doc.part.numbering_part.element
+    for num_id in (num_ids[0], num_ids[2]):
+        override = numbering.num_having_numId(num_id).lvlOverride_lst[0]
+        assert override.startOverride.val == 1
+
+
+def test_bold_and_italic_runs_leave_no_asterisks():
+    doc = read(demo_letter())
+    summary = next(p for p in doc.paragraphs if p.text.startswith("Södertörnskommunerna"))
+    assert summary.text == ("Södertörnskommunerna välkomnar Kollektivtrafikplan 2050 och dess "
+                            "långsiktiga inriktning.")
+    bold = [r.text for r in summary.runs if r.bold]
+    italic = [r.text for r in summary.runs if r.italic]
+    assert bold == ["Kollektivtrafikplan 2050"]
+    assert italic == ["långsiktiga"]
+    assert "**" not in all_text(doc)
+
+
+@pytest.mark.parametrize(("markdown", "expected"), [
+    ("***båda***", [("båda", True, True)]),
+    ("**fet *och kursiv* text**", [("fet ", True, False), ("och kursiv", True, True),
+                                   (" text", True, False)]),
+    ("2 * 3 * 4", [("2 * 3 * 4", False, False)]),
+    ("**ofullständig", [("**ofullständig", False, False)]),
+    (r"\*inte kursiv\*", [("*inte kursiv*", False, False)]),
+])
+def test_inline_markup(markdown, expected):
+    doc = read(demo_letter(sections=[("Avsnitt", markdown)]))
+    paragraph = doc.paragraphs[[p.text for p in doc.paragraphs].index("Avsnitt") + 1]
+    assert [(r.text, bool(r.bold), bool(r.italic)) for r in paragraph.runs] == expected
+
+
+def test_no_text_is_dropped_from_markdown_it_does_not_know():
+    body = ("> ett citat\n\n| a | b |\n|---|---|\n\n[Trafikverket](https://example.org)\n\n"
+            "`kod`\n\n### Djup rubrik\n\nEn rad\nsom fortsätter\n\n2050. Ett årtal")
+    doc = read(demo_letter(sections=[("Övrigt", body)]))
+    text = all_text(doc)
+    for piece in ("> ett citat", "| a | b |", "[Trafikverket](https://example.org)", "`kod`",
+                  "Djup rubrik", "En rad som fortsätter", "Ett årtal"):
+        assert piece in text
+
+
+MARKDOWNISH = st.text(alphabet=st.sampled_from(list("abcåäö XYZ*-+#_\\.1\n\t&<>`")), max_size=300)
+
+
+@settings(max_examples=60, deadline=None)
+@given(heading=MARKDOWNISH, body=MARKDOWNISH)
+def test_any_body_builds_and_keeps_its_words(heading, body):
+    doc = read(demo_letter(sections=[(heading, body)]))
+    text = all_text(doc)
+    for word in re.findall(r"[a-zåäöXYZ]+", body):
+        assert word in text
+    assert styled(doc, "Heading 1") == ["Yttrande över Kollektivtrafikplan 2050"]
+
+
+def test_who_stands_behind_and_who_does_not():
+    doc = read(demo_letter())
+    lines = texts(doc)
+    assert ("Följande kommuner står bakom yttrandet: Botkyrka (beslut: KS 2026-10-12 § 141), "
+            "Haninge, Huddinge (beslut: KS 2026-10-19 § 88), Nynäshamn och Södertälje."
+            in lines)
+    assert "Samtliga kommuner står bakom yttrandet." not in lines
+    reservation = lines.index(
+        "Huddinge (beslut: KS 2026-10-19 § 88) står bakom yttrandet med följande reservation:")
+    assert lines[reservation + 1] == (
+        "Huddinge delar yttrandets inriktning men anser att tunnelbanans förlängning "
+        "till Flemingsberg ska prioriteras före 2035.")
+    assert lines[reservation + 2] == "Kommunen vill också att stombussnätet ses över."
+    dissent = lines.index("Salem står inte bakom yttrandet:")
+    assert lines[dissent + 1] == SALEM_DISSENT
+    assert "Har inte tagit ställning: Nykvarn och Tyresö." in lines
+
+
+def test_when_all_stand_behind_the_letter_says_so():
+    stances = [Stance(name, "behind") for name in MUNICIPALITIES]
+    doc = read(demo_letter(stances=stances))
+    lines = texts(doc)
+    assert "Samtliga kommuner står bakom yttrandet." in lines
+    assert ("Följande kommuner står bakom yttrandet: Botkyrka, Haninge, Huddinge, Nykvarn, "
+            "Nynäshamn, Salem, Södertälje och Tyresö." in lines)
+    assert "Har inte tagit ställning" not in all_text(doc)
+
+
+def test_a_reservation_or_dissent_needs_its_text():
+    with pytest.raises(ValueError):
+        Stance("Salem", "against")
+    with pytest.raises(ValueError):
+        Stance("Salem", "reservation", "  ")
+    with pytest.raises(ValueError):
+        Stance("Salem", "maybe")
+
+
+def test_the_municipalities_case_numbers_are_a_table():
+    doc = read(demo_letter())
+    table = doc.tables[1]
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows == [["Kommun", "Diarienummer"], ["Botkyrka", "KS/2026:512"],
+                    ["Haninge", "KS 2026/377"]]
+    assert len(read(demo_letter(case_numbers=())).tables) == 1
+
+
+def test_signature_block_names_chair_and_presenter():
+    lines = texts(read(demo_letter()))
+    lead = lines.index("För Samarbetskommittén")
+    assert lines[lead + 1:] == ["Vera Lundmark", "Ordförande, Samarbetskommittén",
+                                "Otto Fjällsten", "Föredragande"]
+
+
+def test_missing_signatories_leave_lines_to_fill_in_by_hand():
+    lines = texts(read(demo_letter(chair=None, presenter=None)))
+    lead = lines.index("För Samarbetskommittén")
+    assert lines[lead + 1:] == [SIGNATURE_LINE, "Ordförande", SIGNATURE_LINE, "Föredragande"]
+    lines = texts(read(demo_letter(presenter=None)))
+    assert lines[-4:] == ["Vera Lundmark", "Ordförande, Samarbetskommittén", SIGNATURE_LINE,
+                          "Föredragande"]
+
+
+def test_filename_is_safe():
+    assert filename(demo_letter()) == "yttrande-kollektivtrafikplan-2050-2026-11-25.docx"
+    name = filename(demo_letter(title="Åtgärder för ../../etc/passwd & <Söder>törn"))
+    assert name.endswith(".docx")
+    assert name.isascii()
+    assert "/" not in name and "\\" not in name and ".." not in name
+    assert filename(demo_letter(title="???")) == "yttrande-2026-11-25.docx"
+    assert len(filename(demo_letter(title="Lång " * 200))) < 120
+
+
+def test_special_characters_and_long_bodies_survive():
+    long_body = "\n\n".join(
+        f"Stycke {n}: åäö ÅÄÖ & <b>ingen html</b> \"citat\" – {'text ' * 80}" for n in range(150))
+    title = "Plan för <Södertörn> & Mälardalen: åäö " + "x" * 300
+    letter = demo_letter(title=title, sections=[("Åtgärder & <mål>", long_body)],
+                         recipient="Region Stockholm & Trafikförvaltningen\x0c")
+    doc = read(letter)
+    text = all_text(doc)
+    assert f"Yttrande över {title}" in styled(doc, "Heading 1")
+    assert "Åtgärder & <mål>" in styled(doc, "Heading 2")
+    assert "Stycke 149: åäö ÅÄÖ & <b>ingen html</b>" in text
+    assert text.count("Stycke ") == 150
+    assert "Till: Region Stockholm & Trafikförvaltningen" in text
+    assert len(doc.core_properties.title) <= 255
+
+
+def test_an_empty_letter_is_still_a_letter():
+    letter = demo_letter(sections=[], stances=[], chair=None, presenter=None, case_numbers=(),
+                         adopted_on=None, recipient_reference="")
+    doc = read(letter)
+    assert styled(doc, "Heading 1") == ["Yttrande över Kollektivtrafikplan 2050"]
+    assert "Ordförande" in texts(doc)
+    assert "Kommunernas ställningstaganden" not in all_text(doc)
+
+
+def test_page_is_a4_in_swedish():
+    data = build_docx(demo_letter())
+    doc = Document(io.BytesIO(data))
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert doc.styles["Normal"].font.size.pt == 11
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        styles = package.read("word/styles.xml").decode()
+    assert 'w:lang w:val="sv-SE"' in styles
+
+
+def test_the_same_letter_gives_the_same_bytes():
+    assert build_docx(demo_letter()) == build_docx(demo_letter())
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_makes_a_pdf(tmp_path):
+    source = tmp_path / filename(demo_letter())
+    source.write_bytes(build_docx(demo_letter()))
+    subprocess.run(  # noqa: S603 - a fixed command on a file this test wrote
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",  # noqa: S607
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180)
+    pdf = source.with_suffix(".pdf")
+    assert pdf.exists()
+    assert pdf.stat().st_size > 1000
+    assert pdf.read_bytes().startswith(b"%PDF")
