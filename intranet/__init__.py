@@ -77,6 +77,7 @@ def _init_extensions(app: Flask) -> None:
     from intranet.auth import models as _auth  # noqa: F401
     from intranet.consultations import models as _consultations  # noqa: F401
     from intranet.documents import models as _documents  # noqa: F401
+    from intranet.meetings import models as _meetings  # noqa: F401
     from intranet.notifications import models as _notifications  # noqa: F401
     from intranet.org import models as _org  # noqa: F401
 
@@ -152,7 +153,7 @@ def _init_auth(app: Flask) -> None:
 
 # The domains with pages, in the order their blueprints are registered.
 DOMAINS = ("main", "auth", "networks", "org", "appointments", "accounts", "admin", "actions",
-           "documents", "consultations")
+           "documents", "consultations", "meetings")
 
 
 def _register_blueprints(app: Flask) -> None:

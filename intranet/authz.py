@@ -243,6 +243,10 @@ RULES = {
     "view_response": _view_response,
     "edit_response": _edit_response,
     "comment_response": _view_response,
+    # The committee's and the management group's meeting dates: everyone logged in reads
+    # them, the secretariat keeps them.
+    "view_meetings": _logged_in,
+    "manage_meetings": _secretariat,
 }
 
 

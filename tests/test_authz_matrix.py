@@ -2,12 +2,15 @@
 but not in this table fails test_every_endpoint_is_in_the_matrix."""
 
 import secrets
+from datetime import date
 
 import pytest
 
 from intranet import clock
 from intranet.actions.models import ActionImport
 from intranet.extensions import db
+from intranet.meetings.models import Meeting
+from intranet.org.models import Body
 from tests.conftest import ROLES, make_action
 from tests.consultation_fixtures import (
     COMMENT_ID,
@@ -206,6 +209,14 @@ MATRIX = {
     ("consultations.add_snapshot", "POST"): response_readers(422),
     ("consultations.versions", "GET"): response_readers(200, 200),
     ("consultations.compare", "GET"): response_readers(200, 200),
+    # The bodies' meeting dates: everyone logged in reads them, the secretariat keeps them.
+    ("meetings.index", "GET"): logged_in(200),
+    ("meetings.new", "GET"): per_role({"secretariat": 200}),
+    ("meetings.new", "POST"): per_role({"secretariat": 422}),
+    ("meetings.edit", "GET"): per_role({"secretariat": 200}),
+    ("meetings.edit", "POST"): per_role({"secretariat": 422}),
+    ("meetings.remove", "GET"): per_role({"secretariat": 200}),
+    ("meetings.remove", "POST"): per_role({"secretariat": 303}),
 }
 
 
@@ -229,6 +240,14 @@ def _pending_import(world, role):
                                 filename="plan.csv", columns=[], rows=[row]))
     db.session.commit()
     return {"slug": network.slug, "token": token}
+
+
+def _meeting(world, role):
+    meeting = Meeting(body=db.session.get(Body, world.ids.committee_body),
+                      held_on=date(2026, 12, 3), time_text="13.00–14.30", place="Teams")
+    db.session.add(meeting)
+    db.session.commit()
+    return {"meeting_id": meeting.id}
 
 
 def _cell(world, role):
@@ -313,6 +332,8 @@ URL_ARGS = {
     "consultations.add_snapshot": {"slug": "plan", "response_id": RESPONSE_ID},
     "consultations.versions": {"slug": "plan", "response_id": RESPONSE_ID},
     "consultations.compare": {"slug": "plan", "response_id": RESPONSE_ID},
+    "meetings.edit": _meeting,
+    "meetings.remove": _meeting,
 }
 # Objects the URLs above point at, created before each row whose endpoint has the prefix.
 SETUP = {
@@ -330,6 +351,7 @@ POST_DATA = {
     "actions.move": {"direction": "ner"},
     "consultations.move_section": {"direction": "ner"},
     "consultations.resolve_comment": {"resolved": "1"},
+    "meetings.edit": {"held_on": ""},
 }
 
 

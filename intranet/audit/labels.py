@@ -60,6 +60,9 @@ ACTION_LABELS = {
     "action_deleted": _l("Tog bort rad i handlingsplan"),
     "action_restored": _l("Återställde rad i handlingsplan"),
     "actions_imported": _l("Importerade handlingsplan"),
+    "meeting_added": _l("Lade till möte"),
+    "meeting_updated": _l("Ändrade möte"),
+    "meeting_removed": _l("Tog bort möte"),
 }
 
 

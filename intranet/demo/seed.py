@@ -302,6 +302,9 @@ def seed_demo(organisation_path: Path) -> None:
     from intranet.consultations.demo import seed_consultations
 
     seed_consultations()
+    from intranet.meetings.demo import seed_meetings
+
+    seed_meetings(data)
     db.session.commit()
 
 

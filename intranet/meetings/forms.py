@@ -1,0 +1,52 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from intranet.auth.forms import ConfirmPasswordMixin
+from intranet.meetings.models import PLACE_LENGTH, TIME_LENGTH
+
+NOTE_LENGTH = 2000
+
+
+class MeetingDateField(DateField):
+    """A date with a Swedish message when what was typed is not a date."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(
+                _l("Skriv ett giltigt datum som ÅÅÅÅ-MM-DD, till exempel 2026-12-03.")
+            ) from error
+
+
+class VersionField(IntegerField):
+    """The meeting's version the person started from, round-tripped in the edit form."""
+
+    widget = HiddenInput()
+
+
+class MeetingForm(ConfirmPasswordMixin, FlaskForm):
+    held_on = MeetingDateField(_l("Datum"), validators=[
+        InputRequired(_l("Ange mötets datum (ÅÅÅÅ-MM-DD)."))])
+    time_text = StringField(_l("Tid"), validators=[
+        Optional(), Length(max=TIME_LENGTH, message=_l("Högst %(max)d tecken."))])
+    place = StringField(_l("Plats"), validators=[
+        Optional(), Length(max=PLACE_LENGTH, message=_l("Högst %(max)d tecken."))])
+    note = TextAreaField(_l("Anteckning"), validators=[
+        Optional(), Length(max=NOTE_LENGTH, message=_l("Högst %(max)d tecken."))],
+        render_kw={"rows": 3})
+
+
+class NewMeetingForm(MeetingForm):
+    body_kind = SelectField(_l("Organ"), validators=[InputRequired(_l("Välj ett organ."))])
+
+
+class EditMeetingForm(MeetingForm):
+    version = VersionField(validators=[Optional()])
+
+
+class RemoveMeetingForm(ConfirmPasswordMixin, FlaskForm):
+    """The confirmation to remove a meeting, with the password when the login is old."""
