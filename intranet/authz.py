@@ -12,7 +12,8 @@ from flask import abort, g, has_request_context
 from sqlalchemy import select
 
 from intranet import clock
-from intranet.org.models import Appointment, Body, BodyKind, NetworkRole, Seat
+from intranet.consultations.models import IN_REVIEW, OPEN, WRITABLE, ResponseStatus
+from intranet.org.models import Appointment, Body, BodyKind, NetworkRole, Officer, Seat
 
 # Endpoints reachable without logging in; every other endpoint requires a login.
 PUBLIC_ENDPOINTS = frozenset(
@@ -30,6 +31,9 @@ class Standing:
     committee_municipalities: set[int] = field(default_factory=set)
     director_municipalities: set[int] = field(default_factory=set)
     network_roles: dict[int, set[str]] = field(default_factory=dict)
+    # The committee's chair or vice chair; the management group's chair.
+    committee_officer: bool = False
+    management_chair: bool = False
 
     @property
     def committee(self) -> bool:
@@ -57,17 +61,23 @@ def compute_standing(person) -> Standing:
     today = clock.today()
     standing = Standing(person_id=person.id)
     seats = db.session.execute(
-        select(Body.kind, Seat.municipality_id)
+        select(Body.kind, Seat.municipality_id, Seat.officer)
         .join(Seat.body)
         .where(Seat.person_id == person.id, Seat.current_on(today))
     ).all()
-    for kind, municipality_id in seats:
+    for kind, municipality_id, officer in seats:
         if kind == BodyKind.SECRETARIAT:
             standing.secretariat = True
-        elif kind == BodyKind.COMMITTEE and municipality_id is not None:
-            standing.committee_municipalities.add(municipality_id)
-        elif kind == BodyKind.MANAGEMENT_GROUP and municipality_id is not None:
-            standing.director_municipalities.add(municipality_id)
+        elif kind == BodyKind.COMMITTEE:
+            if municipality_id is not None:
+                standing.committee_municipalities.add(municipality_id)
+            if officer in (Officer.CHAIR, Officer.VICE_CHAIR):
+                standing.committee_officer = True
+        elif kind == BodyKind.MANAGEMENT_GROUP:
+            if municipality_id is not None:
+                standing.director_municipalities.add(municipality_id)
+            if officer == Officer.CHAIR:
+                standing.management_chair = True
     appointments = db.session.execute(
         select(Appointment.network_id, Appointment.role).where(
             Appointment.person_id == person.id, Appointment.current_on(today)
@@ -201,6 +211,56 @@ def _edit_response(s: Standing, response) -> bool:
     return response is not None and _works_in(s, response.network)
 
 
+# The review path. Each step is allowed to one role and in one state only: the policy looks at
+# the response's status too, so a step in the wrong state is refused (403) like a wrong role.
+def _in_status(response, statuses) -> bool:
+    return response is not None and response.status in statuses
+
+
+def _submit_response(s: Standing, response) -> bool:
+    # The network's convener (or the secretariat) sends a draft or returned answer up.
+    return (_in_status(response, WRITABLE) and _writes_in(s, response.network)
+            and (s.secretariat or s.convener_of(response.network_id)))
+
+
+def _decide_management(s: Standing, response) -> bool:
+    # The management group's chair (or the secretariat) records the group's decision.
+    return (_in_status(response, {ResponseStatus.MANAGEMENT_REVIEW})
+            and _view_response(s, response) and (s.secretariat or s.management_chair))
+
+
+def _decide_committee(s: Standing, response) -> bool:
+    # The committee's chair or vice chair (or the secretariat) records its decision.
+    return (_in_status(response, {ResponseStatus.COMMITTEE_REVIEW})
+            and _view_response(s, response) and (s.secretariat or s.committee_officer))
+
+
+def _mark_sent(s: Standing, response) -> bool:
+    return (_in_status(response, {ResponseStatus.ADOPTED}) and _view_response(s, response)
+            and s.secretariat)
+
+
+def _extend_deadline(s: Standing, response) -> bool:
+    # Asking the referring body for more time is the convener's or the secretariat's task.
+    return (_in_status(response, OPEN)
+            and _view_network(s, response.network)
+            and (s.secretariat or s.convener_of(response.network_id)))
+
+
+def _state_position(s: Standing, target) -> bool:
+    # `target` is (response, municipality_id): that municipality's director or committee
+    # member states its position while the answer is in review.
+    response, municipality_id = target
+    return (_in_status(response, IN_REVIEW)
+            and _view_response(s, response)
+            and (municipality_id in s.director_municipalities
+                 or municipality_id in s.committee_municipalities))
+
+
+def _review_board(s: Standing, obj) -> bool:
+    return s.secretariat or s.director or s.committee
+
+
 RULES = {
     "view_start": _logged_in,
     "view_network_directory": _logged_in,
@@ -247,6 +307,14 @@ RULES = {
     # them, the secretariat keeps them.
     "view_meetings": _logged_in,
     "manage_meetings": _secretariat,
+    "download_letter": _view_response,
+    "submit_response": _submit_response,
+    "decide_management": _decide_management,
+    "decide_committee": _decide_committee,
+    "mark_sent": _mark_sent,
+    "extend_deadline": _extend_deadline,
+    "state_position": _state_position,
+    "view_review_board": _review_board,
 }
 
 

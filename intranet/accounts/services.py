@@ -68,7 +68,8 @@ FIELD_LABELS = {
     "status": _l("Status"), "created_by_you": _l("Skapad av dig"),
     "last_changed_by_you": _l("Senast ändrad av dig"), "updated_at": _l("Ändrad"),
     "response": _l("Remissvar"), "section": _l("Avsnitt"), "reply": _l("Svar på kommentar"),
-    "resolved_at": _l("Löst"),
+    "resolved_at": _l("Löst"), "stance": _l("Ställningstagande"),
+    "decision": _l("Kommunens beslut"), "step": _l("Steg"), "meeting": _l("Möte"),
 }
 
 # Each domain that stores what people write adds a provider: person → (section, rows).

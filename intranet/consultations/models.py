@@ -15,26 +15,41 @@ from intranet.org.models import Municipality, Network, Person
 
 
 class ResponseStatus(StrEnum):
-    """Where a response is. Stored as a plain string, so the review path (part 2) adds its
-    stages (management_review, committee_review, returned, adopted, sent) without a schema
-    change."""
+    """Where a response is, stored as a plain string. A joint answer goes draft → management
+    group review → committee review → adopted → sent; either review may return it to the
+    network, which edits it again and sends it up anew."""
 
     TRIAGE = "triage"  # newly created: joint answer or not is not decided yet
     DRAFT = "draft"  # a joint answer, being written in the network
     INDIVIDUAL = "individual"  # each municipality answers on its own; only tracked here
     NOT_ANSWERING = "not_answering"  # no answer, with a reason
+    MANAGEMENT_REVIEW = "management_review"  # with the management group (ledningsgruppen)
+    COMMITTEE_REVIEW = "committee_review"  # with the committee (samarbetskommittén)
+    RETURNED = "returned"  # sent back to the network with a reason; editable again
+    ADOPTED = "adopted"  # adopted by the committee, not yet sent
+    SENT = "sent"  # sent to the referring body
 
 
-# Part 1's transitions: from a status to the statuses it may move to.
+S = ResponseStatus
+# From a status to the statuses it may move to: the one place that says so.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    ResponseStatus.TRIAGE: frozenset({ResponseStatus.DRAFT, ResponseStatus.INDIVIDUAL,
-                                      ResponseStatus.NOT_ANSWERING}),
-    ResponseStatus.DRAFT: frozenset({ResponseStatus.INDIVIDUAL, ResponseStatus.NOT_ANSWERING}),
-    ResponseStatus.INDIVIDUAL: frozenset({ResponseStatus.TRIAGE, ResponseStatus.DRAFT,
-                                          ResponseStatus.NOT_ANSWERING}),
-    ResponseStatus.NOT_ANSWERING: frozenset({ResponseStatus.TRIAGE, ResponseStatus.DRAFT,
-                                             ResponseStatus.INDIVIDUAL}),
+    S.TRIAGE: frozenset({S.DRAFT, S.INDIVIDUAL, S.NOT_ANSWERING}),
+    S.DRAFT: frozenset({S.INDIVIDUAL, S.NOT_ANSWERING, S.MANAGEMENT_REVIEW}),
+    S.INDIVIDUAL: frozenset({S.TRIAGE, S.DRAFT, S.NOT_ANSWERING}),
+    S.NOT_ANSWERING: frozenset({S.TRIAGE, S.DRAFT, S.INDIVIDUAL}),
+    S.RETURNED: frozenset({S.MANAGEMENT_REVIEW, S.INDIVIDUAL, S.NOT_ANSWERING}),
+    S.MANAGEMENT_REVIEW: frozenset({S.COMMITTEE_REVIEW, S.RETURNED}),
+    S.COMMITTEE_REVIEW: frozenset({S.ADOPTED, S.RETURNED}),
+    S.ADOPTED: frozenset({S.SENT}),
+    S.SENT: frozenset(),
 }
+# The triage choice picks among these; the review path has its own steps.
+TRIAGE_CHOICES = frozenset({S.DRAFT, S.INDIVIDUAL, S.NOT_ANSWERING})
+# The network writes the text in these; in the others it is locked for them.
+WRITABLE = frozenset({S.DRAFT, S.RETURNED})
+IN_REVIEW = frozenset({S.MANAGEMENT_REVIEW, S.COMMITTEE_REVIEW})
+# Still waiting for an answer to go out: a deadline matters and may be extended.
+OPEN = frozenset({S.TRIAGE, S.DRAFT, S.RETURNED, S.MANAGEMENT_REVIEW, S.COMMITTEE_REVIEW})
 
 
 def allowed_transitions(status: str) -> frozenset[str]:
@@ -75,6 +90,11 @@ class ConsultationResponse(db.Model):
     snapshots: Mapped[list[ResponseSnapshot]] = relationship(
         back_populates="response", cascade="all, delete-orphan",
         order_by="ResponseSnapshot.created_at.desc(), ResponseSnapshot.id.desc()")
+    positions: Mapped[list[MunicipalPosition]] = relationship(
+        back_populates="response", cascade="all, delete-orphan")
+    events: Mapped[list[ReviewEvent]] = relationship(
+        back_populates="response", cascade="all, delete-orphan",
+        order_by="ReviewEvent.created_at, ReviewEvent.id")
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -87,8 +107,21 @@ class ConsultationResponse(db.Model):
 
     @property
     def is_written_here(self) -> bool:
-        """A joint answer whose text is written in the network (not only tracked)."""
-        return self.status == ResponseStatus.DRAFT
+        """A joint answer whose text the network may write now (not locked in review)."""
+        return self.status in WRITABLE
+
+    @property
+    def is_joint(self) -> bool:
+        """A joint answer, at any stage of its path."""
+        return self.status in WRITABLE | IN_REVIEW | {S.ADOPTED, S.SENT}
+
+    @property
+    def in_review(self) -> bool:
+        return self.status in IN_REVIEW
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN
 
 
 class MunicipalCaseNumber(db.Model):
@@ -212,3 +245,73 @@ class ResponseSnapshot(db.Model):
 
     response: Mapped[ConsultationResponse] = relationship(back_populates="snapshots")
     created_by: Mapped[Person | None] = relationship()
+
+
+class Stance(StrEnum):
+    """A municipality's position (ställningstagande) on a joint response. Not yet stated is
+    the absence of a row."""
+
+    BEHIND = "behind"  # står bakom
+    RESERVATION = "reservation"  # står bakom med reservation (text required)
+    AGAINST = "against"  # står inte bakom (text required)
+
+
+class MunicipalPosition(db.Model):
+    """Where one municipality stands on a joint response, recorded by its director or its
+    committee member, maybe with a reference to the municipality's own decision."""
+
+    __tablename__ = "consultation_position"
+    __table_args__ = (UniqueConstraint("response_id", "municipality_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("consultation_response.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"))
+    stance: Mapped[str] = mapped_column(String(20))
+    statement: Mapped[str] = mapped_column(Text, default="")
+    decision_reference: Mapped[str] = mapped_column(String(200), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    response: Mapped[ConsultationResponse] = relationship(back_populates="positions")
+    municipality: Mapped[Municipality] = relationship()
+    recorded_by: Mapped[Person | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class EventKind(StrEnum):
+    SUBMITTED = "submitted"  # the network sent it to the management group
+    FORWARDED = "forwarded"  # the management group sent it on to the committee
+    RETURNED = "returned"  # a review returned it to the network, with a reason
+    ADOPTED = "adopted"  # the committee adopted it
+    SENT = "sent"  # the secretariat sent it to the referring body
+    EXTENDED = "extended"  # a new deadline was granted (anstånd), with a reason
+
+
+class ReviewEvent(db.Model):
+    """One step on a response's review path, or a deadline extension: who, when, why, the
+    meeting that decided it and the snapshot of the text at that moment."""
+
+    __tablename__ = "consultation_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("consultation_response.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str] = mapped_column(String(30), default="")
+    to_status: Mapped[str] = mapped_column(String(30), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    meeting_on: Mapped[date | None] = mapped_column(Date)
+    sent_on: Mapped[date | None] = mapped_column(Date)
+    sent_to: Mapped[str] = mapped_column(String(300), default="")
+    old_deadline: Mapped[date | None] = mapped_column(Date)
+    new_deadline: Mapped[date | None] = mapped_column(Date)
+    presenter_name: Mapped[str] = mapped_column(String(200), default="")
+    presenter_title: Mapped[str] = mapped_column(String(200), default="")
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_snapshot.id"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+
+    response: Mapped[ConsultationResponse] = relationship(back_populates="events")
+    snapshot: Mapped[ResponseSnapshot | None] = relationship()
+    document = relationship("Document")
+    person: Mapped[Person | None] = relationship()

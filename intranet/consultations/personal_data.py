@@ -5,7 +5,9 @@ from sqlalchemy import select
 from intranet.accounts.services import personal_data_provider
 from intranet.consultations.models import (
     ConsultationResponse,
+    MunicipalPosition,
     ResponseSection,
+    ReviewEvent,
     SectionComment,
     SectionRevision,
 )
@@ -44,4 +46,29 @@ def written_comments(person):
          "reply": c.parent_id is not None, "text": c.body, "at": _iso(c.created_at),
          "resolved_at": _iso(c.resolved_at)}
         for c, s, r in rows
+    ]
+
+
+@personal_data_provider
+def recorded_positions(person):
+    rows = db.session.scalars(
+        select(MunicipalPosition).where(MunicipalPosition.recorded_by_id == person.id)
+        .order_by(MunicipalPosition.recorded_at)).all()
+    return "consultation_positions_recorded", [
+        {"response": p.response.title, "municipality": p.municipality.name,
+         "stance": p.stance, "text": p.statement, "decision": p.decision_reference,
+         "at": _iso(p.recorded_at)}
+        for p in rows
+    ]
+
+
+@personal_data_provider
+def review_steps(person):
+    rows = db.session.scalars(
+        select(ReviewEvent).where(ReviewEvent.person_id == person.id)
+        .order_by(ReviewEvent.created_at)).all()
+    return "consultation_review_steps", [
+        {"response": e.response.title, "step": e.kind, "text": e.reason,
+         "meeting": _iso(e.meeting_on), "at": _iso(e.created_at)}
+        for e in rows
     ]

@@ -14,6 +14,8 @@ from sqlalchemy.orm import selectinload
 from intranet import clock
 from intranet.audit.services import record
 from intranet.consultations.models import (
+    IN_REVIEW,
+    TRIAGE_CHOICES,
     ConsultationResponse,
     MunicipalCaseNumber,
     ReferralDocument,
@@ -97,7 +99,9 @@ def open_comment_counts(response_ids: list[int]) -> dict[int, int]:
 
 
 # The list's groups, in order: what is being worked on first.
-LIST_ORDER = [ResponseStatus.TRIAGE, ResponseStatus.DRAFT, ResponseStatus.INDIVIDUAL,
+LIST_ORDER = [ResponseStatus.TRIAGE, ResponseStatus.DRAFT, ResponseStatus.RETURNED,
+              ResponseStatus.MANAGEMENT_REVIEW, ResponseStatus.COMMITTEE_REVIEW,
+              ResponseStatus.ADOPTED, ResponseStatus.SENT, ResponseStatus.INDIVIDUAL,
               ResponseStatus.NOT_ANSWERING]
 
 
@@ -236,6 +240,9 @@ def create_response(network: Network, author: Person, details: Details, *,
 
 def update_response(response: ConsultationResponse, editor: Person, details: Details, *,
                     expected_version: int | None) -> None:
+    if response.status in IN_REVIEW | {ResponseStatus.ADOPTED, ResponseStatus.SENT}:
+        raise TransitionRefused(_l("Uppgifterna är låsta medan svaret granskas och när det är "
+                                   "antaget. Ett nytt svarsdatum registreras som anstånd."), None)
     if expected_version != response.lock_version:
         raise RuleError(_l("Någon annan har ändrat uppgifterna medan du skrev. Kontrollera "
                            "dem nedan och spara igen."), None)
@@ -248,7 +255,7 @@ def update_response(response: ConsultationResponse, editor: Person, details: Det
 def decide(response: ConsultationResponse, person: Person, status: str, *, reason: str = "",
            report_parts: list[str] | None = None) -> None:
     """The triage choice (or a change of it): a joint answer, individual answers or none."""
-    if status not in allowed_transitions(response.status):
+    if status not in TRIAGE_CHOICES or status not in allowed_transitions(response.status):
         raise TransitionRefused(_l("Remissvaret kan inte få den statusen nu."), "answer")
     reason = (reason or "").strip()
     if status == ResponseStatus.NOT_ANSWERING and not reason:
@@ -297,6 +304,9 @@ def _new_section(response, person, title, body="") -> ResponseSection:
 
 
 def _require_draft(response: ConsultationResponse) -> None:
+    if response.is_joint and not response.is_written_here:
+        raise TransitionRefused(_l("Svaret har lämnats vidare och är låst för ändringar. "
+                                   "Kopiera det du skrev om du behöver det senare."))
     if not response.is_written_here:
         raise TransitionRefused(_l("Texten skrivs bara när kommunerna svarar gemensamt."))
 
@@ -338,6 +348,7 @@ def save_section(section: ResponseSection, editor: Person, *, expected_version: 
 def move_section(section: ResponseSection, person: Person, direction: int) -> bool:
     """Swaps the section with its neighbour above (-1) or below (+1); plain UPDATEs, so
     nobody's open edit conflicts."""
+    _require_draft(section.response)
     live = section.response.live_sections
     index = live.index(section)
     other_index = index + direction

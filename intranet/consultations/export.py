@@ -1,0 +1,70 @@
+"""The response as a letter (yttrande): its data gathered from the database for
+`letter.build_docx`, and the letter as sent kept as a document of the network."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from sqlalchemy import select
+
+from intranet import clock
+from intranet.consultations import review
+from intranet.consultations.letter import Letter, Signatory, Stance, build_docx, filename
+from intranet.consultations.models import ConsultationResponse, EventKind
+from intranet.documents.models import Document
+from intranet.documents.services import upload_file
+from intranet.documents.storage import get_storage
+from intranet.extensions import db
+from intranet.org.models import Body, BodyKind, Cooperation, Person
+
+CHAIR_TITLE = "Ordförande, Samarbetskommittén"
+
+
+def letter_for(response: ConsultationResponse, letter_date: date | None = None) -> Letter:
+    """The letter as it stands now: adopted on the committee's meeting date, signed by the
+    committee's chair, with the presenter named in the adoption (or the contact person)."""
+    cooperation = db.session.scalar(select(Cooperation))
+    committee = db.session.scalar(select(Body).where(Body.kind == BodyKind.COMMITTEE))
+    adopted = review.latest_event(response, EventKind.ADOPTED)
+    sent = review.latest_event(response, EventKind.SENT)
+    chair: Person | None = review.committee_chair()
+    if adopted is not None and adopted.presenter_name:
+        presenter = Signatory(adopted.presenter_name, adopted.presenter_title or "Föredragande")
+    elif response.contact_person is not None:
+        presenter = Signatory(response.contact_person.name,
+                              response.contact_person.title or "Föredragande")
+    else:
+        presenter = None
+    stances = [
+        Stance(row.municipality.name, row.position.stance if row.position else "unstated",
+               row.position.statement if row.position else "",
+               row.position.decision_reference if row.position else "")
+        for row in review.tracker(response)
+    ]
+    return Letter(
+        sender=cooperation.name if cooperation else "Södertörnskommunernas samarbete",
+        sender_body=committee.name if committee else "Samarbetskommittén",
+        recipient=response.referring_body,
+        recipient_reference=response.reference_number,
+        title=response.title,
+        letter_date=letter_date or (sent.sent_on if sent else None) or clock.today(),
+        sections=[(s.title, s.body) for s in response.live_sections],
+        stances=stances,
+        chair=Signatory(chair.name, CHAIR_TITLE) if chair else None,
+        presenter=presenter,
+        adopted_on=adopted.meeting_on if adopted else None,
+        case_numbers=[(c.municipality.name, c.case_number) for c in
+                      sorted(response.case_numbers, key=lambda c: c.municipality.position)],
+    )
+
+
+def keep_letter(response: ConsultationResponse, person: Person, *,
+                sent_on: date | None = None) -> Document:
+    """Stores the letter as sent as a new document of the network."""
+    letter = letter_for(response, letter_date=sent_on)
+    return upload_file(
+        response.network, person, io.BytesIO(build_docx(letter)), filename(letter),
+        storage=get_storage(), title=f"Yttrande över {response.title}"[:200],
+        description=f"Skickat till {response.referring_body} {letter.letter_date.isoformat()}.",
+        tags=["remissvar", "yttrande"])

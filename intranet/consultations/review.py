@@ -1,0 +1,479 @@
+"""The review path of a joint response: the network sends it to the management group, which
+sends it on to the committee or returns it; the committee adopts or returns it; the secretariat
+records that it was sent. Each municipality states its position on the way, and a deadline may
+be extended. Every step saves a snapshot of the text, writes an audit row and a review event,
+and queues mail for the people who must act next. Access (who, in which state) is the policy's;
+these functions check the state again, so no caller can skip a step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from intranet import clock
+from intranet.audit.services import record
+from intranet.consultations.models import (
+    IN_REVIEW,
+    OPEN,
+    WRITABLE,
+    ConsultationResponse,
+    EventKind,
+    MunicipalPosition,
+    ResponseSnapshot,
+    ResponseStatus,
+    ReviewEvent,
+    Stance,
+    allowed_transitions,
+)
+from intranet.consultations.services import TransitionRefused, municipalities, section_state
+from intranet.extensions import db
+from intranet.forms_flow import RuleError
+from intranet.notifications.services import queue
+from intranet.org.models import (
+    Appointment,
+    Body,
+    BodyKind,
+    Municipality,
+    Network,
+    Officer,
+    Person,
+    Seat,
+)
+
+S = ResponseStatus
+
+# The name of the snapshot each step saves, and what the step is called in the history.
+STEP_NAMES = {
+    EventKind.SUBMITTED: _l("Skickat till ledningsgruppen"),
+    EventKind.FORWARDED: _l("Skickat vidare till samarbetskommittén"),
+    EventKind.RETURNED: _l("Återremitterat till nätverket"),
+    EventKind.ADOPTED: _l("Antaget av samarbetskommittén"),
+    EventKind.SENT: _l("Skickat till remissinstansen"),
+    EventKind.EXTENDED: _l("Nytt svarsdatum (anstånd)"),
+}
+STAGE_NAMES = {
+    S.MANAGEMENT_REVIEW: _l("ledningsgruppen"),
+    S.COMMITTEE_REVIEW: _l("samarbetskommittén"),
+}
+
+
+# ---------------------------------------------------------------- who is who
+
+
+def _seat_holders(kind: str, officers: tuple[str, ...] = ()) -> list[Person]:
+    stmt = (select(Person).join(Seat, Seat.person_id == Person.id).join(Seat.body)
+            .where(Body.kind == kind, Seat.current_on(clock.today()), Person.active.is_(True)))
+    if officers:
+        stmt = stmt.where(Seat.officer.in_(officers))
+    return list(db.session.scalars(stmt.distinct().order_by(Person.name)))
+
+
+def directors() -> list[Person]:
+    return _seat_holders(BodyKind.MANAGEMENT_GROUP)
+
+
+def committee_members() -> list[Person]:
+    return _seat_holders(BodyKind.COMMITTEE)
+
+
+def committee_chair() -> Person | None:
+    chairs = _seat_holders(BodyKind.COMMITTEE, (Officer.CHAIR,))
+    return chairs[0] if chairs else None
+
+
+def committee_officers() -> list[Person]:
+    return _seat_holders(BodyKind.COMMITTEE, (Officer.CHAIR, Officer.VICE_CHAIR))
+
+
+def secretariat() -> list[Person]:
+    return _seat_holders(BodyKind.SECRETARIAT)
+
+
+def network_members(network: Network) -> list[Person]:
+    return list(db.session.scalars(
+        select(Person).join(Appointment, Appointment.person_id == Person.id)
+        .where(Appointment.network_id == network.id, Appointment.current_on(clock.today()),
+               Person.active.is_(True))
+        .distinct().order_by(Person.name)))
+
+
+def _notify(people: list[Person], template: str, response: ConsultationResponse,
+            actor: Person, **context) -> None:
+    link = url_for("consultations.show", slug=response.network.slug,
+                   response_id=response.id, _external=True)
+    for person in {p.id: p for p in people}.values():
+        if person.id != actor.id:
+            queue(person, template, response=response, actor=actor, link=link, **context)
+
+
+# ---------------------------------------------------------------- the steps
+
+
+def _step(response: ConsultationResponse, person: Person, kind: str, to_status: str,
+          **fields) -> ReviewEvent:
+    """Moves the response to `to_status` (if the path allows it), saves the snapshot and the
+    event and writes the audit row."""
+    if to_status not in allowed_transitions(response.status):
+        raise TransitionRefused(_l("Remissvaret kan inte gå vidare så i det läge det är nu."))
+    previous = response.status
+    now = clock.utcnow()
+    response.status = to_status
+    response.updated_at = now
+    snapshot = ResponseSnapshot(
+        response=response, status=to_status, sections=section_state(response),
+        name=f"{STEP_NAMES[kind]} {clock.today().isoformat()}", created_by=person,
+        created_at=now)
+    event = ReviewEvent(response=response, kind=kind, from_status=previous,
+                        to_status=to_status, snapshot=snapshot, person=person, created_at=now,
+                        **fields)
+    db.session.add_all([snapshot, event])
+    db.session.flush()
+    record(f"consultation_{kind}", actor=person, obj=response, network_id=response.network_id,
+           old=previous, new=to_status, reason=fields.get("reason") or None)
+    return event
+
+
+def _reason(text: str, message, field: str = "reason") -> str:
+    text = (text or "").strip()
+    if not text:
+        raise RuleError(message, field)
+    return text
+
+
+def submit_for_review(response: ConsultationResponse, person: Person) -> ReviewEvent:
+    """The network sends its draft (or the returned answer, reworked) to the management
+    group."""
+    if response.status not in WRITABLE:
+        raise TransitionRefused(_l("Bara ett utkast eller ett återremitterat svar kan skickas "
+                                   "till ledningsgruppen."))
+    if not any(s.body.strip() for s in response.live_sections):
+        raise RuleError(_l("Svaret har ingen text än. Skriv minst ett avsnitt innan det "
+                           "skickas till ledningsgruppen."), None)
+    event = _step(response, person, EventKind.SUBMITTED, S.MANAGEMENT_REVIEW)
+    _notify(directors() + secretariat(), "consultation_to_management", response, person)
+    return event
+
+
+MANAGEMENT_DECISIONS = ("forward", "return")
+COMMITTEE_DECISIONS = ("adopt", "return")
+
+
+def management_decision(response: ConsultationResponse, person: Person, decision: str, *,
+                        reason: str = "", meeting_on: date | None = None) -> ReviewEvent:
+    """The management group's decision, recorded by its chair or the secretariat: send the
+    answer on to the committee, or return it to the network with a reason."""
+    if response.status != S.MANAGEMENT_REVIEW:
+        raise TransitionRefused(_l("Svaret ligger inte hos ledningsgruppen."))
+    if decision == "forward":
+        event = _step(response, person, EventKind.FORWARDED, S.COMMITTEE_REVIEW,
+                      reason=(reason or "").strip(), meeting_on=meeting_on)
+        _notify(committee_members() + secretariat(), "consultation_to_committee", response,
+                person)
+        return event
+    if decision == "return":
+        text = _reason(reason, _l("Skriv varför svaret går tillbaka till nätverket."),
+                       "mg_reason")
+        event = _step(response, person, EventKind.RETURNED, S.RETURNED, reason=text,
+                      meeting_on=meeting_on)
+        _notify(network_members(response.network), "consultation_returned", response, person,
+                event=event, stage=STAGE_NAMES[S.MANAGEMENT_REVIEW])
+        return event
+    raise RuleError(_l("Välj ledningsgruppens beslut."), "mg_decision")
+
+
+def committee_decision(response: ConsultationResponse, person: Person, decision: str, *,
+                       meeting_on: date | None, reason: str = "", presenter_name: str = "",
+                       presenter_title: str = "", adopt_anyway: bool = False) -> ReviewEvent:
+    """The committee's decision at a meeting, recorded by its chair, vice chair or the
+    secretariat: adopt the answer, or return it to the network with a reason. Adopting while
+    a municipality has not stated its position needs `adopt_anyway`."""
+    if response.status != S.COMMITTEE_REVIEW:
+        raise TransitionRefused(_l("Svaret ligger inte hos samarbetskommittén."))
+    if meeting_on is None:
+        raise RuleError(_l("Skriv mötets datum som ÅÅÅÅ-MM-DD."), "meeting_on")
+    if meeting_on > clock.today():
+        raise RuleError(_l("Mötets datum kan inte vara senare än i dag."), "meeting_on")
+    if decision == "adopt":
+        missing = unstated(response)
+        if missing and not adopt_anyway:
+            raise RuleError(_l(
+                "%(names)s har inte tagit ställning. Kryssa i rutan om kommittén antar svaret "
+                "ändå.", names=", ".join(m.name for m in missing)), "adopt_anyway")
+        event = _step(response, person, EventKind.ADOPTED, S.ADOPTED,
+                      reason=(reason or "").strip(), meeting_on=meeting_on,
+                      presenter_name=(presenter_name or "").strip()[:200],
+                      presenter_title=(presenter_title or "").strip()[:200])
+        _notify(secretariat(), "consultation_adopted", response, person, event=event)
+        return event
+    if decision == "return":
+        text = _reason(reason, _l("Skriv varför svaret går tillbaka till nätverket."))
+        event = _step(response, person, EventKind.RETURNED, S.RETURNED, reason=text,
+                      meeting_on=meeting_on)
+        _notify(network_members(response.network), "consultation_returned", response, person,
+                event=event, stage=STAGE_NAMES[S.COMMITTEE_REVIEW])
+        return event
+    raise RuleError(_l("Välj kommitténs beslut."), "decision")
+
+
+def mark_sent(response: ConsultationResponse, person: Person, *, sent_on: date | None,
+              sent_to: str, keep_letter=None) -> ReviewEvent:
+    """The secretariat records that the adopted answer was sent; the letter as it went out is
+    kept as a document of the network (`keep_letter()` stores it and returns the document,
+    called once everything else is known to be in order)."""
+    if response.status != S.ADOPTED:
+        raise TransitionRefused(_l("Bara ett antaget svar kan markeras som skickat."))
+    if sent_on is None:
+        raise RuleError(_l("Skriv datumet då svaret skickades som ÅÅÅÅ-MM-DD."), "sent_on")
+    if sent_on > clock.today():
+        raise RuleError(_l("Datumet kan inte vara senare än i dag."), "sent_on")
+    sent_to = (sent_to or "").strip()[:300]
+    if not sent_to:
+        raise RuleError(_l("Skriv vart svaret skickades."), "sent_to")
+    document = keep_letter() if keep_letter is not None else None
+    event = _step(response, person, EventKind.SENT, S.SENT, sent_on=sent_on, sent_to=sent_to,
+                  document_id=document.id if document is not None else None)
+    _notify(network_members(response.network), "consultation_sent", response, person,
+            event=event)
+    return event
+
+
+def extend_deadline(response: ConsultationResponse, person: Person, *,
+                    new_deadline: date | None, reason: str) -> ReviewEvent:
+    """A new deadline granted by the referring body (anstånd), with the reason."""
+    if response.status not in OPEN:
+        raise TransitionRefused(_l("Svarsdatumet kan bara ändras medan svaret inte är antaget."))
+    if new_deadline is None:
+        raise RuleError(_l("Skriv det nya svarsdatumet som ÅÅÅÅ-MM-DD."), "new_deadline")
+    if response.deadline and new_deadline <= response.deadline:
+        raise RuleError(_l("Det nya svarsdatumet måste vara senare än det nuvarande."),
+                        "new_deadline")
+    text = _reason(reason, _l("Skriv varför svarsdatumet flyttas, till exempel vem som "
+                              "beviljade anståndet."), "extension_reason")
+    old = response.deadline
+    response.deadline = new_deadline
+    response.updated_at = clock.utcnow()
+    event = ReviewEvent(response=response, kind=EventKind.EXTENDED, from_status=response.status,
+                        to_status=response.status, reason=text, old_deadline=old,
+                        new_deadline=new_deadline, person=person, created_at=clock.utcnow())
+    db.session.add(event)
+    db.session.flush()
+    record("consultation_extended", actor=person, obj=response,
+           network_id=response.network_id, old=old.isoformat() if old else None,
+           new=new_deadline.isoformat(), reason=text)
+    return event
+
+
+# ---------------------------------------------------------------- positions
+
+
+def get_position(response: ConsultationResponse, municipality_id: int) -> MunicipalPosition | None:
+    return db.session.scalar(select(MunicipalPosition).where(
+        MunicipalPosition.response_id == response.id,
+        MunicipalPosition.municipality_id == municipality_id))
+
+
+def record_position(response: ConsultationResponse, person: Person, municipality: Municipality,
+                    *, stance: str, statement: str = "", decision_reference: str = "",
+                    expected_version: int | None = None) -> MunicipalPosition:
+    """A municipality states (or changes) where it stands. A reservation or a dissent needs
+    its text; a change made by someone else since the form was opened is refused, so nobody
+    overwrites a colleague's text unseen."""
+    if response.status not in IN_REVIEW:
+        raise TransitionRefused(_l("Kommunerna tar ställning medan svaret granskas."))
+    if stance not in {s.value for s in Stance}:
+        raise RuleError(_l("Välj kommunens ställningstagande."), "stance")
+    statement = (statement or "").strip()
+    if stance in (Stance.RESERVATION, Stance.AGAINST) and not statement:
+        raise RuleError(
+            _l("Skriv reservationen i sin helhet.") if stance == Stance.RESERVATION
+            else _l("Skriv varför kommunen inte står bakom svaret."), "statement")
+    position = get_position(response, municipality.id)
+    if position is not None and expected_version != position.lock_version:
+        raise RuleError(_l("%(who)s har ändrat kommunens ställningstagande medan du skrev. "
+                           "Läs det nu sparade nedan och spara igen om ditt ska gälla.",
+                           who=position.recorded_by.name if position.recorded_by else "–"),
+                        None)
+    was_complete = not unstated(response)
+    if position is None:
+        position = MunicipalPosition(response=response, municipality=municipality)
+        db.session.add(position)
+    position.stance = stance
+    position.statement = statement if stance != Stance.BEHIND else ""
+    position.decision_reference = (decision_reference or "").strip()[:200]
+    position.recorded_by = person
+    position.recorded_at = clock.utcnow()
+    db.session.flush()
+    db.session.expire(response, ["positions"])
+    record("consultation_position", actor=person, obj=response, network_id=response.network_id,
+           municipality=municipality.name, stance=stance)
+    if not was_complete and not unstated(response) and response.status == S.COMMITTEE_REVIEW:
+        _notify(committee_officers() + secretariat(), "consultation_positions_complete",
+                response, person)
+    return position
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    municipality: Municipality
+    position: MunicipalPosition | None
+
+
+def tracker(response: ConsultationResponse) -> list[TrackerRow]:
+    """Every municipality, in order, with its position or None (not yet stated)."""
+    by_municipality = {p.municipality_id: p for p in response.positions}
+    return [TrackerRow(m, by_municipality.get(m.id)) for m in municipalities()]
+
+
+def unstated(response: ConsultationResponse) -> list[Municipality]:
+    return [row.municipality for row in tracker(response) if row.position is None]
+
+
+def stated_counts(response_ids: list[int]) -> dict[int, int]:
+    """How many municipalities have stated a position, per response."""
+    if not response_ids:
+        return {}
+    return dict(db.session.execute(
+        select(MunicipalPosition.response_id, func.count(MunicipalPosition.id))
+        .where(MunicipalPosition.response_id.in_(response_ids))
+        .group_by(MunicipalPosition.response_id)).all())
+
+
+# ---------------------------------------------------------------- what changed
+
+
+def baseline(response: ConsultationResponse) -> ResponseSnapshot | None:
+    """What the reviewers of the current stage compare with: the text as this stage last saw
+    it before (when the answer comes back after a return), else as the previous stage saw
+    it. None when there is nothing earlier to compare with."""
+    if response.status not in IN_REVIEW:
+        return None
+    entries = [s for s in response.snapshots if s.status == response.status]  # newest first
+    if len(entries) > 1:
+        return entries[1]
+    if response.status == S.COMMITTEE_REVIEW:
+        earlier = [s for s in response.snapshots if s.status == S.MANAGEMENT_REVIEW]
+        return earlier[0] if earlier else None
+    return None
+
+
+def latest_return(response: ConsultationResponse) -> ReviewEvent | None:
+    returns = [e for e in response.events if e.kind == EventKind.RETURNED]
+    return returns[-1] if returns else None
+
+
+def latest_event(response: ConsultationResponse, kind: str) -> ReviewEvent | None:
+    events = [e for e in response.events if e.kind == kind]
+    return events[-1] if events else None
+
+
+# ---------------------------------------------------------------- across networks
+
+
+BOARD_ORDER = [S.MANAGEMENT_REVIEW, S.COMMITTEE_REVIEW, S.ADOPTED, S.RETURNED, S.DRAFT,
+               S.TRIAGE, S.SENT]
+BOARD_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class BoardGroup:
+    status: str
+    responses: list[ConsultationResponse]
+    total: int
+
+
+def board(status: str = "", page: int = 1) -> list[BoardGroup]:
+    """Responses across every active network, grouped by stage (what needs deciding first)
+    and sorted by deadline within each group. A group shows at most BOARD_LIMIT; one chosen
+    stage is paged."""
+    statuses = [status] if status in BOARD_ORDER else BOARD_ORDER
+    counts = dict(db.session.execute(
+        select(ConsultationResponse.status, func.count(ConsultationResponse.id))
+        .join(ConsultationResponse.network).where(Network.archived_at.is_(None),
+                                                  ConsultationResponse.status.in_(statuses))
+        .group_by(ConsultationResponse.status)).all())
+    groups = []
+    offset = (max(page, 1) - 1) * BOARD_LIMIT if status else 0
+    for stage in statuses:
+        if not counts.get(stage):
+            continue
+        # The sent ones most recently due first; the rest nearest deadline first.
+        order = ([ConsultationResponse.deadline.desc()] if stage == S.SENT else
+                 [ConsultationResponse.deadline.is_(None), ConsultationResponse.deadline])
+        rows = list(db.session.scalars(
+            select(ConsultationResponse).join(ConsultationResponse.network)
+            .where(Network.archived_at.is_(None), ConsultationResponse.status == stage)
+            .options(selectinload(ConsultationResponse.network))
+            .order_by(*order, ConsultationResponse.id).offset(offset).limit(BOARD_LIMIT)))
+        groups.append(BoardGroup(stage, rows, counts[stage]))
+    return groups
+
+
+@dataclass(frozen=True)
+class Waiting:
+    response: ConsultationResponse
+    why: str
+
+
+WAITING_LIMIT = 20
+
+
+def waiting_for(person: Person, standing) -> list[Waiting]:
+    """The responses waiting for this person, most urgent first: a decision their role
+    records, their municipality's position, a returned answer or a draft of their network."""
+    reasons: dict[int, tuple[ConsultationResponse, str]] = {}
+
+    def add(stmt, why):
+        for response in db.session.scalars(
+                stmt.join(ConsultationResponse.network).where(Network.archived_at.is_(None))
+                .options(selectinload(ConsultationResponse.network))
+                .order_by(ConsultationResponse.deadline.is_(None), ConsultationResponse.deadline)
+                .limit(WAITING_LIMIT)):
+            reasons.setdefault(response.id, (response, str(why)))
+
+    base = select(ConsultationResponse)
+    if standing.secretariat or standing.management_chair:
+        add(base.where(ConsultationResponse.status == S.MANAGEMENT_REVIEW),
+            _l("Ledningsgruppens beslut ska registreras"))
+    if standing.secretariat or standing.committee_officer:
+        add(base.where(ConsultationResponse.status == S.COMMITTEE_REVIEW),
+            _l("Kommitténs beslut ska registreras"))
+    if standing.secretariat:
+        add(base.where(ConsultationResponse.status == S.ADOPTED),
+            _l("Antaget – ska skickas till remissinstansen"))
+    mine = standing.director_municipalities | standing.committee_municipalities
+    if mine:
+        stated = (select(MunicipalPosition.response_id)
+                  .where(MunicipalPosition.municipality_id.in_(mine))
+                  .group_by(MunicipalPosition.response_id)
+                  .having(func.count(MunicipalPosition.id) >= len(mine)))
+        add(base.where(ConsultationResponse.status.in_(IN_REVIEW),
+                       ConsultationResponse.id.not_in(stated)),
+            _l("Din kommun har inte tagit ställning"))
+    if standing.director:
+        add(base.where(ConsultationResponse.status == S.MANAGEMENT_REVIEW),
+            _l("Granskas av ledningsgruppen"))
+    if standing.committee:
+        add(base.where(ConsultationResponse.status == S.COMMITTEE_REVIEW),
+            _l("Granskas av samarbetskommittén"))
+    networks = list(standing.network_roles)
+    if networks:
+        add(base.where(ConsultationResponse.network_id.in_(networks),
+                       ConsultationResponse.status == S.RETURNED),
+            _l("Återremitterat – nätverket ska arbeta om svaret"))
+        conveners = [n for n in networks if standing.convener_of(n)]
+        if conveners:
+            add(base.where(ConsultationResponse.network_id.in_(conveners),
+                           ConsultationResponse.status == S.TRIAGE),
+                _l("Nätverket ska bestämma hur kommunerna svarar"))
+        add(base.where(ConsultationResponse.network_id.in_(networks),
+                       ConsultationResponse.status == S.DRAFT),
+            _l("Utkast som nätverket skriver"))
+    rows = sorted(reasons.values(),
+                  key=lambda pair: (pair[0].deadline is None, pair[0].deadline or date.max,
+                                    pair[0].id))
+    return [Waiting(response, why) for response, why in rows[:WAITING_LIMIT]]
