@@ -23,6 +23,10 @@ MESSAGES = {
     403: (_l("Åtkomst nekad"), _l("Du har inte behörighet till den här sidan eller åtgärden.")),
     404: (_l("Sidan finns inte"), _l("Sidan du söker finns inte eller har flyttats.")),
     405: (_l("Metoden stöds inte"), _l("Den här adressen kan inte användas på det sättet.")),
+    409: (
+        _l("Ändringen kunde inte göras"),
+        _l("Någon annan har ändrat eller låst det du arbetade med. Ladda om sidan."),
+    ),
     413: (
         _l("Filen är för stor"),
         _l("Det du skickade är större än vad som tas emot. Inget har sparats."),

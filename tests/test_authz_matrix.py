@@ -8,6 +8,7 @@ import pytest
 
 from intranet import clock
 from intranet.actions.models import ActionImport
+from intranet.consultations.models import ConsultationResponse
 from intranet.extensions import db
 from intranet.meetings.models import Meeting
 from intranet.org.models import Body
@@ -217,6 +218,22 @@ MATRIX = {
     ("meetings.edit", "POST"): per_role({"secretariat": 422}),
     ("meetings.remove", "GET"): per_role({"secretariat": 200}),
     ("meetings.remove", "POST"): per_role({"secretariat": 303}),
+    # The review path: one role in one state (the response is put in that state first).
+    ("consultations.submit_review", "POST"): response_readers(403, member=403, convener=303,
+                                                              secretariat=303),
+    ("consultations.management_decision", "POST"): response_readers(
+        403, member=403, convener=403, director=422, secretariat=422),
+    ("consultations.committee_decision", "POST"): response_readers(
+        403, member=403, convener=403, committee=422, secretariat=422),
+    ("consultations.mark_sent", "POST"): response_readers(403, member=403, convener=403,
+                                                          secretariat=422),
+    ("consultations.extend_deadline", "POST"): response_readers(403, member=403, convener=422,
+                                                                secretariat=422),
+    ("consultations.record_position", "POST"): response_readers(
+        403, member=403, convener=403, secretariat=403, director=422, committee=422),
+    ("consultations.letter", "GET"): response_readers(200, 200),
+    ("reviews.board", "GET"): only(200, ("director", "other_director", "committee",
+                                         "secretariat")),
 }
 
 
@@ -255,6 +272,14 @@ def _cell(world, role):
 
 # Arguments for url_for: a dict, or a function of (world, role) that makes what the URL
 # names (in the app context) and returns the arguments.
+def _response_in(status: str, **args) -> dict:
+    """The test response, put in `status` (runs after SETUP has made it)."""
+    response = db.session.get(ConsultationResponse, RESPONSE_ID)
+    response.status = status
+    db.session.commit()
+    return {"slug": "plan", "response_id": RESPONSE_ID, **args}
+
+
 URL_ARGS = {
     "static": {"filename": "css/app.css"},
     "networks.show": {"slug": "plan"},
@@ -334,6 +359,14 @@ URL_ARGS = {
     "consultations.compare": {"slug": "plan", "response_id": RESPONSE_ID},
     "meetings.edit": _meeting,
     "meetings.remove": _meeting,
+    "consultations.submit_review": {"slug": "plan", "response_id": RESPONSE_ID},
+    "consultations.management_decision": lambda world, role: _response_in("management_review"),
+    "consultations.committee_decision": lambda world, role: _response_in("committee_review"),
+    "consultations.mark_sent": lambda world, role: _response_in("adopted"),
+    "consultations.extend_deadline": {"slug": "plan", "response_id": RESPONSE_ID},
+    "consultations.record_position": lambda world, role: _response_in(
+        "management_review", municipality_id=world.ids.alpha),
+    "consultations.letter": {"slug": "plan", "response_id": RESPONSE_ID},
 }
 # Objects the URLs above point at, created before each row whose endpoint has the prefix.
 SETUP = {
@@ -379,13 +412,13 @@ def test_every_row_names_every_role():
 @pytest.mark.parametrize(("endpoint", "method"), sorted(MATRIX))
 def test_route_role_matrix(app, world, login_as, endpoint, method, role):
     client = login_as(role)
+    for prefix, setup in SETUP.items():
+        if endpoint.startswith(prefix):
+            setup(app, world)
     args = URL_ARGS.get(endpoint, {})
     if callable(args):
         with app.app_context():
             args = args(world, role)
-    for prefix, setup in SETUP.items():
-        if endpoint.startswith(prefix):
-            setup(app, world)
     with app.test_request_context():
         from flask import url_for
 

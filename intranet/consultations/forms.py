@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     HiddenField,
     RadioField,
@@ -157,3 +158,92 @@ class SnapshotForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A button-only POST (remove, resolve)."""
+
+
+# ---------------------------------------------------------------- the review path
+
+DATE_MESSAGE = _l("Skriv datumet som ÅÅÅÅ-MM-DD.")
+
+
+class ManagementDecisionForm(FlaskForm):
+    mg_decision = RadioField(
+        _l("Ledningsgruppens beslut"),
+        choices=[SelectChoice("forward", _l("Skicka vidare till samarbetskommittén")),
+                 SelectChoice("return", _l("Återremittera till nätverket"))],
+        validators=[InputRequired(_l("Välj ledningsgruppens beslut."))],
+    )
+    mg_meeting_on = DateField(_l("Ledningsgruppens möte"), validators=[Optional()],
+                           invalid_value_message=DATE_MESSAGE)
+    mg_reason = TextAreaField(
+        _l("Skäl eller synpunkter till nätverket"),
+        validators=[Optional(), Length(max=5000, message=_l("Högst 5 000 tecken."))],
+    )
+
+
+class CommitteeDecisionForm(FlaskForm):
+    decision = RadioField(
+        _l("Samarbetskommitténs beslut"),
+        choices=[SelectChoice("adopt", _l("Anta svaret")),
+                 SelectChoice("return", _l("Återremittera till nätverket"))],
+        validators=[InputRequired(_l("Välj kommitténs beslut."))],
+    )
+    meeting_on = DateField(_l("Kommitténs möte"),
+                           validators=[InputRequired(_l("Skriv mötets datum som ÅÅÅÅ-MM-DD."))],
+                           invalid_value_message=DATE_MESSAGE)
+    reason = TextAreaField(
+        _l("Skäl för återremiss, eller anteckning till beslutet"),
+        validators=[Optional(), Length(max=5000, message=_l("Högst 5 000 tecken."))],
+    )
+    presenter_name = StringField(
+        _l("Föredragande"),
+        validators=[Optional(), Length(max=200, message=_l("Högst 200 tecken."))],
+    )
+    presenter_title = StringField(
+        _l("Föredragandes titel"),
+        validators=[Optional(), Length(max=200, message=_l("Högst 200 tecken."))],
+    )
+    adopt_anyway = BooleanField(_l("Anta svaret fast alla kommuner inte har tagit ställning"))
+
+
+class SentForm(FlaskForm):
+    sent_on = DateField(_l("Skickat den"),
+                        validators=[InputRequired(_l("Skriv datumet som ÅÅÅÅ-MM-DD."))],
+                        invalid_value_message=DATE_MESSAGE)
+    sent_to = StringField(
+        _l("Skickat till"),
+        validators=[DataRequired(_l("Skriv vart svaret skickades.")),
+                    Length(max=300, message=_l("Högst 300 tecken."))],
+    )
+
+
+class ExtensionForm(FlaskForm):
+    new_deadline = DateField(_l("Nytt svarsdatum"),
+                             validators=[InputRequired(_l("Skriv det nya svarsdatumet som "
+                                                          "ÅÅÅÅ-MM-DD."))],
+                             invalid_value_message=DATE_MESSAGE)
+    extension_reason = TextAreaField(
+        _l("Skäl och vem som beviljade anståndet"),
+        validators=[DataRequired(_l("Skriv varför svarsdatumet flyttas.")),
+                    Length(max=2000, message=_l("Högst 2 000 tecken."))],
+    )
+
+
+STANCE_CHOICES = [
+    SelectChoice("behind", _l("Står bakom svaret")),
+    SelectChoice("reservation", _l("Står bakom svaret med en reservation")),
+    SelectChoice("against", _l("Står inte bakom svaret")),
+]
+
+
+class PositionForm(FlaskForm):
+    stance = RadioField(_l("Kommunens ställningstagande"), choices=STANCE_CHOICES,
+                        validators=[InputRequired(_l("Välj kommunens ställningstagande."))])
+    statement = TextAreaField(
+        _l("Reservation eller skäl"),
+        validators=[Optional(), Length(max=10000, message=_l("Högst 10 000 tecken."))],
+    )
+    decision_reference = StringField(
+        _l("Kommunens eget beslut (frivilligt)"),
+        validators=[Optional(), Length(max=200, message=_l("Högst 200 tecken."))],
+    )
+    version = HiddenField()

@@ -3,7 +3,10 @@ comments, editing one section at a time, history, named versions and comparisons
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+import io
+
+from flask import abort, flash, redirect, request, send_file, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,26 +15,35 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from intranet import clock
 from intranet.authz import authorize, authorize_visible, may
-from intranet.consultations import bp
+from intranet.consultations import bp, export, review
 from intranet.consultations import services as svc
 from intranet.consultations.forms import (
     ButtonForm,
     CommentForm,
+    CommitteeDecisionForm,
     DetailsForm,
+    ExtensionForm,
+    ManagementDecisionForm,
     MoveForm,
     NewResponseForm,
     NewSectionForm,
+    PositionForm,
     SectionForm,
+    SentForm,
     SnapshotForm,
     TriageForm,
 )
+from intranet.consultations.letter import build_docx, filename
 from intranet.consultations.models import ResponseSection, ResponseStatus
 from intranet.documents.markdown import render_markdown
+from intranet.documents.sniff import DOCX as DOCX_TYPE
 from intranet.errors import keeps_text_on_csrf_error
 from intranet.extensions import db
 from intranet.forms_flow import RuleError, form_status, put_error, submit
 from intranet.htmx import is_htmx, render
-from intranet.org.models import Network
+from intranet.meetings import services as meetings
+from intranet.notifications.services import deliver_queued
+from intranet.org.models import Municipality, Network
 from intranet.urls import db_int
 
 STATUS_LABELS = {
@@ -39,6 +51,11 @@ STATUS_LABELS = {
     ResponseStatus.DRAFT: _l("Gemensamt svar, utkast"),
     ResponseStatus.INDIVIDUAL: _l("Kommunerna svarar var för sig"),
     ResponseStatus.NOT_ANSWERING: _l("Inget svar"),
+    ResponseStatus.MANAGEMENT_REVIEW: _l("Hos ledningsgruppen"),
+    ResponseStatus.COMMITTEE_REVIEW: _l("Hos samarbetskommittén"),
+    ResponseStatus.RETURNED: _l("Återremitterat till nätverket"),
+    ResponseStatus.ADOPTED: _l("Antaget, ska skickas"),
+    ResponseStatus.SENT: _l("Skickat"),
 }
 
 
@@ -46,6 +63,12 @@ STATUS_LABELS = {
 def response_status(status: str) -> str:
     label = STATUS_LABELS.get(status)
     return str(label) if label is not None else status
+
+
+@bp.app_template_filter("review_step")
+def review_step(kind: str) -> str:
+    label = review.STEP_NAMES.get(kind)
+    return str(label) if label is not None else kind
 
 
 # ---------------------------------------------------------------- loading
@@ -174,7 +197,9 @@ def edit(slug: str, response_id: int):
 
 
 def _show(network, response, status=200, triage_form=None, section_form=None,
-          snapshot_form=None, comment_forms=None, moved=None):
+          snapshot_form=None, comment_forms=None, moved=None, position_current=None,
+          **review_forms):
+    joint = response.is_joint
     return render(
         "consultations/show.html",
         block="sections" if status == 200 else None,
@@ -187,14 +212,31 @@ def _show(network, response, status=200, triage_form=None, section_form=None,
         snapshot_form=snapshot_form or SnapshotForm(formdata=None),
         comment_forms=comment_forms or {},
         moved=moved,
-        button_form=ButtonForm(formdata=None),
+        button_form=review_forms.pop("button_form", None) or ButtonForm(formdata=None),
         move_form=MoveForm(formdata=None),
+        tracker=review.tracker(response) if joint else [],
+        baseline=review.baseline(response),
+        latest_return=review.latest_return(response),
+        windows=_windows(response),
+        position_current=position_current,
+        **(_review_forms(response, **review_forms) if joint or response.is_open else {}),
         render_markdown=render_markdown,
         links=svc.parse_links(response.referral_links),
         open_count=svc.open_comment_counts([response.id]).get(response.id, 0),
         may_edit=may(current_user, "edit_response", response),
         may_comment=may(current_user, "comment_response", response),
     )
+
+
+def _windows(response) -> list:
+    """The meetings that can still handle the response before its deadline; once the
+    management group has sent it on, only the committee's."""
+    if not response.is_open:
+        return []
+    windows = meetings.handling_meetings(response.deadline, clock.today())
+    if response.status == ResponseStatus.COMMITTEE_REVIEW:
+        windows = [w for w in windows if w.body.kind == "committee"]
+    return windows
 
 
 @bp.get("/<int:response_id>")
@@ -238,7 +280,15 @@ def move_section(slug: str, response_id: int, section_id: int):
     form = MoveForm()
     if not form.validate_on_submit() or form.direction.data not in ("upp", "ner"):
         abort(400)
-    moved = svc.move_section(section, current_user, -1 if form.direction.data == "upp" else 1)
+    try:
+        moved = svc.move_section(section, current_user,
+                                 -1 if form.direction.data == "upp" else 1)
+    except RuleError as error:
+        db.session.rollback()
+        if is_htmx():
+            abort(409)
+        flash(str(error), "error")
+        return redirect(url_for(".show", slug=slug, response_id=response_id), 303)
     db.session.commit()
     if is_htmx():
         response = svc.get_response(network, response_id)
@@ -300,6 +350,11 @@ def edit_section(slug: str, response_id: int, section_id: int):
     if request.method == "GET":
         if section.deleted_at is not None:
             abort(404)
+        if not response.is_written_here:
+            flash(_("Svaret är låst för ändringar i det läge det är nu (%(status)s).",
+                    status=response_status(response.status)), "info")
+            return redirect(url_for(".show", slug=slug, response_id=response_id,
+                                    _anchor=f"section-{section_id}"), 303)
         form.title.data = section.title
         form.body.data = section.body
         form.version.data = section.lock_version
@@ -454,3 +509,149 @@ def compare(slug: str, response_id: int):
     changes = svc.compare_sections(older[2], newer[2])
     return render("consultations/compare.html", network=network, response=response,
                   older=older, newer=newer, changes=changes, current=CURRENT)
+
+
+# ---------------------------------------------------------------- the review path
+
+
+def _review_forms(response, **given) -> dict:
+    """The review panel's forms: the posted one (with its errors) or fresh ones, pre-filled
+    with what is known (the last meeting, the convener as presenter)."""
+    today = clock.today()
+    forms = {
+        "management_form": ManagementDecisionForm(formdata=None),
+        "committee_form": CommitteeDecisionForm(formdata=None),
+        "sent_form": SentForm(formdata=None, sent_on=today, sent_to=response.referring_body),
+        "extension_form": ExtensionForm(formdata=None),
+        "position_forms": {},
+    }
+    meeting = meetings.latest_meeting("management_group", today)
+    forms["management_form"].mg_meeting_on.data = meeting.held_on if meeting else today
+    meeting = meetings.latest_meeting("committee", today)
+    forms["committee_form"].meeting_on.data = meeting.held_on if meeting else today
+    if response.contact_person:
+        forms["committee_form"].presenter_name.data = response.contact_person.name
+        forms["committee_form"].presenter_title.data = response.contact_person.title
+    for row in review.tracker(response):
+        if may(current_user, "state_position", (response, row.municipality.id)):
+            form = PositionForm(formdata=None, obj=row.position)
+            form.version.data = row.position.lock_version if row.position else ""
+            forms["position_forms"][row.municipality.id] = form
+    given_positions = given.pop("position_forms", {})
+    forms.update(given)
+    forms["position_forms"].update(given_positions)
+    return forms
+
+
+def _review_step(slug: str, response_id: int, action: str, form, step, message):
+    """One step of the review path: load, check the policy (role and state), run the step,
+    commit, send the mail, and go back to the response; with the form's errors on the page
+    otherwise."""
+    network, response = _response(slug, response_id, action)
+    done = submit(form, lambda: step(response))
+    if done:
+        deliver_queued()
+        flash(message if isinstance(message, str) else message(done.result), "success")
+        return redirect(url_for(".show", slug=slug, response_id=response_id,
+                                _anchor="review"), 303)
+    response = svc.get_response(network, response_id)
+    return _show(network, response, status=form_status(), **{_form_key(form): form})
+
+
+def _form_key(form) -> str:
+    return {ManagementDecisionForm: "management_form", CommitteeDecisionForm: "committee_form",
+            SentForm: "sent_form", ExtensionForm: "extension_form",
+            ButtonForm: "button_form"}[type(form)]
+
+
+@bp.post("/<int:response_id>/skicka-upp")
+def submit_review(slug: str, response_id: int):
+    return _review_step(
+        slug, response_id, "submit_response", ButtonForm(),
+        lambda response: review.submit_for_review(response, current_user),
+        _("Svaret är skickat till ledningsgruppen. Texten är låst medan den granskas."))
+
+
+@bp.post("/<int:response_id>/ledningsgruppen")
+def management_decision(slug: str, response_id: int):
+    form = ManagementDecisionForm()
+    return _review_step(
+        slug, response_id, "decide_management", form,
+        lambda response: review.management_decision(
+            response, current_user, form.mg_decision.data, reason=form.mg_reason.data or "",
+            meeting_on=form.mg_meeting_on.data),
+        lambda event: _("Svaret är skickat vidare till samarbetskommittén.")
+        if event.kind == "forwarded" else _("Svaret är återremitterat till nätverket."))
+
+
+@bp.post("/<int:response_id>/kommitten")
+def committee_decision(slug: str, response_id: int):
+    form = CommitteeDecisionForm()
+    return _review_step(
+        slug, response_id, "decide_committee", form,
+        lambda response: review.committee_decision(
+            response, current_user, form.decision.data, meeting_on=form.meeting_on.data,
+            reason=form.reason.data or "", presenter_name=form.presenter_name.data or "",
+            presenter_title=form.presenter_title.data or "",
+            adopt_anyway=bool(form.adopt_anyway.data)),
+        lambda event: _("Svaret är antaget. Kansliet skickar det till remissinstansen.")
+        if event.kind == "adopted" else _("Svaret är återremitterat till nätverket."))
+
+
+@bp.post("/<int:response_id>/skickat")
+def mark_sent(slug: str, response_id: int):
+    form = SentForm()
+
+    def step(response):
+        return review.mark_sent(
+            response, current_user, sent_on=form.sent_on.data, sent_to=form.sent_to.data or "",
+            keep_letter=lambda: export.keep_letter(response, current_user,
+                                                   sent_on=form.sent_on.data))
+
+    return _review_step(slug, response_id, "mark_sent", form, step,
+                        _("Svaret är registrerat som skickat. Yttrandet är sparat bland "
+                          "nätverkets dokument."))
+
+
+@bp.post("/<int:response_id>/anstand")
+def extend_deadline(slug: str, response_id: int):
+    form = ExtensionForm()
+    return _review_step(
+        slug, response_id, "extend_deadline", form,
+        lambda response: review.extend_deadline(
+            response, current_user, new_deadline=form.new_deadline.data,
+            reason=form.extension_reason.data or ""),
+        lambda event: _("Det nya svarsdatumet %(date)s är sparat.",
+                        date=format_date(event.new_deadline, "long")))
+
+
+@bp.post("/<int:response_id>/stallningstagande/<int:municipality_id>")
+def record_position(slug: str, response_id: int, municipality_id: int):
+    network, response = _response(slug, response_id)
+    municipality = db.get_or_404(Municipality, municipality_id)
+    authorize(current_user, "state_position", (response, municipality.id))
+    form = PositionForm()
+    done = submit(form, lambda: review.record_position(
+        response, current_user, municipality, stance=form.stance.data,
+        statement=form.statement.data or "",
+        decision_reference=form.decision_reference.data or "",
+        expected_version=_version_number(form.version.data)))
+    if done:
+        deliver_queued()
+        flash(_("%(municipality)s ställningstagande är sparat.",
+                municipality=municipality.name), "success")
+        return redirect(url_for(".show", slug=slug, response_id=response_id,
+                                _anchor=f"position-{municipality.id}"), 303)
+    response = svc.get_response(network, response_id)
+    current = review.get_position(response, municipality.id)
+    form.version.data = current.lock_version if current else ""
+    return _show(network, response, status=form_status(),
+                 position_forms={municipality.id: form}, position_current=current)
+
+
+@bp.get("/<int:response_id>/yttrande.docx")
+def letter(slug: str, response_id: int):
+    network, response = _response(slug, response_id, "download_letter")
+    letter = export.letter_for(response)
+    return send_file(io.BytesIO(build_docx(letter)), mimetype=DOCX_TYPE, as_attachment=True,
+                     download_name=filename(letter), max_age=0)
