@@ -153,7 +153,7 @@ def _init_auth(app: Flask) -> None:
 
 # The domains with pages, in the order their blueprints are registered.
 DOMAINS = ("main", "auth", "networks", "org", "appointments", "accounts", "admin", "actions",
-           "documents", "consultations", "meetings")
+           "documents", "consultations", "meetings", "reviews")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -2,7 +2,9 @@ from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intranet.authz import authorize
+from intranet import clock
+from intranet.authz import authorize, standing_of
+from intranet.consultations.review import waiting_for
 from intranet.extensions import db, limiter
 from intranet.htmx import render
 from intranet.main import bp
@@ -18,7 +20,9 @@ def index():
     """The start page: Mina nätverk."""
     authorize(current_user, "view_start")
     summaries = network_summaries(networks_of(current_user), person=current_user)
-    return render("main/index.html", summaries=summaries, seats=seats_of(current_user))
+    return render("main/index.html", summaries=summaries, seats=seats_of(current_user),
+                  waiting=waiting_for(current_user, standing_of(current_user)),
+                  today=clock.today())
 
 
 @bp.post("/sprak")

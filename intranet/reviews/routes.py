@@ -1,0 +1,38 @@
+"""What needs us now: the board of responses across networks."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+
+from intranet import clock
+from intranet.authz import authorize
+from intranet.consultations import review
+from intranet.consultations.services import open_comment_counts
+from intranet.htmx import render
+from intranet.reviews import bp
+from intranet.urls import db_int
+
+
+def _page() -> int:
+    try:
+        return max(db_int(request.args.get("sida", 1)), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+@bp.get("/")
+def board():
+    authorize(current_user, "view_review_board")
+    stage = request.args.get("steg", "")
+    if stage not in review.BOARD_ORDER:
+        stage = ""
+    page = _page() if stage else 1
+    groups = review.board(stage, page)
+    ids = [r.id for g in groups for r in g.responses]
+    return render(
+        "reviews/board.html", groups=groups, stage=stage, page=page,
+        stages=review.BOARD_ORDER, limit=review.BOARD_LIMIT, today=clock.today(),
+        stated=review.stated_counts(ids), open_counts=open_comment_counts(ids),
+        municipality_count=len(review.municipalities()),
+    )
