@@ -412,8 +412,9 @@ def test_demo_documents_go_through_the_storage(app, store):
     app.test_cli_runner().invoke(args=["seed-demo"])
     with app.app_context():
         versions = list(db.session.scalars(select(DocumentVersion)))
-        assert len(versions) == 5
-        assert {v.content_type for v in versions} == {sn.PDF, sn.CSV, sn.TEXT}
+        # Five uploaded files and the letter of the demo response that was sent.
+        assert len(versions) == 6
+        assert {v.content_type for v in versions} == {sn.PDF, sn.CSV, sn.TEXT, sn.DOCX}
         for v in versions:
             assert store.path(v.sha256).stat().st_size == v.size
         assert count(PageRevision) == 2
@@ -424,4 +425,4 @@ def test_demo_documents_go_through_the_storage(app, store):
     assert tiny_pdf(["x"]).startswith(b"%PDF-1.4") and tiny_pdf(["x"]).endswith(b"%%EOF\n")
     app.test_cli_runner().invoke(args=["seed-demo"])
     with app.app_context():
-        assert count(DocumentVersion) == 5
+        assert count(DocumentVersion) == 6

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from intranet import clock
 from intranet.consultations import services
@@ -96,3 +96,110 @@ def seed_consultations() -> None:
                 deadline=today + timedelta(days=40), contact_person_id=holm.id,
             ),
         )
+
+
+NATIONAL_PLAN_TITLE = "Förslag till nationell plan för transportinfrastruktur 2026–2037"
+NATIONAL_PLAN_TEXT = {
+    "Sammanfattning": (
+        "Södertörns kommuner ser positivt på att planen prioriterar underhåll, men anser att "
+        "**Tvärförbindelse Södertörn** och kapacitetsbrister på Nynäsbanan måste hanteras "
+        "tidigare än föreslaget."
+    ),
+    "Synpunkter": (
+        "- Nynäsbanan behöver dubbelspår hela vägen till Nynäshamn.\n"
+        "- Ostlänken måste få en station i Södertälje som ansluter till regionaltåg."
+    ),
+    "Övrigt": "Kommunerna medverkar gärna i Trafikverkets fortsatta åtgärdsvalsstudier.",
+}
+CYCLE_TITLE = "Regional cykelplan för Stockholms län"
+CYCLE_TEXT = {
+    "Sammanfattning": "Kommunerna stöder planen och dess mål om sammanhängande cykelstråk.",
+    "Synpunkter": "Regionala cykelstråk genom Södertörn bör byggas ut i samma takt som "
+                  "bostadsbyggandet.",
+}
+
+
+def _write_joint(network, author, title, body_by_title, **details):
+    response = services.create_response(
+        network, author, services.Details(title=title, **details),
+        answer=ResponseStatus.DRAFT)
+    for section in list(response.live_sections):
+        if section.title.startswith("Synpunkter"):
+            key = "Synpunkter"
+        else:
+            key = section.title
+        services.save_section(section, author, expected_version=section.lock_version,
+                              title=section.title, body=body_by_title.get(key, ""))
+    return response
+
+
+def seed_review() -> None:
+    """Responses further along the review path, so the board and the start pages have
+    something to show: Trafikverket's national plan with the committee (six of eight
+    positions stated, one with a reservation), and last spring's cycle plan, adopted and
+    sent. The mail these steps would send is not news to anyone and is not kept."""
+    from flask import current_app
+
+    from intranet.consultations import export, review
+    from intranet.consultations.models import Stance
+    from intranet.notifications.models import OutgoingMail
+    from intranet.org.models import Body, BodyKind, Seat
+
+    today = clock.today()
+    sup = db.session.scalar(select(Network).where(Network.short_name == "SUP"))
+    convener = _person("sara.ekholm@huddinge.example")
+    mg_chair = _person("johan.lindqvist@huddinge.example")
+    secretariat = _person("elin.strand@huddinge.example")
+    if None in (sup, convener, mg_chair, secretariat):
+        return
+    with current_app.test_request_context():
+        before = db.session.scalar(select(func.max(OutgoingMail.id))) or 0
+        if not _exists(sup, NATIONAL_PLAN_TITLE):
+            response = _write_joint(
+                sup, convener, NATIONAL_PLAN_TITLE, NATIONAL_PLAN_TEXT,
+                referring_body="Trafikverket", reference_number="TRV 2026/41226",
+                received_on=today - timedelta(days=50), deadline=today + timedelta(days=16),
+                contact_person_id=convener.id)
+            review.submit_for_review(response, convener)
+            review.management_decision(response, mg_chair, "forward",
+                                       meeting_on=today - timedelta(days=6))
+            seats = db.session.scalars(
+                select(Seat).join(Seat.body).where(Body.kind == BodyKind.MANAGEMENT_GROUP,
+                                                   Seat.current_on(today))).all()
+            seats = sorted(seats, key=lambda s: s.municipality.position)
+            for n, seat in enumerate(seats[:6]):
+                if seat.municipality.name == "Nynäshamn":
+                    review.record_position(
+                        response, seat.person, seat.municipality, stance=Stance.RESERVATION,
+                        statement="Nynäshamns kommun står bakom yttrandet men anser att "
+                                  "dubbelspåret på Nynäsbanan ska vara klart före 2032.",
+                        decision_reference=f"KS {today - timedelta(days=15)} § 188")
+                else:
+                    review.record_position(
+                        response, seat.person, seat.municipality, stance=Stance.BEHIND,
+                        decision_reference=f"KS {today - timedelta(days=15 - n)} § {140 + n}")
+        if not _exists(sup, CYCLE_TITLE):
+            response = _write_joint(
+                sup, convener, CYCLE_TITLE, CYCLE_TEXT, referring_body="Region Stockholm",
+                reference_number="RS 2026-0077", received_on=today - timedelta(days=240),
+                deadline=today - timedelta(days=150), contact_person_id=convener.id)
+            review.submit_for_review(response, convener)
+            review.management_decision(response, mg_chair, "forward",
+                                       meeting_on=today - timedelta(days=190))
+            for seat in db.session.scalars(
+                    select(Seat).join(Seat.body).where(Body.kind == BodyKind.MANAGEMENT_GROUP,
+                                                       Seat.current_on(today))):
+                review.record_position(response, seat.person, seat.municipality,
+                                       stance=Stance.BEHIND)
+            chair = review.committee_chair()
+            review.committee_decision(response, chair or secretariat, "adopt",
+                                      meeting_on=today - timedelta(days=160),
+                                      presenter_name=convener.name,
+                                      presenter_title=convener.title)
+            review.mark_sent(
+                response, secretariat, sent_on=today - timedelta(days=155),
+                sent_to="Region Stockholm, registrator",
+                keep_letter=lambda: export.keep_letter(response, secretariat,
+                                                       sent_on=today - timedelta(days=155)))
+        db.session.execute(delete(OutgoingMail).where(OutgoingMail.id > before))
+        db.session.commit()

@@ -299,13 +299,14 @@ def seed_demo(organisation_path: Path) -> None:
     from intranet.documents.demo import seed_documents
 
     seed_documents()
-    from intranet.consultations.demo import seed_consultations
+    from intranet.consultations.demo import seed_consultations, seed_review
 
     seed_consultations()
     from intranet.meetings.demo import seed_meetings
 
     seed_meetings(data)
     db.session.commit()
+    seed_review()
 
 
 def seed_history() -> None:
