@@ -203,3 +203,41 @@ def test_an_extension_is_recorded_with_its_reason(app, resp, login_as):
                          ).status_code == 303
     page = convener.get(R).get_data(as_text=True)
     assert "Region Stockholm beviljade." in page and "Nytt svarsdatum (anstånd)" in page
+
+
+# Each step's URL, the role that may take it and the state it belongs to.
+STEPS = {
+    "skicka-upp": ("convener", {ResponseStatus.DRAFT, ResponseStatus.RETURNED}),
+    "ledningsgruppen": ("director", {ResponseStatus.MANAGEMENT_REVIEW}),
+    "kommitten": ("committee", {ResponseStatus.COMMITTEE_REVIEW}),
+    "skickat": ("secretariat", {ResponseStatus.ADOPTED}),
+    "anstand": ("convener", {ResponseStatus.TRIAGE, ResponseStatus.DRAFT,
+                             ResponseStatus.RETURNED, ResponseStatus.MANAGEMENT_REVIEW,
+                             ResponseStatus.COMMITTEE_REVIEW}),
+}
+
+
+@pytest.mark.parametrize("step", sorted(STEPS))
+def test_every_step_is_refused_in_the_wrong_state_even_for_its_role(app, resp, login_as,
+                                                                      step):
+    role, states = STEPS[step]
+    client = login_as(role)
+    for status in ResponseStatus:
+        if status in states:
+            continue
+        put_in(app, status)
+        answer = client.post(f"{R}/{step}", {"mg_decision": "forward", "decision": "adopt",
+                                             "meeting_on": clock.today().isoformat(),
+                                             "adopt_anyway": "y"})
+        assert answer.status_code == 403, (step, status)
+        assert status_of(app) == status
+
+
+def test_a_position_is_refused_outside_review(app, world, resp, login_as):
+    director = login_as("director")
+    for status in ResponseStatus:
+        if status in (ResponseStatus.MANAGEMENT_REVIEW, ResponseStatus.COMMITTEE_REVIEW):
+            continue
+        put_in(app, status)
+        answer = director.post(f"{R}/stallningstagande/{world.ids.alpha}", {"stance": "behind"})
+        assert answer.status_code == 403, status
