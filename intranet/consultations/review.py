@@ -176,14 +176,20 @@ def management_decision(response: ConsultationResponse, person: Person, decision
                 person)
         return event
     if decision == "return":
-        text = _reason(reason, _l("Skriv varför svaret går tillbaka till nätverket."),
-                       "mg_reason")
-        event = _step(response, person, EventKind.RETURNED, S.RETURNED, reason=text,
-                      meeting_on=meeting_on)
-        _notify(network_members(response.network), "consultation_returned", response, person,
-                event=event, stage=STAGE_NAMES[S.MANAGEMENT_REVIEW])
-        return event
+        return _return(response, person, reason, meeting_on, "mg_reason")
     raise RuleError(_l("Välj ledningsgruppens beslut."), "mg_decision")
+
+
+def _return(response: ConsultationResponse, person: Person, reason: str,
+            meeting_on: date | None, field: str) -> ReviewEvent:
+    """Either review sends the answer back to the network, with the reason it will see."""
+    stage = STAGE_NAMES[response.status]
+    text = _reason(reason, _l("Skriv varför svaret går tillbaka till nätverket."), field)
+    event = _step(response, person, EventKind.RETURNED, S.RETURNED, reason=text,
+                  meeting_on=meeting_on)
+    _notify(network_members(response.network), "consultation_returned", response, person,
+            event=event, stage=stage)
+    return event
 
 
 def committee_decision(response: ConsultationResponse, person: Person, decision: str, *,
@@ -211,12 +217,7 @@ def committee_decision(response: ConsultationResponse, person: Person, decision:
         _notify(secretariat(), "consultation_adopted", response, person, event=event)
         return event
     if decision == "return":
-        text = _reason(reason, _l("Skriv varför svaret går tillbaka till nätverket."))
-        event = _step(response, person, EventKind.RETURNED, S.RETURNED, reason=text,
-                      meeting_on=meeting_on)
-        _notify(network_members(response.network), "consultation_returned", response, person,
-                event=event, stage=STAGE_NAMES[S.COMMITTEE_REVIEW])
-        return event
+        return _return(response, person, reason, meeting_on, "reason")
     raise RuleError(_l("Välj kommitténs beslut."), "decision")
 
 
