@@ -53,7 +53,7 @@ def _response() -> ConsultationResponse:
 
 def _mail_to(person) -> list[OutgoingMail]:
     return list(db.session.scalars(select(OutgoingMail).where(
-        OutgoingMail.to_address == person.email)))
+        OutgoingMail.to_address == person.email).order_by(OutgoingMail.id)))
 
 
 def _state_all(world, stance=Stance.BEHIND):
