@@ -357,6 +357,11 @@ def test_waiting_lists_what_each_role_must_do(ctx):
     db.session.commit()
     assert any("Ledningsgruppens beslut" in why for _, why in waiting("director"))  # the chair
     assert any("inte tagit ställning" in why for _, why in waiting("other_director"))
+    review.record_position(response, world.person("other_director"),
+                           db.session.get(Municipality, world.ids.beta), stance=Stance.BEHIND)
+    db.session.commit()
+    # Stated: still in review by the group, but no longer waiting for Betaholm's position.
+    assert {why for _, why in waiting("other_director")} == {"Granskas av ledningsgruppen"}
     assert any("Ledningsgruppens beslut" in why for _, why in waiting("secretariat"))
     assert not waiting("member")
     review.management_decision(response, world.person("director"), "return", reason="Mer.")

@@ -12,8 +12,8 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from intranet import clock
 from intranet.audit.services import record
@@ -347,6 +347,18 @@ def stated_counts(response_ids: list[int]) -> dict[int, int]:
 # ---------------------------------------------------------------- what changed
 
 
+def load_for_review(response: ConsultationResponse) -> None:
+    """Loads what the review parts of the response page show, a query per kind: the
+    positions with who recorded them, the events with who took them, the snapshots."""
+    db.session.scalars(
+        select(ConsultationResponse).where(ConsultationResponse.id == response.id)
+        .options(selectinload(ConsultationResponse.positions)
+                 .selectinload(MunicipalPosition.recorded_by),
+                 selectinload(ConsultationResponse.events).selectinload(ReviewEvent.person),
+                 selectinload(ConsultationResponse.snapshots))).all()
+
+
+
 def baseline(response: ConsultationResponse) -> ResponseSnapshot | None:
     """What the reviewers of the current stage compare with: the text as this stage last saw
     it before (when the answer comes back after a return), else as the previous stage saw
@@ -389,29 +401,34 @@ class BoardGroup:
 
 def board(status: str = "", page: int = 1) -> list[BoardGroup]:
     """Responses across every active network, grouped by stage (what needs deciding first)
-    and sorted by deadline within each group. A group shows at most BOARD_LIMIT; one chosen
-    stage is paged."""
+    and sorted by deadline within each group: the nearest first, the sent ones the latest
+    first. A group shows at most BOARD_LIMIT; one chosen stage is paged. A fixed number of
+    queries, however many stages and responses there are."""
     statuses = [status] if status in BOARD_ORDER else BOARD_ORDER
+    active = (ConsultationResponse.network_id.in_(
+        select(Network.id).where(Network.archived_at.is_(None))))
     counts = dict(db.session.execute(
         select(ConsultationResponse.status, func.count(ConsultationResponse.id))
-        .join(ConsultationResponse.network).where(Network.archived_at.is_(None),
-                                                  ConsultationResponse.status.in_(statuses))
+        .where(active, ConsultationResponse.status.in_(statuses))
         .group_by(ConsultationResponse.status)).all())
-    groups = []
     offset = (max(page, 1) - 1) * BOARD_LIMIT if status else 0
-    for stage in statuses:
-        if not counts.get(stage):
+    rows: list[ConsultationResponse] = []
+    for stages, order in (
+            ([s for s in statuses if s != S.SENT],
+             (ConsultationResponse.deadline.is_(None), ConsultationResponse.deadline)),
+            ([s for s in statuses if s == S.SENT], (ConsultationResponse.deadline.desc(),))):
+        if not any(counts.get(stage) for stage in stages):
             continue
-        # The sent ones most recently due first; the rest nearest deadline first.
-        order = ([ConsultationResponse.deadline.desc()] if stage == S.SENT else
-                 [ConsultationResponse.deadline.is_(None), ConsultationResponse.deadline])
-        rows = list(db.session.scalars(
-            select(ConsultationResponse).join(ConsultationResponse.network)
-            .where(Network.archived_at.is_(None), ConsultationResponse.status == stage)
-            .options(selectinload(ConsultationResponse.network))
-            .order_by(*order, ConsultationResponse.id).offset(offset).limit(BOARD_LIMIT)))
-        groups.append(BoardGroup(stage, rows, counts[stage]))
-    return groups
+        number = func.row_number().over(partition_by=ConsultationResponse.status,
+                                        order_by=(*order, ConsultationResponse.id))
+        ranked = (select(ConsultationResponse.id, number.label("n"))
+                  .where(active, ConsultationResponse.status.in_(stages)).subquery())
+        rows += db.session.scalars(
+            select(ConsultationResponse).join(ranked, ranked.c.id == ConsultationResponse.id)
+            .where(ranked.c.n > offset, ranked.c.n <= offset + BOARD_LIMIT)
+            .options(joinedload(ConsultationResponse.network)).order_by(ranked.c.n))
+    return [BoardGroup(stage, [r for r in rows if r.status == stage], counts[stage])
+            for stage in statuses if counts.get(stage)]
 
 
 @dataclass(frozen=True)
@@ -424,57 +441,64 @@ WAITING_LIMIT = 20
 
 
 def waiting_for(person: Person, standing) -> list[Waiting]:
-    """The responses waiting for this person, most urgent first: a decision their role
-    records, their municipality's position, a returned answer or a draft of their network."""
-    reasons: dict[int, tuple[ConsultationResponse, str]] = {}
-
-    def add(stmt, why):
-        for response in db.session.scalars(
-                stmt.join(ConsultationResponse.network).where(Network.archived_at.is_(None))
-                .options(selectinload(ConsultationResponse.network))
-                .order_by(ConsultationResponse.deadline.is_(None), ConsultationResponse.deadline)
-                .limit(WAITING_LIMIT)):
-            reasons.setdefault(response.id, (response, str(why)))
-
-    base = select(ConsultationResponse)
-    if standing.secretariat or standing.management_chair:
-        add(base.where(ConsultationResponse.status == S.MANAGEMENT_REVIEW),
-            _l("Ledningsgruppens beslut ska registreras"))
-    if standing.secretariat or standing.committee_officer:
-        add(base.where(ConsultationResponse.status == S.COMMITTEE_REVIEW),
-            _l("Kommitténs beslut ska registreras"))
-    if standing.secretariat:
-        add(base.where(ConsultationResponse.status == S.ADOPTED),
-            _l("Antaget – ska skickas till remissinstansen"))
+    """The responses waiting for this person, nearest deadline first, each with why: a
+    decision their role records, their municipality's position, a returned answer or a
+    draft of their network. One query, whatever the person's roles."""
+    R = ConsultationResponse
     mine = standing.director_municipalities | standing.committee_municipalities
-    if mine:
-        stated = (select(MunicipalPosition.response_id)
-                  .where(MunicipalPosition.municipality_id.in_(mine))
-                  .group_by(MunicipalPosition.response_id)
-                  .having(func.count(MunicipalPosition.id) >= len(mine)))
-        add(base.where(ConsultationResponse.status.in_(IN_REVIEW),
-                       ConsultationResponse.id.not_in(stated)),
-            _l("Din kommun har inte tagit ställning"))
-    if standing.director:
-        add(base.where(ConsultationResponse.status == S.MANAGEMENT_REVIEW),
-            _l("Granskas av ledningsgruppen"))
-    if standing.committee:
-        add(base.where(ConsultationResponse.status == S.COMMITTEE_REVIEW),
-            _l("Granskas av samarbetskommittén"))
     networks = list(standing.network_roles)
+    conveners = [n for n in networks if standing.convener_of(n)]
+    # (SQL condition, the same in Python, why) – the first that holds gives the reason.
+    rules = []
+    if standing.secretariat or standing.management_chair:
+        rules.append((R.status == S.MANAGEMENT_REVIEW, lambda r: r.status == S.MANAGEMENT_REVIEW,
+                      _l("Ledningsgruppens beslut ska registreras")))
+    if standing.secretariat or standing.committee_officer:
+        rules.append((R.status == S.COMMITTEE_REVIEW, lambda r: r.status == S.COMMITTEE_REVIEW,
+                      _l("Kommitténs beslut ska registreras")))
+    if standing.secretariat:
+        rules.append((R.status == S.ADOPTED, lambda r: r.status == S.ADOPTED,
+                      _l("Antaget – ska skickas till remissinstansen")))
+    stated: set[int] = set()
+    # A municipality that has stated its position on a response in review is not waited for.
+    stated_subquery = (select(MunicipalPosition.response_id)
+                       .where(MunicipalPosition.municipality_id.in_(mine or {0}))
+                       .group_by(MunicipalPosition.response_id)
+                       .having(func.count(MunicipalPosition.id) >= max(len(mine), 1)))
+    if mine:
+        rules.append((and_(R.status.in_(IN_REVIEW), R.id.not_in(stated_subquery)),
+                      lambda r: r.status in IN_REVIEW and r.id not in stated,
+                      _l("Din kommun har inte tagit ställning")))
+    if standing.director:
+        rules.append((R.status == S.MANAGEMENT_REVIEW, lambda r: r.status == S.MANAGEMENT_REVIEW,
+                      _l("Granskas av ledningsgruppen")))
+    if standing.committee:
+        rules.append((R.status == S.COMMITTEE_REVIEW, lambda r: r.status == S.COMMITTEE_REVIEW,
+                      _l("Granskas av samarbetskommittén")))
     if networks:
-        add(base.where(ConsultationResponse.network_id.in_(networks),
-                       ConsultationResponse.status == S.RETURNED),
-            _l("Återremitterat – nätverket ska arbeta om svaret"))
-        conveners = [n for n in networks if standing.convener_of(n)]
+        rules.append((and_(R.network_id.in_(networks), R.status == S.RETURNED),
+                      lambda r: r.network_id in networks and r.status == S.RETURNED,
+                      _l("Återremitterat – nätverket ska arbeta om svaret")))
         if conveners:
-            add(base.where(ConsultationResponse.network_id.in_(conveners),
-                           ConsultationResponse.status == S.TRIAGE),
-                _l("Nätverket ska bestämma hur kommunerna svarar"))
-        add(base.where(ConsultationResponse.network_id.in_(networks),
-                       ConsultationResponse.status == S.DRAFT),
-            _l("Utkast som nätverket skriver"))
-    rows = sorted(reasons.values(),
-                  key=lambda pair: (pair[0].deadline is None, pair[0].deadline or date.max,
-                                    pair[0].id))
-    return [Waiting(response, why) for response, why in rows[:WAITING_LIMIT]]
+            rules.append((and_(R.network_id.in_(conveners), R.status == S.TRIAGE),
+                          lambda r: r.network_id in conveners and r.status == S.TRIAGE,
+                          _l("Nätverket ska bestämma hur kommunerna svarar")))
+        rules.append((and_(R.network_id.in_(networks), R.status == S.DRAFT),
+                      lambda r: r.network_id in networks and r.status == S.DRAFT,
+                      _l("Utkast som nätverket skriver")))
+    if not rules:
+        return []
+    conditions = [condition for condition, _, _ in rules]
+    rows = db.session.execute(
+        select(R, R.id.in_(stated_subquery).label("stated"))
+        .where(or_(*conditions), R.network_id.in_(
+            select(Network.id).where(Network.archived_at.is_(None))))
+        .options(joinedload(R.network))
+        .order_by(R.deadline.is_(None), R.deadline, R.id).limit(WAITING_LIMIT)).all()
+    stated.update(r.id for r, is_stated in rows if is_stated)
+    waiting = []
+    for response, _ in rows:
+        why = next((str(why) for _, holds, why in rules if holds(response)), None)
+        if why is not None:
+            waiting.append(Waiting(response, why))
+    return waiting

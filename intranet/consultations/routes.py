@@ -200,6 +200,9 @@ def _show(network, response, status=200, triage_form=None, section_form=None,
           snapshot_form=None, comment_forms=None, moved=None, position_current=None,
           **review_forms):
     joint = response.is_joint
+    if joint:
+        review.load_for_review(response)
+    tracker = review.tracker(response) if joint else []
     return render(
         "consultations/show.html",
         block="sections" if status == 200 else None,
@@ -214,12 +217,13 @@ def _show(network, response, status=200, triage_form=None, section_form=None,
         moved=moved,
         button_form=review_forms.pop("button_form", None) or ButtonForm(formdata=None),
         move_form=MoveForm(formdata=None),
-        tracker=review.tracker(response) if joint else [],
+        tracker=tracker,
         baseline=review.baseline(response),
         latest_return=review.latest_return(response),
         windows=_windows(response),
         position_current=position_current,
-        **(_review_forms(response, **review_forms) if joint or response.is_open else {}),
+        **(_review_forms(response, tracker, **review_forms) if joint or response.is_open
+           else {}),
         render_markdown=render_markdown,
         links=svc.parse_links(response.referral_links),
         open_count=svc.open_comment_counts([response.id]).get(response.id, 0),
@@ -514,9 +518,10 @@ def compare(slug: str, response_id: int):
 # ---------------------------------------------------------------- the review path
 
 
-def _review_forms(response, **given) -> dict:
+def _review_forms(response, tracker, **given) -> dict:
     """The review panel's forms: the posted one (with its errors) or fresh ones, pre-filled
-    with what is known (the last meeting, the convener as presenter)."""
+    with what is known (the last meeting, the contact person as presenter) for the person
+    who may use them."""
     today = clock.today()
     forms = {
         "management_form": ManagementDecisionForm(formdata=None),
@@ -525,14 +530,16 @@ def _review_forms(response, **given) -> dict:
         "extension_form": ExtensionForm(formdata=None),
         "position_forms": {},
     }
-    meeting = meetings.latest_meeting("management_group", today)
-    forms["management_form"].mg_meeting_on.data = meeting.held_on if meeting else today
-    meeting = meetings.latest_meeting("committee", today)
-    forms["committee_form"].meeting_on.data = meeting.held_on if meeting else today
-    if response.contact_person:
-        forms["committee_form"].presenter_name.data = response.contact_person.name
-        forms["committee_form"].presenter_title.data = response.contact_person.title
-    for row in review.tracker(response):
+    if may(current_user, "decide_management", response):
+        meeting = meetings.latest_meeting("management_group", today)
+        forms["management_form"].mg_meeting_on.data = meeting.held_on if meeting else today
+    if may(current_user, "decide_committee", response):
+        meeting = meetings.latest_meeting("committee", today)
+        forms["committee_form"].meeting_on.data = meeting.held_on if meeting else today
+        if response.contact_person:
+            forms["committee_form"].presenter_name.data = response.contact_person.name
+            forms["committee_form"].presenter_title.data = response.contact_person.title
+    for row in tracker:
         if may(current_user, "state_position", (response, row.municipality.id)):
             form = PositionForm(formdata=None, obj=row.position)
             form.version.data = row.position.lock_version if row.position else ""

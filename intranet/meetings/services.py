@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import extract, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -32,16 +33,22 @@ class Window:
 
 
 def meeting_bodies() -> list[Body]:
-    """The bodies that meet, that exist: the management group first, then the committee."""
+    """The bodies that meet, that exist: the management group first, then the committee.
+    Read once per request."""
+    if has_request_context() and "_meeting_bodies" in g:
+        return g._meeting_bodies
     bodies = {b.kind: b for b in db.session.scalars(
         select(Body).where(Body.kind.in_(list(MEETING_KINDS))))}
-    return [bodies[kind] for kind in MEETING_KINDS if kind in bodies]
+    found = [bodies[kind] for kind in MEETING_KINDS if kind in bodies]
+    if has_request_context():
+        g._meeting_bodies = found
+    return found
 
 
 def body_of_kind(kind: str) -> Body | None:
     if kind not in MEETING_KINDS:
         return None
-    return db.session.scalar(select(Body).where(Body.kind == kind))
+    return next((b for b in meeting_bodies() if b.kind == kind), None)
 
 
 def list_meetings(body: Body, year: int | None = None) -> list[Meeting]:
