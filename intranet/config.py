@@ -62,6 +62,8 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
 
     DEMO_DATA_DIR = ROOT / "intranet" / "demo"
+    # `make bench` only: adds /_bench/floor, the layout without data, to compare pages with.
+    BENCH_FLOOR = _bool("BENCH_FLOOR", False)
 
     # E-mail: SMTP in production; development writes .eml files under instance/mail.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
