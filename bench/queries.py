@@ -53,3 +53,20 @@ def count_queries(app: Flask) -> dict[str, int]:
             raise RuntimeError(f"{page.name}: {status}")
         counts[page.name] = counter["n"]
     return counts
+
+
+def main() -> None:
+    """Count on the database in DATABASE_URL (the environment `bench.run` sets) and print
+    the counts as one JSON line."""
+    import json
+    import logging
+
+    from intranet import create_app
+
+    logging.disable(logging.INFO)
+    app = create_app()
+    print(json.dumps(count_queries(app)))
+
+
+if __name__ == "__main__":
+    main()

@@ -48,6 +48,9 @@ class Config:
     # Uploaded files: a local directory outside the web root (documents.storage).
     STORAGE_DIR = os.environ.get("STORAGE_DIR", str(ROOT / "instance" / "files"))
     DOCUMENTS_PER_PAGE = _int("DOCUMENTS_PER_PAGE", 25)
+    # Rows per page of the combined action plan, networks per page of the coverage matrix.
+    ACTIONS_PER_PAGE = _int("ACTIONS_PER_PAGE", 50)
+    COVERAGE_PER_PAGE = _int("COVERAGE_PER_PAGE", 20)
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
 

@@ -3,7 +3,7 @@ networks, import and export, and the follow-up for the committee and the managem
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -27,6 +27,7 @@ from intranet.errors import keep_posted_text
 from intranet.extensions import db
 from intranet.htmx import is_htmx, render
 from intranet.org.models import Network
+from intranet.urls import db_int
 
 NETWORK_PREFIX = "/natverk/<slug>/handlingsplan"
 CELL = "<any(" + ", ".join(CELLS) + "):cell>"
@@ -377,13 +378,18 @@ def plan():
     authorize(current_user, "view_action_plan")
     view = ActionFilter.from_args(request.args)
     areas = services.focus_areas()
-    items = services.list_items(view)
+    # A page of rows: the plan of a national association has tens of thousands.
+    pagination = services.plan_page(view, request.args.get("sida", 1, type=db_int),
+                                    current_app.config["ACTIONS_PER_PAGE"])
+    items = pagination.items
     return render(
         "actions/plan.html",
         block="results",
         view=view,
         items=items,
-        groups=services.group_by_programme(items, areas, include_empty=not view.narrowed),
+        pagination=pagination,
+        groups=services.group_by_programme(
+            items, areas, include_empty=not view.narrowed and pagination.pages == 1),
         focus_areas=areas,
         networks=services.active_networks(),
         municipalities=services.municipalities(),

@@ -264,8 +264,9 @@ def generate(scale: float, seed: int = 2026, force: bool = False,
         documents.append({
             "id": d, "network_id": n, "kind": "file" if is_file else "page",
             "title": f"{'Underlag' if is_file else 'Anteckningar'} {d}: {_words(rng, 3)}",
-            "description": _words(rng, 8), "visibility": "everyone" if d % 4 == 0
-            else "network", "created_by_id": author, "created_at": STAMP,
+            "description": _words(rng, 8),
+            "visibility": "everyone" if rng.random() < 0.25 else "network",
+            "created_by_id": author, "created_at": STAMP,
             "updated_at": STAMP + timedelta(minutes=d), "deleted_at": None,
             "deleted_by_id": None, "lock_version": 1})
         if d % 10 == 0:
@@ -352,7 +353,7 @@ def generate(scale: float, seed: int = 2026, force: bool = False,
             "id": i, "network_id": n, "sub_goal_id": goals[rng.randrange(len(goals))]["id"],
             "activity": f"Aktivitet {i}: {_words(rng, 6)}", "responsible": _words(rng, 2),
             "cost": "", "time_text": "2025", "due_date": START + timedelta(days=i % 700),
-            "comment": "", "status": statuses[i % 4], "position": positions[n], "version": 1,
+            "comment": "", "status": rng.choice(statuses), "position": positions[n], "version": 1,
             "created_at": STAMP, "created_by_id": None, "updated_at": STAMP,
             "updated_by_id": None, "deleted_at": None, "deleted_by_id": None})
         if i % 5 == 0:

@@ -201,7 +201,8 @@ class Network(db.Model):
 
     __tablename__ = "network"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    # Indexed: lists and the combined plan are in network name order.
+    name: Mapped[str] = mapped_column(String(200), index=True)
     short_name: Mapped[str] = mapped_column(String(60))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
