@@ -63,11 +63,12 @@ def _list_url(network: Network, item=None, **args) -> str:
 
 
 def _list_context(network: Network, view: ActionFilter) -> dict:
+    areas = services.focus_areas()  # first: the rows' sub-goals are then in the session
     return {
         "network": network,
         "view": view,
-        "items": services.list_items(view, network),
-        "focus_areas": services.focus_areas(),
+        "items": services.list_items(view, network, programme_loaded=True),
+        "focus_areas": areas,
         "networks": services.active_networks(),
         "municipalities": services.municipalities(),
         "can_edit": may(current_user, "edit_actions", network),
@@ -378,9 +379,11 @@ def plan():
     authorize(current_user, "view_action_plan")
     view = ActionFilter.from_args(request.args)
     areas = services.focus_areas()
-    # A page of rows: the plan of a national association has tens of thousands.
+    networks = services.active_networks()
+    # A page of rows: the plan of a national association has tens of thousands. The rows'
+    # networks and sub-goals are among those just loaded.
     pagination = services.plan_page(view, request.args.get("sida", 1, type=db_int),
-                                    current_app.config["ACTIONS_PER_PAGE"])
+                                    current_app.config["ACTIONS_PER_PAGE"], owners_loaded=True)
     items = pagination.items
     return render(
         "actions/plan.html",
@@ -391,7 +394,7 @@ def plan():
         groups=services.group_by_programme(
             items, areas, include_empty=not view.narrowed and pagination.pages == 1),
         focus_areas=areas,
-        networks=services.active_networks(),
+        networks=networks,
         municipalities=services.municipalities(),
         today=clock.today(),
         status_labels=services.STATUS_LABELS,

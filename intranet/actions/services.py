@@ -171,10 +171,13 @@ def _sort_key(sort: str):
     return keys[sort]
 
 
-# What a shown row needs, loaded for all the rows at once.
-_ROW_OPTIONS = (
+# What a shown row needs, loaded for all the rows at once. Its own network and its sub-goal
+# come from the session when the page has loaded them already (see list_items).
+_OWNER_OPTIONS = (
     selectinload(ActionItem.network),
     selectinload(ActionItem.sub_goal).selectinload(SubGoal.focus_area),
+)
+_ROW_OPTIONS = (
     selectinload(ActionItem.networks),
     selectinload(ActionItem.municipalities),
     selectinload(ActionItem.updated_by),
@@ -202,9 +205,14 @@ def _filtered(view: ActionFilter, network: Network | None = None):
     return stmt
 
 
-def list_items(view: ActionFilter, network: Network | None = None) -> list[ActionItem]:
-    """The rows in the view: one network's, or every active network's (the combined plan)."""
-    items = list(db.session.scalars(_filtered(view, network).options(*_ROW_OPTIONS)))
+def list_items(view: ActionFilter, network: Network | None = None,
+               programme_loaded: bool = False) -> list[ActionItem]:
+    """The rows in the view: one network's, or every active network's (the combined plan).
+    With `programme_loaded` (focus_areas() was called in this session) and one network, a
+    row's network and sub-goal are found in the session instead of queried again."""
+    options = _ROW_OPTIONS if network is not None and programme_loaded else (
+        *_OWNER_OPTIONS, *_ROW_OPTIONS)
+    items = list(db.session.scalars(_filtered(view, network).options(*options)))
     if view.q:
         # Matched here rather than in SQL: SQLite's lower() leaves å, ä and ö as they are.
         words = view.q.casefold().split()
@@ -244,9 +252,12 @@ def _sql_order(sort: str):
     return orders[sort], number
 
 
-def plan_page(view: ActionFilter, page: int, per_page: int) -> Pagination:
+def plan_page(view: ActionFilter, page: int, per_page: int,
+              owners_loaded: bool = False) -> Pagination:
     """One page of the combined plan: filtered, sorted and cut in the database where it can
-    be, so a national plan of tens of thousands of rows is never loaded whole."""
+    be, so a national plan of tens of thousands of rows is never loaded whole. With
+    `owners_loaded` (focus_areas() and active_networks() were called in this session) the
+    rows' networks and sub-goals are found in the session instead of queried again."""
     order = None if view.q else _sql_order(view.sort)
     if order is None:
         return RowPagination(page=page, per_page=per_page, max_per_page=None,
@@ -259,7 +270,8 @@ def plan_page(view: ActionFilter, page: int, per_page: int) -> Pagination:
         if not view.focus_area_id:
             stmt = stmt.join(ActionItem.sub_goal)
         stmt = stmt.join(SubGoal.focus_area)
-    stmt = stmt.options(*_ROW_OPTIONS).order_by(*keys, *number)
+    options = _ROW_OPTIONS if owners_loaded else (*_OWNER_OPTIONS, *_ROW_OPTIONS)
+    stmt = stmt.options(*options).order_by(*keys, *number)
     return db.paginate(stmt, page=page, per_page=per_page, max_per_page=None,
                        error_out=False)
 

@@ -175,6 +175,7 @@ def edit(slug: str, response_id: int):
 
 def _show(network, response, status=200, triage_form=None, section_form=None,
           snapshot_form=None, comment_forms=None, moved=None):
+    svc.load_for_page(response)
     return render(
         "consultations/show.html",
         block="sections" if status == 200 else None,
@@ -191,7 +192,7 @@ def _show(network, response, status=200, triage_form=None, section_form=None,
         move_form=MoveForm(formdata=None),
         render_markdown=render_markdown,
         links=svc.parse_links(response.referral_links),
-        open_count=svc.open_comment_counts([response.id]).get(response.id, 0),
+        open_count=sum(s.open_comment_count for s in response.live_sections),
         may_edit=may(current_user, "edit_response", response),
         may_comment=may(current_user, "comment_response", response),
     )

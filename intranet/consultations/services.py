@@ -61,6 +61,25 @@ def get_response(network: Network, response_id: int) -> ConsultationResponse | N
         ConsultationResponse.id == response_id, ConsultationResponse.network_id == network.id))
 
 
+def load_for_page(response: ConsultationResponse) -> None:
+    """Load what the response's page shows in a few queries, however many sections and
+    comments it has (no query per section)."""
+    db.session.scalars(
+        select(ConsultationResponse).where(ConsultationResponse.id == response.id)
+        .options(
+            selectinload(ConsultationResponse.contact_person),
+            selectinload(ConsultationResponse.case_numbers)
+            .selectinload(MunicipalCaseNumber.municipality),
+            selectinload(ConsultationResponse.referral_documents)
+            .selectinload(ReferralDocument.document),
+            selectinload(ConsultationResponse.sections).options(
+                selectinload(ResponseSection.updated_by),
+                selectinload(ResponseSection.comments).options(
+                    selectinload(SectionComment.author),
+                    selectinload(SectionComment.resolved_by))))
+        .execution_options(populate_existing=True)).all()
+
+
 def get_section(response: ConsultationResponse, section_id: int,
                 include_removed: bool = False) -> ResponseSection | None:
     stmt = select(ResponseSection).where(ResponseSection.id == section_id,
