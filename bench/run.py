@@ -204,7 +204,10 @@ def _measure(page, browsers, targets, urls, seconds, warmup) -> dict:
             began = time.perf_counter()
             if began >= window["end"]:
                 return
-            status = browser.visit(page, targets, i, url, version_url)
+            try:
+                status = browser.visit(page, targets, i, url, version_url)
+            except Exception:  # noqa: BLE001 (a timeout or a dropped connection is an error)
+                status = 0
             took = time.perf_counter() - began
             if began >= window["start"]:
                 latencies[i].append(took * 1000)

@@ -50,7 +50,7 @@ class Config:
     DOCUMENTS_PER_PAGE = _int("DOCUMENTS_PER_PAGE", 25)
     # Rows per page of the combined action plan, networks per page of the coverage matrix.
     ACTIONS_PER_PAGE = _int("ACTIONS_PER_PAGE", 50)
-    COVERAGE_PER_PAGE = _int("COVERAGE_PER_PAGE", 20)
+    COVERAGE_PER_PAGE = _int("COVERAGE_PER_PAGE", 10)
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
 

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     String,
     Table,
     Text,
@@ -222,6 +223,10 @@ class Appointment(Dated, db.Model):
     of who sat in a network stays."""
 
     __tablename__ = "appointment"
+    # Current members per municipality and network, read from the index alone (the coverage
+    # matrix's totals over every network).
+    __table_args__ = (Index("ix_appointment_municipality_network_dates", "municipality_id",
+                            "network_id", "from_date", "to_date"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     network_id: Mapped[int] = mapped_column(ForeignKey("network.id"), index=True)

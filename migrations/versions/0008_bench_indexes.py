@@ -21,6 +21,11 @@ def upgrade():
     with op.batch_alter_table("action_item", schema=None) as batch_op:
         batch_op.create_index("ix_action_item_network_deleted_position",
                               ["network_id", "deleted_at", "position"], unique=False)
+    # Current members per municipality and network from the index alone (coverage totals).
+    with op.batch_alter_table("appointment", schema=None) as batch_op:
+        batch_op.create_index("ix_appointment_municipality_network_dates",
+                              ["municipality_id", "network_id", "from_date", "to_date"],
+                              unique=False)
     # Network name order: the combined plan's first page without sorting every row.
     with op.batch_alter_table("network", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_network_name"), ["name"], unique=False)
@@ -31,3 +36,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_network_name"))
     with op.batch_alter_table("action_item", schema=None) as batch_op:
         batch_op.drop_index("ix_action_item_network_deleted_position")
+    with op.batch_alter_table("appointment", schema=None) as batch_op:
+        batch_op.drop_index("ix_appointment_municipality_network_dates")
