@@ -59,7 +59,9 @@ def write_report(results: dict, out: Path) -> None:
         "with its own session and keep-alive connection, requesting the page again as soon "
         f"as the answer arrives (closed loop, no think time); {results['warmup']:g} s warm-up,"
         f" then {results['seconds']:g} s measured per page, one page at a time. The load "
-        "generator runs on the same 2 CPUs as the server and the database.",
+        "generator runs on the same 2 CPUs as the server and the database; the machine is "
+        "shared with other work, whose weight shows in the 1-minute load average noted at the "
+        "end of each page (2.0 means both CPUs busy).",
         "- Data: scale 1 (the national association) for the load; queries counted at scale "
         "0.1 and 1. Saves (the htmx cell and section saves) each use a row of their own per "
         "user and carry the version they started from, so none of them conflicts.",
@@ -78,8 +80,8 @@ def write_report(results: dict, out: Path) -> None:
             lines += [f"Data generated in {made}.", ""]
         lines += [
             f"| page | role | p50 ms | p95 ms | p99 ms | req/s | ratio to floor | queries "
-            f"(scale {scales[0]}) | queries (scale {scales[-1]}) | goals |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+            f"(scale {scales[0]}) | queries (scale {scales[-1]}) | load avg | goals |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for i, page in enumerate(PAGES):
             load = entry["load"].get(page.name)
@@ -89,8 +91,9 @@ def write_report(results: dict, out: Path) -> None:
                 f"| {page.name} | {page.role} | {_ms(load['p50'])} | {_ms(load['p95'])} | "
                 f"{_ms(load['p99'])} | {load['rps']:.0f} | {load['ratio']:.2f} | "
                 f"{small.get(page.name, '–')} | {large.get(page.name, '–')} | "
+                f"{load.get('load_average', '–')} | "
                 f"{_goals(load, small.get(page.name), large.get(page.name), i == 0)} |")
-        lines.append("| Responses board | director | – | – | – | – | – | – | – | added "
+        lines.append("| Responses board | director | – | – | – | – | – | – | – | – | added "
                      "with issue 6 (one entry in `bench/pages.py`) |")
         mem = entry.get("memory")
         if mem:

@@ -228,7 +228,9 @@ def _measure(page, browsers, targets, urls, seconds, warmup) -> dict:
     return {"requests": len(every), "rps": len(every) / seconds,
             "p50": percentile(every, 50), "p95": percentile(every, 95),
             "p99": percentile(every, 99), "mean": statistics.fmean(every) if every else 0,
-            "errors": sum(errors), "error_statuses": statuses}
+            "errors": sum(errors), "error_statuses": statuses,
+            # The machine's 1-minute load average at the end: other work on it shows here.
+            "load_average": round(os.getloadavg()[0], 1)}
 
 
 # ---------------------------------------------------------------- files and memory
