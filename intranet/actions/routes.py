@@ -69,8 +69,7 @@ def _list_context(network: Network, view: ActionFilter) -> dict:
         "view": view,
         "items": services.list_items(view, network, programme_loaded=True),
         "focus_areas": areas,
-        "networks": services.active_networks(),
-        "municipalities": services.municipalities(),
+        **dict(zip(("networks", "municipalities"), services.filter_choices(), strict=True)),
         "can_edit": may(current_user, "edit_actions", network),
         "can_restore": may(current_user, "restore_actions", network),
         "today": clock.today(),
@@ -379,11 +378,12 @@ def plan():
     authorize(current_user, "view_action_plan")
     view = ActionFilter.from_args(request.args)
     areas = services.focus_areas()
-    networks = services.active_networks()
+    networks, places = services.filter_choices()
     # A page of rows: the plan of a national association has tens of thousands. The rows'
-    # networks and sub-goals are among those just loaded.
+    # sub-goals are among those just loaded.
     pagination = services.plan_page(view, request.args.get("sida", 1, type=db_int),
-                                    current_app.config["ACTIONS_PER_PAGE"], owners_loaded=True)
+                                    current_app.config["ACTIONS_PER_PAGE"],
+                                    programme_loaded=True)
     items = pagination.items
     return render(
         "actions/plan.html",
@@ -395,7 +395,7 @@ def plan():
             items, areas, include_empty=not view.narrowed and pagination.pages == 1),
         focus_areas=areas,
         networks=networks,
-        municipalities=services.municipalities(),
+        municipalities=places,
         today=clock.today(),
         status_labels=services.STATUS_LABELS,
     )

@@ -65,6 +65,18 @@ def active_networks() -> list[Network]:
         select(Network).where(Network.archived_at.is_(None)).order_by(Network.name)))
 
 
+def filter_choices() -> tuple[list, list]:
+    """The filter's networks and municipalities as (id, name) rows: a national association
+    has hundreds of each, and the menus need nothing else of them."""
+    networks = db.session.execute(
+        select(Network.id, Network.name).where(Network.archived_at.is_(None))
+        .order_by(Network.name)).all()
+    places = db.session.execute(
+        select(Municipality.id, Municipality.name)
+        .order_by(Municipality.position, Municipality.name)).all()
+    return networks, places
+
+
 def municipalities() -> list[Municipality]:
     return list(db.session.scalars(
         select(Municipality).order_by(Municipality.position, Municipality.name)))
@@ -253,11 +265,11 @@ def _sql_order(sort: str):
 
 
 def plan_page(view: ActionFilter, page: int, per_page: int,
-              owners_loaded: bool = False) -> Pagination:
+              programme_loaded: bool = False) -> Pagination:
     """One page of the combined plan: filtered, sorted and cut in the database where it can
     be, so a national plan of tens of thousands of rows is never loaded whole. With
-    `owners_loaded` (focus_areas() and active_networks() were called in this session) the
-    rows' networks and sub-goals are found in the session instead of queried again."""
+    `programme_loaded` (focus_areas() was called in this session) the rows' sub-goals are
+    found in the session instead of queried again."""
     order = None if view.q else _sql_order(view.sort)
     if order is None:
         return RowPagination(page=page, per_page=per_page, max_per_page=None,
@@ -270,7 +282,8 @@ def plan_page(view: ActionFilter, page: int, per_page: int,
         if not view.focus_area_id:
             stmt = stmt.join(ActionItem.sub_goal)
         stmt = stmt.join(SubGoal.focus_area)
-    options = _ROW_OPTIONS if owners_loaded else (*_OWNER_OPTIONS, *_ROW_OPTIONS)
+    options = (selectinload(ActionItem.network), *_ROW_OPTIONS) if programme_loaded else (
+        *_OWNER_OPTIONS, *_ROW_OPTIONS)
     stmt = stmt.options(*options).order_by(*keys, *number)
     return db.paginate(stmt, page=page, per_page=per_page, max_per_page=None,
                        error_out=False)
