@@ -151,7 +151,8 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[index]
 
 
-def load_run(kind: str, url: str, seconds: float, warmup: float, users: int) -> dict:
+def load_run(kind: str, url: str, seconds: float, warmup: float, users: int,
+             only: str = "") -> dict:
     from bench.client import Browser, HttpTransport
     from bench.pages import PAGES, find_targets
     from intranet import create_app
@@ -170,6 +171,9 @@ def load_run(kind: str, url: str, seconds: float, warmup: float, users: int) -> 
     try:
         browsers: dict[str, list[Browser]] = {}
         for page in PAGES:
+            if only and page is not PAGES[0] and not any(
+                    word.strip().lower() in page.name.lower() for word in only.split(",")):
+                continue
             if page.role not in browsers:
                 browsers[page.role] = []
                 for _ in range(users):
@@ -357,7 +361,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=int(os.environ.get("BENCH_USERS", "20")))
     parser.add_argument("--skip-generate", action="store_true",
                         help="use the databases of the previous run")
-    parser.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
+    parser.add_argument("--pages", default=os.environ.get("BENCH_PAGES", ""),
+                        help="only the pages whose names contain one of these words (and "
+                        "the floor), for a quick look")
+    parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--out", help="BENCHMARKS.md; a partial run (--pages) writes "
+                        "instance/bench/partial.md")
     args = parser.parse_args(argv)
     kinds = [k.strip() for k in args.databases.split(",") if k.strip()]
     scales = sorted(float(s) for s in args.scales.split(","))
@@ -376,15 +385,19 @@ def main(argv: list[str] | None = None) -> int:
             entry["queries"][str(scale)] = count_queries(kind, scale)
             log(f"{kind} scale {scale}: queries counted")
         url = database_url(kind, scales[-1])
-        entry["load"] = load_run(kind, url, args.seconds, args.warmup, args.users)
-        entry["memory"] = memory_run(url)
-        log(f"{kind}: memory grew {entry['memory']['growth_mb']:.1f} MB")
+        entry["load"] = load_run(kind, url, args.seconds, args.warmup, args.users,
+                                 args.pages)
+        if not args.skip_memory:
+            entry["memory"] = memory_run(url)
+            log(f"{kind}: memory grew {entry['memory']['growth_mb']:.1f} MB")
         failed |= any(r["errors"] for r in entry["load"].values())
     RESULTS.write_text(json.dumps(results, indent=2))
     from bench.report import write_report
 
-    write_report(results, Path(args.out))
-    log(f"wrote {args.out} and {RESULTS}")
+    out = Path(args.out or (BENCH_DIR / "partial.md" if args.pages or args.skip_memory
+                            else ROOT / "BENCHMARKS.md"))
+    write_report(results, out)
+    log(f"wrote {out} and {RESULTS}")
     return 1 if failed else 0
 
 
