@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import sqlite3
 import statistics
@@ -371,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     kinds = [k.strip() for k in args.databases.split(",") if k.strip()]
     scales = sorted(float(s) for s in args.scales.split(","))
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    if not args.skip_generate:  # the stored files of earlier runs (50 MB each) go too
+        shutil.rmtree(BENCH_DIR / "files", ignore_errors=True)
     results = {"machine": machine(), "seconds": args.seconds, "warmup": args.warmup,
                "users": args.users, "workers": WORKERS, "threads": THREADS,
                "command": "make bench" + (f" BENCH_SECONDS={args.seconds:g}"
