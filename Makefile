@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 export INTRANET_ENV ?= development
 
-.PHONY: run test test-sqlite test-postgres install translations extract-messages lint clean
+.PHONY: run test test-sqlite test-postgres install translations extract-messages lint clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ test: translations
 		echo "== the same suite on PostgreSQL ($$TEST_DATABASE_URL)"; \
 		$(BIN)/python -m pytest $(PYTEST_ARGS); \
 	fi
+
+# The benchmark at the scale of all Swedish municipalities; writes BENCHMARKS.md. Not part of
+# `make test`. BENCH_SECONDS (20), BENCH_DATABASES (sqlite,postgresql), BENCH_POSTGRES_URL.
+bench: translations
+	$(BIN)/python -m bench.run
 
 lint: install
 	$(BIN)/ruff check .

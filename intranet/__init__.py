@@ -165,6 +165,14 @@ def _register_blueprints(app: Flask) -> None:
         # A domain that stores what people write adds it to Mina uppgifter.
         if importlib.util.find_spec(f"intranet.{name}.personal_data") is not None:
             importlib.import_module(f"intranet.{name}.personal_data")
+    if app.config.get("BENCH_FLOOR"):
+        from intranet.main.floor import bp as floor_bp
+
+        app.register_blueprint(floor_bp)
+
+
+# Answered without reading the database: files, and the benchmark's floor.
+NO_DATABASE_ENDPOINTS = frozenset({"static", "bench.floor"})
 
 
 def _init_templates(app: Flask) -> None:
@@ -184,7 +192,7 @@ def _init_templates(app: Flask) -> None:
         if not has_request_context():  # e-mail rendered by a command
             return {}
         cooperation = None
-        if request.endpoint != "static":
+        if request.endpoint not in NO_DATABASE_ENDPOINTS:
             cooperation = db.session.get(Cooperation, 1)
         return {
             "may": lambda action, obj=None: may(current_user, action, obj),

@@ -18,7 +18,9 @@ from intranet.org.models import Appointment, Body, BodyKind, NetworkRole, Office
 # Endpoints reachable without logging in; every other endpoint requires a login.
 PUBLIC_ENDPOINTS = frozenset(
     {"static", "auth.login", "auth.accept_invitation", "main.set_language", "main.health",
-     "main.accessibility", "auth.forgot_password", "auth.reset_password"}
+     "main.accessibility", "auth.forgot_password", "auth.reset_password",
+     # The benchmark's floor (only registered when BENCH_FLOOR is set): the bare layout.
+     "bench.floor"}
 )
 
 

@@ -17,6 +17,26 @@ def register(app: Flask) -> None:
         seed_demo(current_app.config["DEMO_DATA_DIR"] / "organisation.json")
         click.echo(f"Demo data loaded. Every demo account's password: {DEMO_PASSWORD}")
 
+    @app.cli.command("generate-load")
+    @click.option("--scale", type=float, default=1.0, show_default=True,
+                  help="1 is all of Sweden's 290 municipalities; 0.1 the small set.")
+    @click.option("--seed", type=int, default=2026, show_default=True)
+    @click.option("--force", is_flag=True, help="Empty a database that already has data.")
+    def generate_load_command(scale: float, seed: int, force: bool) -> None:
+        """Fill an empty database with benchmark data (bulk inserts, deterministic)."""
+        from intranet.demo.load import LOAD_PASSWORD, LoadError, generate
+
+        if scale <= 0:
+            raise click.BadParameter("must be above 0", param_hint="--scale")
+        try:
+            report = generate(scale, seed=seed, force=force)
+        except LoadError as error:
+            raise click.ClickException(str(error)) from error
+        for name, count in report.counts.items():
+            click.echo(f"{name:>20}: {count:,}")
+        click.echo(f"Made in {report.seconds:.1f} s (scale {scale}, seed {seed}). "
+                   f"Every generated person's password: {LOAD_PASSWORD}")
+
     @app.cli.command("deliver-mail")
     def deliver_mail_command() -> None:
         """Deliver e-mail that is still waiting (after an SMTP outage)."""

@@ -48,6 +48,9 @@ class Config:
     # Uploaded files: a local directory outside the web root (documents.storage).
     STORAGE_DIR = os.environ.get("STORAGE_DIR", str(ROOT / "instance" / "files"))
     DOCUMENTS_PER_PAGE = _int("DOCUMENTS_PER_PAGE", 25)
+    # Rows per page of the combined action plan, networks per page of the coverage matrix.
+    ACTIONS_PER_PAGE = _int("ACTIONS_PER_PAGE", 50)
+    COVERAGE_PER_PAGE = _int("COVERAGE_PER_PAGE", 10)
     PREFERRED_URL_SCHEME = "https"
     HSTS = True
 
@@ -62,6 +65,8 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
 
     DEMO_DATA_DIR = ROOT / "intranet" / "demo"
+    # `make bench` only: adds /_bench/floor, the layout without data, to compare pages with.
+    BENCH_FLOOR = _bool("BENCH_FLOOR", False)
 
     # E-mail: SMTP in production; development writes .eml files under instance/mail.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")

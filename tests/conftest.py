@@ -89,6 +89,8 @@ def app(tmp_path_factory):
         "MAIL_BACKEND": "file",
         "MAIL_DIR": str(tmp_path_factory.mktemp("mail")),
         "STORAGE_DIR": str(tmp_path_factory.mktemp("files")),
+        # The benchmark's floor route, so that the access matrix covers it too.
+        "BENCH_FLOOR": True,
     })
     with app.app_context():
         upgrade(directory=MIGRATIONS)

@@ -78,6 +78,8 @@ def response_readers(allowed, refused=403, **overrides):
 MATRIX = {
     ("static", "GET"): everyone(200),
     ("main.health", "GET"): everyone(200),
+    # The benchmark's floor: the bare layout, no data; only there when BENCH_FLOOR is set.
+    ("bench.floor", "GET"): everyone(200),
     ("main.set_language", "POST"): everyone(303),
     ("auth.login", "GET"): {"anonymous": 200, **{r: 303 for r in LOGGED_IN}},
     # An empty login form is invalid (422); a logged-in person is sent on (303).
@@ -401,6 +403,12 @@ def test_every_endpoint_is_in_the_matrix(app):
     assert not missing, f"endpoints without a row in the authorization matrix: {missing}"
     stale = set(MATRIX) - endpoints(app)
     assert not stale, f"rows for endpoints that no longer exist: {stale}"
+
+
+def test_the_benchmark_floor_exists_only_when_configured(make_app):
+    plain = make_app("test", BENCH_FLOOR=False)
+    assert ("bench.floor", "GET") not in endpoints(plain)
+    assert plain.test_client().get("/_bench/floor").status_code == 404
 
 
 def test_every_row_names_every_role():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intranet import clock
@@ -50,6 +50,9 @@ class ActionItem(db.Model):
     Rows are deleted softly (`deleted_at`) and can be restored."""
 
     __tablename__ = "action_item"
+    # A network's live rows in order without reading the table (lists, counts, the plan).
+    __table_args__ = (Index("ix_action_item_network_deleted_position", "network_id",
+                            "deleted_at", "position"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int] = mapped_column(ForeignKey("network.id"), index=True)
     sub_goal_id: Mapped[int] = mapped_column(ForeignKey("sub_goal.id"), index=True)

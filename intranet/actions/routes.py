@@ -3,7 +3,7 @@ networks, import and export, and the follow-up for the committee and the managem
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -27,6 +27,7 @@ from intranet.errors import keep_posted_text
 from intranet.extensions import db
 from intranet.htmx import is_htmx, render
 from intranet.org.models import Network
+from intranet.urls import db_int
 
 NETWORK_PREFIX = "/natverk/<slug>/handlingsplan"
 CELL = "<any(" + ", ".join(CELLS) + "):cell>"
@@ -62,13 +63,13 @@ def _list_url(network: Network, item=None, **args) -> str:
 
 
 def _list_context(network: Network, view: ActionFilter) -> dict:
+    areas = services.focus_areas()  # first: the rows' sub-goals are then in the session
     return {
         "network": network,
         "view": view,
-        "items": services.list_items(view, network),
-        "focus_areas": services.focus_areas(),
-        "networks": services.active_networks(),
-        "municipalities": services.municipalities(),
+        "items": services.list_items(view, network, programme_loaded=True),
+        "focus_areas": areas,
+        **dict(zip(("networks", "municipalities"), services.filter_choices(), strict=True)),
         "can_edit": may(current_user, "edit_actions", network),
         "can_restore": may(current_user, "restore_actions", network),
         "today": clock.today(),
@@ -377,16 +378,24 @@ def plan():
     authorize(current_user, "view_action_plan")
     view = ActionFilter.from_args(request.args)
     areas = services.focus_areas()
-    items = services.list_items(view)
+    networks, places = services.filter_choices()
+    # A page of rows: the plan of a national association has tens of thousands. The rows'
+    # sub-goals are among those just loaded.
+    pagination = services.plan_page(view, request.args.get("sida", 1, type=db_int),
+                                    current_app.config["ACTIONS_PER_PAGE"],
+                                    programme_loaded=True)
+    items = pagination.items
     return render(
         "actions/plan.html",
         block="results",
         view=view,
         items=items,
-        groups=services.group_by_programme(items, areas, include_empty=not view.narrowed),
+        pagination=pagination,
+        groups=services.group_by_programme(
+            items, areas, include_empty=not view.narrowed and pagination.pages == 1),
         focus_areas=areas,
-        networks=services.active_networks(),
-        municipalities=services.municipalities(),
+        networks=networks,
+        municipalities=places,
         today=clock.today(),
         status_labels=services.STATUS_LABELS,
     )

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -62,6 +63,18 @@ def programme() -> Programme:
 def active_networks() -> list[Network]:
     return list(db.session.scalars(
         select(Network).where(Network.archived_at.is_(None)).order_by(Network.name)))
+
+
+def filter_choices() -> tuple[list, list]:
+    """The filter's networks and municipalities as (id, name) rows: a national association
+    has hundreds of each, and the menus need nothing else of them."""
+    networks = db.session.execute(
+        select(Network.id, Network.name).where(Network.archived_at.is_(None))
+        .order_by(Network.name)).all()
+    places = db.session.execute(
+        select(Municipality.id, Municipality.name)
+        .order_by(Municipality.position, Municipality.name)).all()
+    return networks, places
 
 
 def municipalities() -> list[Municipality]:
@@ -170,27 +183,28 @@ def _sort_key(sort: str):
     return keys[sort]
 
 
-def list_items(view: ActionFilter, network: Network | None = None) -> list[ActionItem]:
-    """The rows in the view: one network's, or every active network's (the combined plan)."""
-    stmt = (
-        select(ActionItem)
-        .join(ActionItem.network)
-        .join(ActionItem.sub_goal)
-        .where(ActionItem.deleted_at.is_(None))
-        .options(
-            selectinload(ActionItem.network),
-            selectinload(ActionItem.sub_goal).selectinload(SubGoal.focus_area),
-            selectinload(ActionItem.networks),
-            selectinload(ActionItem.municipalities),
-            selectinload(ActionItem.updated_by),
-        )
-    )
+# What a shown row needs, loaded for all the rows at once. Its own network and its sub-goal
+# come from the session when the page has loaded them already (see list_items).
+_OWNER_OPTIONS = (
+    selectinload(ActionItem.network),
+    selectinload(ActionItem.sub_goal).selectinload(SubGoal.focus_area),
+)
+_ROW_OPTIONS = (
+    selectinload(ActionItem.networks),
+    selectinload(ActionItem.municipalities),
+    selectinload(ActionItem.updated_by),
+)
+
+
+def _filtered(view: ActionFilter, network: Network | None = None):
+    """The rows in the view, as a statement (no order, nothing loaded)."""
+    stmt = select(ActionItem).join(ActionItem.network).where(ActionItem.deleted_at.is_(None))
     if network is not None:
         stmt = stmt.where(ActionItem.network_id == network.id)
     else:
         stmt = stmt.where(Network.archived_at.is_(None))
     if view.focus_area_id:
-        stmt = stmt.where(SubGoal.focus_area_id == view.focus_area_id)
+        stmt = stmt.join(ActionItem.sub_goal).where(SubGoal.focus_area_id == view.focus_area_id)
     if view.status:
         stmt = stmt.where(ActionItem.status == view.status)
     if view.network_id:
@@ -200,7 +214,17 @@ def list_items(view: ActionFilter, network: Network | None = None) -> list[Actio
         )
     if view.municipality_id:
         stmt = stmt.where(ActionItem.municipalities.any(Municipality.id == view.municipality_id))
-    items = list(db.session.scalars(stmt))
+    return stmt
+
+
+def list_items(view: ActionFilter, network: Network | None = None,
+               programme_loaded: bool = False) -> list[ActionItem]:
+    """The rows in the view: one network's, or every active network's (the combined plan).
+    With `programme_loaded` (focus_areas() was called in this session) and one network, a
+    row's network and sub-goal are found in the session instead of queried again."""
+    options = _ROW_OPTIONS if network is not None and programme_loaded else (
+        *_OWNER_OPTIONS, *_ROW_OPTIONS)
+    items = list(db.session.scalars(_filtered(view, network).options(*options)))
     if view.q:
         # Matched here rather than in SQL: SQLite's lower() leaves å, ä and ö as they are.
         words = view.q.casefold().split()
@@ -208,6 +232,61 @@ def list_items(view: ActionFilter, network: Network | None = None) -> list[Actio
     items.sort(key=_sort_key("nr"))
     items.sort(key=_sort_key(view.sort), reverse=view.descending)
     return items
+
+
+class RowPagination(Pagination):
+    """One page of rows already filtered and sorted in Python."""
+
+    def _query_items(self) -> list:
+        start = (self.page - 1) * self.per_page
+        return self._query_args["rows"][start:start + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
+
+
+def _sql_order(sort: str):
+    """The SQL order of the sorts the database can do exactly as `_sort_key` does; the
+    others (Swedish text order, free-text search) are sorted in Python."""
+    # By name as stored: an index on the network's name then gives the first page at once.
+    number = (Network.name, Network.id, ActionItem.position, ActionItem.id)
+    status = case({s: i for i, s in enumerate(STATUS_ORDER)}, value=ActionItem.status,
+                  else_=9)
+    orders = {
+        "nr": number,
+        "delmal": (FocusArea.position, SubGoal.position),
+        "datum": (ActionItem.due_date.is_(None), ActionItem.due_date),
+        "status": (status,),
+        "andrad": (ActionItem.updated_at,),
+    }
+    if sort not in orders:
+        return None
+    return orders[sort], number
+
+
+def plan_page(view: ActionFilter, page: int, per_page: int,
+              programme_loaded: bool = False) -> Pagination:
+    """One page of the combined plan: filtered, sorted and cut in the database where it can
+    be, so a national plan of tens of thousands of rows is never loaded whole. With
+    `programme_loaded` (focus_areas() was called in this session) the rows' sub-goals are
+    found in the session instead of queried again."""
+    order = None if view.q else _sql_order(view.sort)
+    if order is None:
+        return RowPagination(page=page, per_page=per_page, max_per_page=None,
+                             error_out=False, rows=list_items(view))
+    keys, number = order
+    if view.descending:
+        keys = tuple(k.desc() for k in keys)
+    stmt = _filtered(view)
+    if view.sort == "delmal":
+        if not view.focus_area_id:
+            stmt = stmt.join(ActionItem.sub_goal)
+        stmt = stmt.join(SubGoal.focus_area)
+    options = (selectinload(ActionItem.network), *_ROW_OPTIONS) if programme_loaded else (
+        *_OWNER_OPTIONS, *_ROW_OPTIONS)
+    stmt = stmt.options(*options).order_by(*keys, *number)
+    return db.paginate(stmt, page=page, per_page=per_page, max_per_page=None,
+                       error_out=False)
 
 
 def _haystack(item: ActionItem) -> str:

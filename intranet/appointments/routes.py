@@ -1,7 +1,7 @@
 import csv
 import io
 
-from flask import Response, flash, redirect, request, url_for
+from flask import Response, current_app, flash, redirect, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +15,7 @@ from intranet.appointments.services import (
     AppointmentError,
     appoint,
     coverage,
+    coverage_page,
     create_person,
     end,
     find_people,
@@ -30,6 +31,7 @@ from intranet.htmx import render
 from intranet.org.models import Appointment, Municipality, Network, Person
 from intranet.org.services import municipalities
 from intranet.text import csv_cell
+from intranet.urls import db_int
 
 
 def _chosen_person(form, municipality: Municipality) -> Person:
@@ -151,7 +153,9 @@ def end_member(appointment_id: int):
 @bp.get("/representation/tackning")
 def coverage_matrix():
     authorize(current_user, "view_coverage")
-    return render("appointments/coverage.html", coverage=coverage())
+    data = coverage_page(request.args.get("sida", 1, type=db_int),
+                         current_app.config["COVERAGE_PER_PAGE"])
+    return render("appointments/coverage.html", coverage=data)
 
 
 @bp.get("/representation/tackning.csv")

@@ -295,6 +295,66 @@ def coverage(on: date | None = None) -> Coverage:
 
 
 @dataclass
+class CoverageRow:
+    network: Network
+    counts: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def gaps(self) -> int:
+        return sum(1 for c in self.counts if not c)
+
+
+@dataclass
+class CoveragePage:
+    """A page of the matrix: some networks' rows over every municipality, with the totals
+    of all networks (counted in the database)."""
+
+    municipalities: list[Municipality]
+    rows: list[CoverageRow]
+    pagination: object
+    municipality_totals: list[int]
+    municipality_gaps: list[int]
+    total: int
+    gap_count: int
+
+
+def coverage_page(page: int, per_page: int, on: date | None = None) -> CoveragePage:
+    """The coverage matrix a page of networks at a time: with all of Sweden's municipalities
+    and hundreds of networks the whole matrix is far too big for one page."""
+    current = Appointment.current_on(on)
+    active = select(Network.id).where(Network.archived_at.is_(None)).scalar_subquery()
+    pagination = db.paginate(
+        select(Network).where(Network.archived_at.is_(None)).order_by(Network.name, Network.id),
+        page=page, per_page=per_page, max_per_page=None, error_out=False)
+    all_municipalities = municipalities()
+    ids = [n.id for n in pagination.items]
+    counts = {(n, m): c for n, m, c in db.session.execute(
+        select(Appointment.network_id, Appointment.municipality_id, func.count())
+        .where(current, Appointment.network_id.in_(ids))
+        .group_by(Appointment.network_id, Appointment.municipality_id))} if ids else {}
+    # Per municipality over every active network: members, and networks with someone there.
+    per_municipality = {m: (c, n) for m, c, n in db.session.execute(
+        select(Appointment.municipality_id, func.count(),
+               func.count(Appointment.network_id.distinct()))
+        .where(current, Appointment.network_id.in_(active))
+        .group_by(Appointment.municipality_id))}
+    network_count = pagination.total or 0
+    rows = [CoverageRow(n, [counts.get((n.id, m.id), 0) for m in all_municipalities])
+            for n in pagination.items]
+    covered = [per_municipality.get(m.id, (0, 0)) for m in all_municipalities]
+    return CoveragePage(
+        municipalities=all_municipalities, rows=rows, pagination=pagination,
+        municipality_totals=[c for c, _ in covered],
+        municipality_gaps=[network_count - n for _, n in covered],
+        total=sum(c for c, _ in covered),
+        gap_count=sum(network_count - n for _, n in covered))
+
+
+@dataclass
 class Representation:
     """One municipality's appointments in every network (Min kommuns representation)."""
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask import current_app, request, session, url_for
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from intranet import clock
 from intranet.audit.services import record
@@ -95,7 +96,9 @@ def load_person(key: str) -> Person | None:
     """Flask-Login's user loader: the person behind a live login session, or None."""
     if not key:
         return None
-    login = db.session.scalar(select(LoginSession).where(LoginSession.key_hash == _hash_key(key)))
+    # The person comes in the same query: every request pays for this one.
+    login = db.session.scalar(select(LoginSession).where(LoginSession.key_hash == _hash_key(key))
+                              .options(joinedload(LoginSession.person)))
     if login is None or login.revoked_at is not None:
         return None
     now = clock.utcnow()
@@ -106,7 +109,7 @@ def load_person(key: str) -> Person | None:
         login.revoked_at = now
         db.session.commit()
         return None
-    person = db.session.get(Person, login.person_id)
+    person = login.person
     if person is None or not person.active:
         return None
     if now - login.last_seen_at > _TOUCH_EVERY:

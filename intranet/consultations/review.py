@@ -13,7 +13,7 @@ from datetime import date
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from intranet import clock
 from intranet.audit.services import record
@@ -345,18 +345,6 @@ def stated_counts(response_ids: list[int]) -> dict[int, int]:
 
 
 # ---------------------------------------------------------------- what changed
-
-
-def load_for_review(response: ConsultationResponse) -> None:
-    """Loads what the review parts of the response page show, a query per kind: the
-    positions with who recorded them, the events with who took them, the snapshots."""
-    db.session.scalars(
-        select(ConsultationResponse).where(ConsultationResponse.id == response.id)
-        .options(selectinload(ConsultationResponse.positions)
-                 .selectinload(MunicipalPosition.recorded_by),
-                 selectinload(ConsultationResponse.events).selectinload(ReviewEvent.person),
-                 selectinload(ConsultationResponse.snapshots))).all()
-
 
 
 def baseline(response: ConsultationResponse) -> ResponseSnapshot | None:

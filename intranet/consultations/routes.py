@@ -199,9 +199,8 @@ def edit(slug: str, response_id: int):
 def _show(network, response, status=200, triage_form=None, section_form=None,
           snapshot_form=None, comment_forms=None, moved=None, position_current=None,
           **review_forms):
+    svc.load_for_page(response)
     joint = response.is_joint
-    if joint:
-        review.load_for_review(response)
     tracker = review.tracker(response) if joint else []
     return render(
         "consultations/show.html",
@@ -226,7 +225,7 @@ def _show(network, response, status=200, triage_form=None, section_form=None,
            else {}),
         render_markdown=render_markdown,
         links=svc.parse_links(response.referral_links),
-        open_count=svc.open_comment_counts([response.id]).get(response.id, 0),
+        open_count=sum(s.open_comment_count for s in response.live_sections),
         may_edit=may(current_user, "edit_response", response),
         may_comment=may(current_user, "comment_response", response),
     )

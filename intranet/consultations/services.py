@@ -18,10 +18,12 @@ from intranet.consultations.models import (
     TRIAGE_CHOICES,
     ConsultationResponse,
     MunicipalCaseNumber,
+    MunicipalPosition,
     ReferralDocument,
     ResponseSection,
     ResponseSnapshot,
     ResponseStatus,
+    ReviewEvent,
     SectionComment,
     SectionRevision,
     allowed_transitions,
@@ -61,6 +63,30 @@ def get_response(network: Network, response_id: int) -> ConsultationResponse | N
     """The response only when it belongs to this network (a foreign id is simply absent)."""
     return db.session.scalar(select(ConsultationResponse).where(
         ConsultationResponse.id == response_id, ConsultationResponse.network_id == network.id))
+
+
+def load_for_page(response: ConsultationResponse) -> None:
+    """Load what the response's page shows in a few queries, however many sections and
+    comments it has (no query per section)."""
+    db.session.scalars(
+        select(ConsultationResponse).where(ConsultationResponse.id == response.id)
+        .options(
+            selectinload(ConsultationResponse.contact_person),
+            selectinload(ConsultationResponse.case_numbers)
+            .selectinload(MunicipalCaseNumber.municipality),
+            selectinload(ConsultationResponse.referral_documents)
+            .selectinload(ReferralDocument.document),
+            selectinload(ConsultationResponse.sections).options(
+                selectinload(ResponseSection.updated_by),
+                selectinload(ResponseSection.comments).options(
+                    selectinload(SectionComment.author),
+                    selectinload(SectionComment.resolved_by))),
+            # The review path: positions, steps and the snapshots they saved.
+            selectinload(ConsultationResponse.positions)
+            .selectinload(MunicipalPosition.recorded_by),
+            selectinload(ConsultationResponse.events).selectinload(ReviewEvent.person),
+            selectinload(ConsultationResponse.snapshots))
+        .execution_options(populate_existing=True)).all()
 
 
 def get_section(response: ConsultationResponse, section_id: int,

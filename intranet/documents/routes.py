@@ -426,6 +426,7 @@ def history(slug: str, document_id: int):
     network, document = _document(slug, document_id)
     if not document.is_page:
         abort(404)
+    svc.load_history(document)
     return render("documents/history.html", network=network, document=document)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from intranet import clock
 from intranet.audit.services import record
@@ -182,6 +182,16 @@ def get_document(network: Network, document_id: int) -> Document | None:
     return db.session.scalar(
         select(Document).where(Document.id == document_id, Document.network_id == network.id)
     )
+
+
+def load_history(document: Document) -> None:
+    """Load a page's revisions with their authors in two queries, however many there are
+    (the texts themselves are not needed for the list)."""
+    db.session.scalars(
+        select(Document).where(Document.id == document.id)
+        .options(selectinload(Document.revisions).options(
+            defer(PageRevision.body), selectinload(PageRevision.created_by)))
+        .execution_options(populate_existing=True)).all()
 
 
 # ---------------------------------------------------------------- files

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     String,
     Table,
     Text,
@@ -201,7 +202,8 @@ class Network(db.Model):
 
     __tablename__ = "network"
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    # Indexed: lists and the combined plan are in network name order.
+    name: Mapped[str] = mapped_column(String(200), index=True)
     short_name: Mapped[str] = mapped_column(String(60))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -221,6 +223,10 @@ class Appointment(Dated, db.Model):
     of who sat in a network stays."""
 
     __tablename__ = "appointment"
+    # Current members per municipality and network, read from the index alone (the coverage
+    # matrix's totals over every network).
+    __table_args__ = (Index("ix_appointment_municipality_network_dates", "municipality_id",
+                            "network_id", "from_date", "to_date"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     network_id: Mapped[int] = mapped_column(ForeignKey("network.id"), index=True)

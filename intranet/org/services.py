@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from intranet import clock
 from intranet.extensions import db
@@ -16,6 +16,7 @@ from intranet.org.models import (
     BodyKind,
     Municipality,
     Network,
+    NetworkRole,
     Person,
     Seat,
 )
@@ -96,24 +97,34 @@ class NetworkSummary:
 
 def network_summaries(networks: list[Network], person: Person | None = None,
                       on: date | None = None) -> list[NetworkSummary]:
-    """Conveners and coverage of many networks in two queries."""
+    """Conveners and coverage of many networks, counted in the database: a network of a
+    national association has a hundred members, and none of them needs loading for this."""
     total = db.session.scalar(select(func.count(Municipality.id))) or 0
-    appointments = current_appointments([n.id for n in networks], on)
+    ids = [n.id for n in networks]
+    if not ids:
+        return []
+    current = (Appointment.network_id.in_(ids), Appointment.current_on(on))
+    covered = dict(db.session.execute(
+        select(Appointment.network_id, func.count(Appointment.municipality_id.distinct()))
+        .where(*current).group_by(Appointment.network_id)).all())
     conveners: dict[int, list[Person]] = {}
-    covered: dict[int, set[int]] = {}
+    for a in db.session.scalars(
+            select(Appointment).join(Appointment.person)
+            .where(*current, Appointment.role == NetworkRole.CONVENER)
+            .options(contains_eager(Appointment.person)).order_by(Person.name)):
+        conveners.setdefault(a.network_id, []).append(a.person)
     mine: dict[int, str] = {}
-    for a in appointments:
-        covered.setdefault(a.network_id, set()).add(a.municipality_id)
-        if a.is_convener:
-            conveners.setdefault(a.network_id, []).append(a.person)
-        if person is not None and a.person_id == person.id:
-            if a.is_convener or a.network_id not in mine:
-                mine[a.network_id] = a.role
+    if person is not None:
+        for network_id, role in db.session.execute(
+                select(Appointment.network_id, Appointment.role)
+                .where(*current, Appointment.person_id == person.id)):
+            if role == NetworkRole.CONVENER or network_id not in mine:
+                mine[network_id] = role
     return [
         NetworkSummary(
             network=n,
             conveners=conveners.get(n.id, []),
-            covered_count=len(covered.get(n.id, ())),
+            covered_count=covered.get(n.id, 0),
             municipality_count=total,
             my_role=mine.get(n.id),
         )

@@ -1,0 +1,123 @@
+"""BENCHMARKS.md from the results of a run (instance/bench/results.json)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+from bench.pages import PAGES
+
+NOTES = Path(__file__).with_name("NOTES.md")
+P95_GOAL_MS, RATIO_GOAL, QUERY_GOAL, MEMORY_GOAL_MB = 100, 1 / 3, 15, 20
+
+
+def _ms(value: float) -> str:
+    return "–" if value is None or math.isnan(value) else f"{value:.1f}"
+
+
+def _goals(load: dict, small: int | None, large: int | None, floor: bool) -> str:
+    if floor:
+        return "floor"
+    missed = []
+    if load["p95"] >= P95_GOAL_MS:
+        missed.append("p95")
+    if load["ratio"] < RATIO_GOAL:
+        missed.append("throughput")
+    if small is not None and large is not None and small != large:
+        missed.append("queries grow")
+    if large is not None and large > QUERY_GOAL:
+        missed.append(f"> {QUERY_GOAL} queries")
+    if load["errors"]:
+        missed.append(f"{load['errors']} errors")
+    return "met" if not missed else "**missed: " + ", ".join(missed) + "**"
+
+
+def write_report(results: dict, out: Path) -> None:
+    m = results["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Samverkansytan at the scale of all of Sweden's 290 municipalities. Rerun with "
+        "`make bench` (about 25 minutes; `BENCH_SECONDS=5 make bench` for a quick look). "
+        "The code is in `bench/`, the data generator is `flask --app wsgi generate-load "
+        "--scale N`.",
+        "",
+        "## The run",
+        "",
+        f"- Date: {m['date']}; command: `{results['command']}`",
+        f"- Machine: {m['cpu']}, {m['cpus']} CPUs, {m['memory_gb']} GB RAM, Linux "
+        f"{m['kernel']}",
+        f"- Python {m['python']}, SQLite {m['sqlite']}, PostgreSQL {m['postgres']} (same "
+        f"machine, default settings), gunicorn {m['gunicorn']}",
+        f"- Server: gunicorn on 127.0.0.1, {results['workers']} `gthread` workers with "
+        f"{results['threads']} threads each, the development configuration (plain HTTP on "
+        "loopback) with every middleware of production (CSP and security headers, login "
+        "sessions checked on the server, CSRF, rate limiting in memory).",
+        f"- Load: {results['users']} concurrent users, each logged in as the page's role "
+        "with its own session and keep-alive connection, requesting the page again as soon "
+        f"as the answer arrives (closed loop, no think time); {results['warmup']:g} s warm-up,"
+        f" then {results['seconds']:g} s measured per page, one page at a time. The load "
+        "generator runs on the same 2 CPUs as the server and the database; the machine is "
+        "shared with other work, whose weight shows in the 1-minute load average noted at the "
+        "end of each page (2.0 means both CPUs busy).",
+        "- Data: scale 1 (the national association) for the load; queries counted at scale "
+        "0.1 and 1. Saves (the htmx cell and section saves) each use a row of their own per "
+        "user and carry the version they started from, so none of them conflicts.",
+        "- Throughput ratio: the page's requests per second divided by the floor's "
+        "(`/_bench/floor`, the base layout with no database access, same server and "
+        "middleware, measured in the same run).",
+        "",
+    ]
+    for kind, entry in results["databases"].items():
+        scales = sorted(entry["queries"], key=float)
+        small, large = entry["queries"][scales[0]], entry["queries"][scales[-1]]
+        lines += [f"## {'PostgreSQL' if kind == 'postgresql' else 'SQLite'}", ""]
+        if entry.get("generated"):
+            made = ", ".join(f"scale {s}: {g['seconds']:.0f} s"
+                             for s, g in entry["generated"].items())
+            lines += [f"Data generated in {made}.", ""]
+        lines += [
+            f"| page | role | p50 ms | p95 ms | p99 ms | req/s | ratio to floor | queries "
+            f"(scale {scales[0]}) | queries (scale {scales[-1]}) | load avg | goals |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for i, page in enumerate(PAGES):
+            load = entry["load"].get(page.name)
+            if load is None:
+                continue
+            lines.append(
+                f"| {page.name} | {page.role} | {_ms(load['p50'])} | {_ms(load['p95'])} | "
+                f"{_ms(load['p99'])} | {load['rps']:.0f} | {load['ratio']:.2f} | "
+                f"{small.get(page.name, '–')} | {large.get(page.name, '–')} | "
+                f"{load.get('load_average', '–')} | "
+                f"{_goals(load, small.get(page.name), large.get(page.name), i == 0)} |")
+        lines.append("| Responses board | director | – | – | – | – | – | – | – | – | added "
+                     "with issue 6 (one entry in `bench/pages.py`) |")
+        mem = entry.get("memory")
+        if mem:
+            verdict = "met" if mem["growth_mb"] < MEMORY_GOAL_MB else "**missed**"
+            lines += [
+                "",
+                f"Files: a {mem['file_bytes'] / 1e6:.0f} MB file uploaded through the upload "
+                f"form ({mem['upload_seconds']} s) and downloaded ({mem['download_seconds']} "
+                f"s) through a server with one worker: the worker's peak memory (VmHWM) "
+                f"went from {mem['before_kb'] / 1024:.1f} MB to "
+                f"{mem['after_upload_kb'] / 1024:.1f} MB after the upload and "
+                f"{mem['after_kb'] / 1024:.1f} MB after the download, "
+                f"**+{mem['growth_mb']:.1f} MB** (goal: under {MEMORY_GOAL_MB} MB: {verdict}).",
+            ]
+        errors = {name: r["error_statuses"] for name, r in entry["load"].items()
+                  if r["errors"]}
+        if errors:
+            lines += ["", f"Unexpected answers: {errors}"]
+        lines.append("")
+    if NOTES.exists():
+        lines += [NOTES.read_text().rstrip(), ""]
+    out.write_text("\n".join(lines))
+
+
+if __name__ == "__main__":
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("instance/bench/results.json")
+    write_report(json.loads(source.read_text()), Path("BENCHMARKS.md"))
