@@ -101,8 +101,7 @@ PAGES = [
          lambda t, u: url_for("documents.history", slug=t.slug, document_id=t.page_id)),
     Page("Response with sections and comments", "convener",
          lambda t, u: url_for("consultations.show", slug=t.slug, response_id=t.response_id)),
-    # The responses board (issue 6) is added here when it is merged:
-    # Page("Responses board", "director", lambda t, u: url_for("consultations.board")),
+    Page("Responses board", "director", lambda t, u: url_for("reviews.board")),
     Page("Action list, filtered", "member",
          lambda t, u: url_for("actions.network_list", slug=t.slug, status="pagar")),
     Page("Combined action plan", "committee", lambda t, u: url_for("actions.plan")),

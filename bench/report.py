@@ -93,8 +93,6 @@ def write_report(results: dict, out: Path) -> None:
                 f"{small.get(page.name, '–')} | {large.get(page.name, '–')} | "
                 f"{load.get('load_average', '–')} | "
                 f"{_goals(load, small.get(page.name), large.get(page.name), i == 0)} |")
-        lines.append("| Responses board | director | – | – | – | – | – | – | – | – | added "
-                     "with issue 6 (one entry in `bench/pages.py`) |")
         mem = entry.get("memory")
         if mem:
             verdict = "met" if mem["growth_mb"] < MEMORY_GOAL_MB else "**missed**"

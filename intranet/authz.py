@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import abort, g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import String, literal, null, select, union_all
 
 from intranet import clock
 from intranet.consultations.models import IN_REVIEW, OPEN, WRITABLE, ResponseStatus
@@ -62,31 +62,27 @@ def compute_standing(person) -> Standing:
         return ANONYMOUS
     today = clock.today()
     standing = Standing(person_id=person.id)
-    seats = db.session.execute(
-        select(Body.kind, Seat.municipality_id, Seat.officer)
-        .join(Seat.body)
-        .where(Seat.person_id == person.id, Seat.current_on(today))
-    ).all()
-    for kind, municipality_id, officer in seats:
-        if kind == BodyKind.SECRETARIAT:
+    # Seats and appointments in one query: (what, kind or role, municipality or network, officer).
+    seats = (select(literal("seat"), Body.kind, Seat.municipality_id, Seat.officer)
+             .join(Seat.body).where(Seat.person_id == person.id, Seat.current_on(today)))
+    appointments = (select(literal("appointment"), Appointment.role, Appointment.network_id,
+                           null().cast(String))
+                    .where(Appointment.person_id == person.id, Appointment.current_on(today)))
+    for what, kind, ref, officer in db.session.execute(union_all(seats, appointments)).all():
+        if what == "appointment":
+            standing.network_roles.setdefault(ref, set()).add(kind)
+        elif kind == BodyKind.SECRETARIAT:
             standing.secretariat = True
         elif kind == BodyKind.COMMITTEE:
-            if municipality_id is not None:
-                standing.committee_municipalities.add(municipality_id)
+            if ref is not None:
+                standing.committee_municipalities.add(ref)
             if officer in (Officer.CHAIR, Officer.VICE_CHAIR):
                 standing.committee_officer = True
         elif kind == BodyKind.MANAGEMENT_GROUP:
-            if municipality_id is not None:
-                standing.director_municipalities.add(municipality_id)
+            if ref is not None:
+                standing.director_municipalities.add(ref)
             if officer == Officer.CHAIR:
                 standing.management_chair = True
-    appointments = db.session.execute(
-        select(Appointment.network_id, Appointment.role).where(
-            Appointment.person_id == person.id, Appointment.current_on(today)
-        )
-    ).all()
-    for network_id, role in appointments:
-        standing.network_roles.setdefault(network_id, set()).add(role)
     return standing
 
 

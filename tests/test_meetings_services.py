@@ -198,3 +198,14 @@ def test_the_secretariat_has_no_meetings(world, app_ctx):
     with pytest.raises(RuleError):
         add_meeting(actor=world.person("secretariat"), body=body(BodyKind.SECRETARIAT),
                     held_on=date(2026, 12, 3))
+
+
+@pytest.mark.parametrize("deadline", [date(2027, 1, 31), date(2027, 2, 4), date(2026, 12, 8),
+                                      date(2026, 11, 1), None])
+def test_the_response_pages_facts_agree_with_the_separate_reads(calendar, deadline):
+    from intranet.meetings.services import meeting_facts
+
+    windows, latest = meeting_facts(deadline, TODAY)
+    assert days(windows) == days(handling_meetings(deadline, TODAY))
+    assert latest["committee"].held_on == latest_meeting("committee", TODAY).held_on
+    assert latest["management_group"].held_on == date(2026, 11, 20)

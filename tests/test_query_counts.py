@@ -14,6 +14,7 @@ from bench.pages import PAGES, Targets
 from intranet.actions.models import ActionItem
 from intranet.consultations.models import (
     ConsultationResponse,
+    MunicipalPosition,
     ResponseSection,
     SectionComment,
     SectionRevision,
@@ -65,6 +66,16 @@ def _add_data(ids: SimpleNamespace, n: int, salt: str) -> None:
         db.session.flush()
         db.session.add(SectionRevision(section_id=section.id, number=1, title=section.title,
                                        body="Text", created_by_id=person.id))
+        # Responses further along the path, for the board, with a position stated.
+        for status in ("management_review", "committee_review", "sent"):
+            other = ConsultationResponse(network_id=network.id, title=f"Remiss {salt} {i}",
+                                         referring_body="Region", status=status,
+                                         deadline=date(2030, 1, 1) + timedelta(days=i))
+            db.session.add(other)
+            db.session.flush()
+            db.session.add(MunicipalPosition(response_id=other.id,
+                                             municipality_id=municipalities[i % 3].id,
+                                             stance="behind", recorded_by_id=person.id))
         thread = SectionComment(section_id=section.id, author_id=person.id, body="Fråga")
         db.session.add(thread)
         db.session.flush()

@@ -78,12 +78,13 @@ def _network(slug: str) -> Network:
     return db.first_or_404(select(Network).where(Network.slug == slug))
 
 
-def _response(slug: str, response_id: int, action: str = "view_response"):
+def _response(slug: str, response_id: int, action: str = "view_response",
+              for_page: bool = False):
     """Load, then check: a response the person may not view is absent (404), whatever its
     network; one they may view but not change is refused (403)."""
     network = _network(slug)
     response = authorize_visible(current_user, "view_response",
-                                 svc.get_response(network, response_id), action)
+                                 svc.get_response(network, response_id, for_page), action)
     return network, response
 
 
@@ -198,10 +199,14 @@ def edit(slug: str, response_id: int):
 
 def _show(network, response, status=200, triage_form=None, section_form=None,
           snapshot_form=None, comment_forms=None, moved=None, position_current=None,
-          **review_forms):
-    svc.load_for_page(response)
-    joint = response.is_joint
-    tracker = review.tracker(response) if joint else []
+          loaded=False, **review_forms):
+    if not loaded:
+        response = svc.load_for_page(response)
+    # The positions' tracker once the answer has been up for review (or has positions).
+    windows, latest = _meeting_facts(response)
+    tracker = (review.tracker(response)
+               if response.is_joint and (response.status != ResponseStatus.DRAFT
+                                         or response.positions) else [])
     return render(
         "consultations/show.html",
         block="sections" if status == 200 else None,
@@ -219,10 +224,10 @@ def _show(network, response, status=200, triage_form=None, section_form=None,
         tracker=tracker,
         baseline=review.baseline(response),
         latest_return=review.latest_return(response),
-        windows=_windows(response),
+        windows=windows,
         position_current=position_current,
-        **(_review_forms(response, tracker, **review_forms) if joint or response.is_open
-           else {}),
+        **(_review_forms(response, tracker, latest, **review_forms)
+           if response.is_joint or response.is_open else {}),
         render_markdown=render_markdown,
         links=svc.parse_links(response.referral_links),
         open_count=sum(s.open_comment_count for s in response.live_sections),
@@ -231,21 +236,22 @@ def _show(network, response, status=200, triage_form=None, section_form=None,
     )
 
 
-def _windows(response) -> list:
-    """The meetings that can still handle the response before its deadline; once the
-    management group has sent it on, only the committee's."""
+def _meeting_facts(response) -> tuple[list, dict]:
+    """The meetings that can still handle the response before its deadline (once the
+    management group has sent it on, only the committee's), and each body's latest meeting,
+    to pre-fill a decision's date."""
+    windows, latest = meetings.meeting_facts(response.deadline, clock.today())
     if not response.is_open:
-        return []
-    windows = meetings.handling_meetings(response.deadline, clock.today())
+        windows = []
     if response.status == ResponseStatus.COMMITTEE_REVIEW:
         windows = [w for w in windows if w.body.kind == "committee"]
-    return windows
+    return windows, latest
 
 
 @bp.get("/<int:response_id>")
 def show(slug: str, response_id: int):
-    network, response = _response(slug, response_id)
-    return _show(network, response)
+    network, response = _response(slug, response_id, for_page=True)
+    return _show(network, response, loaded=True)
 
 
 @bp.post("/<int:response_id>/beslut")
@@ -517,7 +523,7 @@ def compare(slug: str, response_id: int):
 # ---------------------------------------------------------------- the review path
 
 
-def _review_forms(response, tracker, **given) -> dict:
+def _review_forms(response, tracker, latest, **given) -> dict:
     """The review panel's forms: the posted one (with its errors) or fresh ones, pre-filled
     with what is known (the last meeting, the contact person as presenter) for the person
     who may use them."""
@@ -529,12 +535,11 @@ def _review_forms(response, tracker, **given) -> dict:
         "extension_form": ExtensionForm(formdata=None),
         "position_forms": {},
     }
-    if may(current_user, "decide_management", response):
-        meeting = meetings.latest_meeting("management_group", today)
-        forms["management_form"].mg_meeting_on.data = meeting.held_on if meeting else today
+    meeting = latest.get("management_group")
+    forms["management_form"].mg_meeting_on.data = meeting.held_on if meeting else today
+    meeting = latest.get("committee")
+    forms["committee_form"].meeting_on.data = meeting.held_on if meeting else today
     if may(current_user, "decide_committee", response):
-        meeting = meetings.latest_meeting("committee", today)
-        forms["committee_form"].meeting_on.data = meeting.held_on if meeting else today
         if response.contact_person:
             forms["committee_form"].presenter_name.data = response.contact_person.name
             forms["committee_form"].presenter_title.data = response.contact_person.title

@@ -9,7 +9,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from intranet import clock
 from intranet.audit.services import record
@@ -59,34 +59,36 @@ class CommentRefused(RuleError):
 # ---------------------------------------------------------------- reading
 
 
-def get_response(network: Network, response_id: int) -> ConsultationResponse | None:
-    """The response only when it belongs to this network (a foreign id is simply absent)."""
-    return db.session.scalar(select(ConsultationResponse).where(
-        ConsultationResponse.id == response_id, ConsultationResponse.network_id == network.id))
+def get_response(network: Network, response_id: int,
+                 for_page: bool = False) -> ConsultationResponse | None:
+    """The response only when it belongs to this network (a foreign id is simply absent);
+    `for_page` loads what its page shows with it."""
+    stmt = select(ConsultationResponse).where(ConsultationResponse.id == response_id,
+                                              ConsultationResponse.network_id == network.id)
+    if for_page:
+        stmt = stmt.options(*_PAGE_OPTIONS).execution_options(populate_existing=True)
+    return db.session.scalar(stmt)
 
 
-def load_for_page(response: ConsultationResponse) -> None:
-    """Load what the response's page shows in a few queries, however many sections and
-    comments it has (no query per section)."""
-    db.session.scalars(
-        select(ConsultationResponse).where(ConsultationResponse.id == response.id)
-        .options(
-            selectinload(ConsultationResponse.contact_person),
-            selectinload(ConsultationResponse.case_numbers)
-            .selectinload(MunicipalCaseNumber.municipality),
-            selectinload(ConsultationResponse.referral_documents)
-            .selectinload(ReferralDocument.document),
-            selectinload(ConsultationResponse.sections).options(
-                selectinload(ResponseSection.updated_by),
-                selectinload(ResponseSection.comments).options(
-                    selectinload(SectionComment.author),
-                    selectinload(SectionComment.resolved_by))),
-            # The review path: positions, steps and the snapshots they saved.
-            selectinload(ConsultationResponse.positions)
-            .selectinload(MunicipalPosition.recorded_by),
-            selectinload(ConsultationResponse.events).selectinload(ReviewEvent.person),
-            selectinload(ConsultationResponse.snapshots))
-        .execution_options(populate_existing=True)).all()
+# What a response's page shows, a query per kind however many sections, comments and
+# positions there are: the many-to-one people joined in, the lists loaded "select in".
+_PAGE_OPTIONS = (
+    joinedload(ConsultationResponse.contact_person),
+    selectinload(ConsultationResponse.case_numbers).joinedload(MunicipalCaseNumber.municipality),
+    selectinload(ConsultationResponse.referral_documents).joinedload(ReferralDocument.document),
+    selectinload(ConsultationResponse.sections).options(
+        joinedload(ResponseSection.updated_by),
+        selectinload(ResponseSection.comments).options(
+            joinedload(SectionComment.author), joinedload(SectionComment.resolved_by))),
+    selectinload(ConsultationResponse.snapshots),
+    selectinload(ConsultationResponse.events).joinedload(ReviewEvent.person),
+    selectinload(ConsultationResponse.positions).joinedload(MunicipalPosition.recorded_by),
+)
+
+
+def load_for_page(response: ConsultationResponse) -> ConsultationResponse:
+    """The response again with what its page shows (after a failed form, say)."""
+    return get_response(response.network, response.id, for_page=True)
 
 
 def get_section(response: ConsultationResponse, section_id: int,

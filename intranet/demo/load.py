@@ -20,6 +20,7 @@ from sqlalchemy import func, insert, select, text
 from intranet.actions.models import ActionItem, action_item_municipality, action_item_network
 from intranet.consultations.models import (
     ConsultationResponse,
+    MunicipalPosition,
     ResponseSection,
     SectionComment,
     SectionRevision,
@@ -295,7 +296,10 @@ def generate(scale: float, seed: int = 2026, force: bool = False,
     del documents, versions, revisions, tags
 
     # ---- consultation responses with sections, revisions and comments
-    responses, sections, section_revisions, comments = [], [], [], []
+    # Every tenth response at each step of the review path, the most in the network's draft.
+    path = ("triage", "draft", "draft", "draft", "draft", "management_review",
+            "committee_review", "adopted", "sent", "returned")
+    responses, sections, section_revisions, comments, positions = [], [], [], [], []
     per_response = max(1, c["sections"] // c["responses"])
     per_section = max(1, c["revisions"] // c["sections"])
     extra = c["revisions"] - per_section * c["sections"]
@@ -305,9 +309,16 @@ def generate(scale: float, seed: int = 2026, force: bool = False,
             "id": r, "network_id": n, "title": f"Remiss {r}: {_words(rng, 5)}",
             "referring_body": "Regeringskansliet", "reference_number": f"Dnr {r}/2025",
             "received_on": START, "deadline": START + timedelta(days=30 + r % 300),
-            "contact_person_id": None, "status": "draft" if r % 3 else "triage",
+            "contact_person_id": None, "status": path[r % len(path)],
             "no_answer_reason": "", "referral_links": "", "created_by_id": None,
             "created_at": STAMP, "updated_at": STAMP, "lock_version": 1})
+        if path[r % len(path)] in ("committee_review", "adopted", "sent"):
+            # The positions stated so far: a handful of the municipalities.
+            for m in rng.sample(municipalities, min(8, len(municipalities))):
+                positions.append({
+                    "id": len(positions) + 1, "response_id": r, "municipality_id": m,
+                    "stance": "behind", "statement": "", "decision_reference": "",
+                    "recorded_by_id": None, "recorded_at": STAMP, "lock_version": 1})
         for position in range(per_response):
             s = len(sections) + 1
             author = rng.choice(people)["id"]
@@ -338,9 +349,11 @@ def generate(scale: float, seed: int = 2026, force: bool = False,
     _bulk(ResponseSection.__table__, sections)
     _bulk(SectionRevision.__table__, section_revisions)
     _bulk(SectionComment.__table__, comments)
+    _bulk(MunicipalPosition.__table__, positions)
     made.update(responses=len(responses), sections=len(sections),
-                section_revisions=len(section_revisions), comments=len(comments))
-    del responses, sections, section_revisions, comments
+                section_revisions=len(section_revisions), comments=len(comments),
+                positions=len(positions))
+    del responses, sections, section_revisions, comments, positions
 
     # ---- action rows
     actions, with_networks, with_municipalities = [], [], []

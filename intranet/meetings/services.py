@@ -4,7 +4,7 @@ audit row; the caller commits."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
@@ -60,12 +60,30 @@ def list_meetings(body: Body, year: int | None = None) -> list[Meeting]:
     return list(db.session.scalars(stmt.order_by(Meeting.held_on)))
 
 
-def _last(body: Body, start: date, end: date, *, inclusive: bool = True) -> Meeting | None:
+def _last(meetings: list[Meeting], body: Body, start: date, end: date, *,
+          inclusive: bool = True) -> Meeting | None:
     """The body's last meeting with start <= held_on <= end (< end when not inclusive)."""
-    upper = Meeting.held_on <= end if inclusive else Meeting.held_on < end
-    return db.session.scalar(
-        select(Meeting).where(Meeting.body_id == body.id, Meeting.held_on >= start, upper)
-        .order_by(Meeting.held_on.desc()).limit(1))
+    found = [m for m in meetings if m.body_id == body.id and start <= m.held_on
+             and (m.held_on <= end if inclusive else m.held_on < end)]
+    return max(found, key=lambda m: m.held_on, default=None)
+
+
+# How far back a decision's meeting is looked for, to pre-fill its date.
+RECENT_DAYS = 120
+
+
+def meeting_facts(deadline: date | None, today: date) -> tuple[list[Window], dict]:
+    """What a response's page needs of the calendar, in one query: the windows of
+    `handling_meetings`, and each body's latest meeting on or before today (within
+    RECENT_DAYS), to pre-fill the date of a decision."""
+    bodies = {b.kind: b for b in meeting_bodies()}
+    end = max(deadline, today) if deadline is not None else today
+    meetings = list(db.session.scalars(select(Meeting).where(
+        Meeting.body_id.in_([b.id for b in bodies.values()]),
+        Meeting.held_on >= today - timedelta(days=RECENT_DAYS), Meeting.held_on <= end)))
+    latest = {kind: _last(meetings, body, today - timedelta(days=RECENT_DAYS), today)
+              for kind, body in bodies.items()}
+    return _windows(bodies, meetings, deadline, today), latest
 
 
 def handling_meetings(deadline: date | None, today: date) -> list[Window]:
@@ -79,15 +97,26 @@ def handling_meetings(deadline: date | None, today: date) -> list[Window]:
     if deadline is None:
         return []
     bodies = {b.kind: b for b in meeting_bodies()}
+    meetings = list(db.session.scalars(select(Meeting).where(
+        Meeting.body_id.in_([b.id for b in bodies.values()]),
+        Meeting.held_on >= today, Meeting.held_on <= deadline))) if deadline >= today else []
+    return _windows(bodies, meetings, deadline, today)
+
+
+def _windows(bodies: dict, meetings: list[Meeting], deadline: date | None,
+             today: date) -> list[Window]:
+    if deadline is None:
+        return []
     committee = bodies.get(BodyKind.COMMITTEE)
     management = bodies.get(BodyKind.MANAGEMENT_GROUP)
-    committee_meeting = _last(committee, today, deadline) if committee else None
+    committee_meeting = _last(meetings, committee, today, deadline) if committee else None
     windows = []
     if management is not None:
         if committee_meeting is not None:
-            prepares = _last(management, today, committee_meeting.held_on, inclusive=False)
+            prepares = _last(meetings, management, today, committee_meeting.held_on,
+                             inclusive=False)
         else:
-            prepares = _last(management, today, deadline)
+            prepares = _last(meetings, management, today, deadline)
         windows.append(Window(body=management, meeting=prepares))
     if committee is not None:
         windows.append(Window(body=committee, meeting=committee_meeting))
