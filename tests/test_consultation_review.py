@@ -27,7 +27,7 @@ from intranet.consultations.models import (
 from intranet.extensions import db
 from intranet.forms_flow import RuleError
 from intranet.notifications.models import OutgoingMail
-from intranet.org.models import Municipality
+from intranet.org.models import Municipality, Network
 from tests.consultation_fixtures import (
     FOREIGN_RESPONSE_ID,
     RESPONSE_ID,
@@ -395,3 +395,36 @@ def test_the_board_groups_by_stage_and_sorts_by_deadline(ctx):
     # Counted positions.
     assert review.stated_counts([RESPONSE_ID]) == {}
     assert db.session.scalar(select(func.count(MunicipalPosition.id))) == 0
+
+
+def test_the_board_shows_a_few_of_each_stage_and_pages_one(ctx, monkeypatch):
+    world = ctx
+    network = world.network()
+    archived = Network(name="Nedlagt nätverk", short_name="Nedlagt", slug="nedlagt",
+                       archived_at=clock.utcnow())
+    today = clock.today()
+    # Five in committee review (one without a deadline), four sent, one in an archived
+    # network that the board leaves out.
+    for n, days in enumerate([9, None, 2, 30, 2]):
+        db.session.add(ConsultationResponse(
+            network=network, title=f"K{n}", referring_body="Region", status=S.COMMITTEE_REVIEW,
+            deadline=None if days is None else today + timedelta(days=days)))
+    for n, days in enumerate([-40, -5, None, -20]):
+        db.session.add(ConsultationResponse(
+            network=network, title=f"S{n}", referring_body="Region", status=S.SENT,
+            deadline=None if days is None else today + timedelta(days=days)))
+    db.session.add(ConsultationResponse(network=archived, title="Arkiverad", referring_body="X",
+                                        status=S.SENT, deadline=today))
+    db.session.commit()
+    monkeypatch.setattr(review, "BOARD_PREVIEW", 3)
+    monkeypatch.setattr(review, "BOARD_LIMIT", 2)
+    groups = {g.status: g for g in review.board()}
+    # The nearest deadlines first (ties by age), none last; the sent ones the latest first.
+    assert [r.title for r in groups[S.COMMITTEE_REVIEW].responses] == ["K2", "K4", "K0"]
+    assert groups[S.COMMITTEE_REVIEW].total == 5
+    assert [r.title for r in groups[S.SENT].responses] == ["S1", "S3", "S0"]
+    # One stage, a page at a time, the missing deadline on the last page.
+    pages = [[r.title for r in review.board(S.COMMITTEE_REVIEW, page)[0].responses]
+             for page in (1, 2, 3, 4)]
+    assert pages == [["K2", "K4"], ["K0", "K3"], ["K1"], []]
+    assert [r.title for r in review.board(S.SENT, 2)[0].responses] == ["S0", "S2"]

@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intranet import clock
@@ -61,6 +71,9 @@ class ConsultationResponse(db.Model):
     """A consultation response (remissvar) to a referral (remiss), kept by a network."""
 
     __tablename__ = "consultation_response"
+    # The board reads each stage in deadline order, and its networks, from this index alone.
+    __table_args__ = (Index("ix_consultation_response_board", "status", "deadline", "id",
+                            "network_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int] = mapped_column(ForeignKey("network.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))

@@ -12,7 +12,7 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from intranet import clock
@@ -377,7 +377,8 @@ def latest_event(response: ConsultationResponse, kind: str) -> ReviewEvent | Non
 
 BOARD_ORDER = [S.MANAGEMENT_REVIEW, S.COMMITTEE_REVIEW, S.ADOPTED, S.RETURNED, S.DRAFT,
                S.TRIAGE, S.SENT]
-BOARD_LIMIT = 50
+BOARD_PREVIEW = 10  # per stage on the whole board; "show all" pages one stage
+BOARD_LIMIT = 25  # per page of one stage
 
 
 @dataclass(frozen=True)
@@ -387,35 +388,53 @@ class BoardGroup:
     total: int
 
 
+def _board_key(stage: str):
+    """Nearest deadline first, none last; sent ones the latest first."""
+    if stage == S.SENT:
+        return lambda row: (row.deadline is None,
+                            -(row.deadline.toordinal() if row.deadline else 0), -row.id)
+    return lambda row: (row.deadline is None, row.deadline or date.min, row.id)
+
+
 def board(status: str = "", page: int = 1) -> list[BoardGroup]:
     """Responses across every active network, grouped by stage (what needs deciding first)
     and sorted by deadline within each group: the nearest first, the sent ones the latest
-    first. A group shows at most BOARD_LIMIT; one chosen stage is paged. A fixed number of
-    queries, however many stages and responses there are."""
+    first. The whole board shows the first BOARD_PREVIEW of each stage; one chosen stage is
+    paged by BOARD_LIMIT.
+
+    Three queries, however many stages and responses there are: the counts; the ids of each
+    stage's slice, read in order from the index (status, deadline, id, network_id) and
+    joined with UNION ALL, those with a deadline and those without apart (the index cannot
+    put the missing ones last); and the rows with their networks."""
+    R = ConsultationResponse
     statuses = [status] if status in BOARD_ORDER else BOARD_ORDER
-    active = (ConsultationResponse.network_id.in_(
-        select(Network.id).where(Network.archived_at.is_(None))))
+    active = R.network_id.in_(select(Network.id).where(Network.archived_at.is_(None)))
     counts = dict(db.session.execute(
-        select(ConsultationResponse.status, func.count(ConsultationResponse.id))
-        .where(active, ConsultationResponse.status.in_(statuses))
-        .group_by(ConsultationResponse.status)).all())
-    offset = (max(page, 1) - 1) * BOARD_LIMIT if status else 0
-    rows: list[ConsultationResponse] = []
-    for stages, order in (
-            ([s for s in statuses if s != S.SENT],
-             (ConsultationResponse.deadline.is_(None), ConsultationResponse.deadline)),
-            ([s for s in statuses if s == S.SENT], (ConsultationResponse.deadline.desc(),))):
-        if not any(counts.get(stage) for stage in stages):
+        select(R.status, func.count(R.id)).where(active, R.status.in_(statuses))
+        .group_by(R.status)).all())
+    limit = BOARD_LIMIT if status else BOARD_PREVIEW
+    offset = (max(page, 1) - 1) * limit if status else 0
+    parts = []
+    for stage in statuses:
+        if not counts.get(stage):
             continue
-        number = func.row_number().over(partition_by=ConsultationResponse.status,
-                                        order_by=(*order, ConsultationResponse.id))
-        ranked = (select(ConsultationResponse.id, number.label("n"))
-                  .where(active, ConsultationResponse.status.in_(stages)).subquery())
-        rows += db.session.scalars(
-            select(ConsultationResponse).join(ranked, ranked.c.id == ConsultationResponse.id)
-            .where(ranked.c.n > offset, ranked.c.n <= offset + BOARD_LIMIT)
-            .options(joinedload(ConsultationResponse.network)).order_by(ranked.c.n))
-    return [BoardGroup(stage, [r for r in rows if r.status == stage], counts[stage])
+        dated = (R.deadline.desc(), R.id.desc()) if stage == S.SENT else (R.deadline, R.id)
+        for condition, order in ((R.deadline.is_not(None), dated),
+                                 (R.deadline.is_(None), (R.id,))):
+            parts.append(select(R.id, R.status, R.deadline)
+                         .where(active, R.status == stage, condition)
+                         .order_by(*order).limit(offset + limit).subquery())
+    chosen: dict[str, list[int]] = {}
+    if parts:
+        rows = db.session.execute(union_all(*(select(part) for part in parts))).all()
+        for stage in statuses:
+            mine = sorted((row for row in rows if row.status == stage), key=_board_key(stage))
+            chosen[stage] = [row.id for row in mine[offset:offset + limit]]
+    wanted = [i for ids in chosen.values() for i in ids]
+    loaded = {r.id: r for r in db.session.scalars(
+        select(R).where(R.id.in_(wanted)).options(joinedload(R.network)))} if wanted else {}
+    return [BoardGroup(stage, [loaded[i] for i in chosen.get(stage, []) if i in loaded],
+                       counts[stage])
             for stage in statuses if counts.get(stage)]
 
 

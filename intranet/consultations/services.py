@@ -116,11 +116,14 @@ def open_comment_counts(response_ids: list[int]) -> dict[int, int]:
     """Open comment threads per response."""
     if not response_ids:
         return {}
+    # coalesce(): "top-level comment" must not pick the parent_id index, which SQLite would
+    # otherwise walk for every thread start in the database instead of the sections' comments.
     rows = db.session.execute(
         select(ResponseSection.response_id, func.count(SectionComment.id))
         .join(SectionComment, SectionComment.section_id == ResponseSection.id)
         .where(ResponseSection.response_id.in_(response_ids),
-               ResponseSection.deleted_at.is_(None), SectionComment.parent_id.is_(None),
+               ResponseSection.deleted_at.is_(None),
+               func.coalesce(SectionComment.parent_id, 0) == 0,
                SectionComment.resolved_at.is_(None))
         .group_by(ResponseSection.response_id)).all()
     return dict(rows)

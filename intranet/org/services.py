@@ -27,6 +27,10 @@ def municipalities() -> list[Municipality]:
                                                                   Municipality.name)))
 
 
+def municipality_count() -> int:
+    return db.session.scalar(select(func.count(Municipality.id))) or 0
+
+
 @dataclass
 class MunicipalityMembers:
     municipality: Municipality
@@ -99,7 +103,7 @@ def network_summaries(networks: list[Network], person: Person | None = None,
                       on: date | None = None) -> list[NetworkSummary]:
     """Conveners and coverage of many networks, counted in the database: a network of a
     national association has a hundred members, and none of them needs loading for this."""
-    total = db.session.scalar(select(func.count(Municipality.id))) or 0
+    total = municipality_count()
     ids = [n.id for n in networks]
     if not ids:
         return []

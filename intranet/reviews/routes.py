@@ -10,6 +10,7 @@ from intranet.authz import authorize
 from intranet.consultations import review
 from intranet.consultations.services import open_comment_counts
 from intranet.htmx import render
+from intranet.org.services import municipality_count
 from intranet.reviews import bp
 from intranet.urls import db_int
 
@@ -34,5 +35,5 @@ def board():
         "reviews/board.html", groups=groups, stage=stage, page=page,
         stages=review.BOARD_ORDER, limit=review.BOARD_LIMIT, today=clock.today(),
         stated=review.stated_counts(ids), open_counts=open_comment_counts(ids),
-        municipality_count=len(review.municipalities()),
+        municipality_count=municipality_count(),
     )
