@@ -9,7 +9,7 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, redirect, request, session, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -176,16 +176,17 @@ NO_DATABASE_ENDPOINTS = frozenset({"static", "bench.floor"})
 
 
 def _init_templates(app: Flask) -> None:
-    from intranet.auth.forms import LogoutForm
     from intranet.authz import may
     from intranet.htmx import is_htmx
-    from intranet.org.models import Cooperation
+    from intranet.org.services import cooperation_name
 
     app.jinja_env.add_extension("jinja2.ext.do")
     from intranet.audit.labels import audit_label
 
-    app.jinja_env.globals.update(format_date=format_date, format_datetime=format_datetime,
-                                 audit_label=audit_label)
+    app.jinja_env.globals.update(audit_label=audit_label)
+    from intranet import i18n
+
+    i18n.init_app(app)
 
     @app.context_processor
     def layout_context():
@@ -193,13 +194,12 @@ def _init_templates(app: Flask) -> None:
             return {}
         cooperation = None
         if request.endpoint not in NO_DATABASE_ENDPOINTS:
-            cooperation = db.session.get(Cooperation, 1)
+            cooperation = cooperation_name()
         return {
             "may": lambda action, obj=None: may(current_user, action, obj),
             "cooperation": cooperation,
             "htmx_config": json.dumps(HTMX_CONFIG, separators=(",", ":")),
             "hx_headers": json.dumps({"X-CSRFToken": generate_csrf()}),
-            "logout_form": LogoutForm(formdata=None) if current_user.is_authenticated else None,
             "languages": app.config["LANGUAGES"],
             "current_language": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
             # A fragment for htmx may carry out-of-band parts that a whole page must not.

@@ -9,11 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import abort, g, has_request_context
-from sqlalchemy import String, literal, null, select, union_all
+from sqlalchemy import Date, String, bindparam, literal, null, select, union_all
 
 from intranet import clock
 from intranet.consultations.models import IN_REVIEW, OPEN, WRITABLE, ResponseStatus
-from intranet.org.models import Appointment, Body, BodyKind, NetworkRole, Officer, Seat
+from intranet.org.models import (
+    Appointment,
+    Body,
+    BodyKind,
+    NetworkRole,
+    Officer,
+    Seat,
+    _current,
+)
 
 # Endpoints reachable without logging in; every other endpoint requires a login.
 PUBLIC_ENDPOINTS = frozenset(
@@ -55,20 +63,29 @@ class Standing:
 ANONYMOUS = Standing()
 
 
+def _standing_statement():
+    """Seats and appointments in one query: (what, kind or role, municipality or network,
+    officer). Built once: every request runs it, and building it costs more than running it."""
+    person, today = bindparam("person_id"), bindparam("today", type_=Date)
+    seats = (select(literal("seat"), Body.kind, Seat.municipality_id, Seat.officer)
+             .join(Seat.body).where(Seat.person_id == person, _current(Seat, today)))
+    appointments = (select(literal("appointment"), Appointment.role, Appointment.network_id,
+                           null().cast(String))
+                    .where(Appointment.person_id == person, _current(Appointment, today)))
+    return union_all(seats, appointments)
+
+
+_STANDING = _standing_statement()
+
+
 def compute_standing(person) -> Standing:
     from intranet.extensions import db
 
     if person is None or not getattr(person, "is_authenticated", False) or not person.active:
         return ANONYMOUS
-    today = clock.today()
     standing = Standing(person_id=person.id)
-    # Seats and appointments in one query: (what, kind or role, municipality or network, officer).
-    seats = (select(literal("seat"), Body.kind, Seat.municipality_id, Seat.officer)
-             .join(Seat.body).where(Seat.person_id == person.id, Seat.current_on(today)))
-    appointments = (select(literal("appointment"), Appointment.role, Appointment.network_id,
-                           null().cast(String))
-                    .where(Appointment.person_id == person.id, Appointment.current_on(today)))
-    for what, kind, ref, officer in db.session.execute(union_all(seats, appointments)).all():
+    rows = db.session.execute(_STANDING, {"person_id": person.id, "today": clock.today()})
+    for what, kind, ref, officer in rows.all():
         if what == "appointment":
             standing.network_roles.setdefault(ref, set()).add(kind)
         elif kind == BodyKind.SECRETARIAT:

@@ -110,6 +110,9 @@ def restore_backup(source: Path) -> dict:
     except Exception:
         db.session.rollback()
         raise
+    from intranet.org.services import forget_cooperation_name
+
+    forget_cooperation_name()  # the layout reads the restored name
     return manifest
 
 

@@ -35,6 +35,7 @@ from intranet.org.models import (
     Seat,
     SubGoal,
 )
+from intranet.org.services import forget_cooperation_name
 
 PASSWORD = "korrekt-hast-batteri"
 HX = {"HX-Request": "true"}
@@ -124,6 +125,7 @@ def empty_all_tables(app) -> None:
         for table in reversed(db.metadata.sorted_tables):
             db.session.execute(table.delete())
         db.session.commit()
+    forget_cooperation_name(app)
 
 
 @pytest.fixture(autouse=True)

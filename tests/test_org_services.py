@@ -127,3 +127,29 @@ def test_archived_network_is_visible_only_to_the_secretariat(app, world, app_ctx
     db.session.commit()
     assert may(world.person("secretariat"), "view_network", network)
     assert not may(world.person("member"), "view_network", network)
+
+
+def test_the_layout_reads_the_cooperations_name_once_and_again_after_a_write(
+        app, world, app_ctx, login_as):
+    from sqlalchemy import event
+
+    from intranet.org.models import Cooperation
+    from intranet.org.services import cooperation_name
+
+    statements = []
+
+    def seen(*args):
+        statements.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        assert cooperation_name().name == "Testkommunernas samarbete"
+        assert cooperation_name().short_name == "Test"
+        assert sum("FROM cooperation" in s for s in statements) == 1
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    db.session.get(Cooperation, 1).short_name = "Nytt"
+    db.session.commit()
+    assert cooperation_name().short_name == "Nytt"
+    page = login_as("member").get("/")
+    assert "· Nytt</title>" in page.get_data(as_text=True)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import current_app, request, session, url_for
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from intranet import clock
@@ -92,13 +92,17 @@ def revoke_all_sessions(person: Person, except_key: str | None = None) -> int:
     return result.rowcount
 
 
+# Built once: every request runs it, and building it costs more than running it.
+_LOGIN = (select(LoginSession).where(LoginSession.key_hash == bindparam("key_hash"))
+          .options(joinedload(LoginSession.person)))
+
+
 def load_person(key: str) -> Person | None:
     """Flask-Login's user loader: the person behind a live login session, or None."""
     if not key:
         return None
     # The person comes in the same query: every request pays for this one.
-    login = db.session.scalar(select(LoginSession).where(LoginSession.key_hash == _hash_key(key))
-                              .options(joinedload(LoginSession.person)))
+    login = db.session.execute(_LOGIN, {"key_hash": _hash_key(key)}).scalar()
     if login is None or login.revoked_at is not None:
         return None
     now = clock.utcnow()

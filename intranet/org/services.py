@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, select
+from flask import current_app, has_app_context
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from intranet import clock
@@ -14,12 +15,46 @@ from intranet.org.models import (
     Appointment,
     Body,
     BodyKind,
+    Cooperation,
     Municipality,
     Network,
     NetworkRole,
     Person,
     Seat,
 )
+
+
+@dataclass(frozen=True)
+class CooperationName:
+    name: str
+    short_name: str
+
+
+def cooperation_name() -> CooperationName | None:
+    """The cooperation's name for every page's layout, read once per process. No page
+    changes it: the demo seed, the load generator and a restore write it, each followed by
+    a (re)start of the server; a write in this process forgets it (see below)."""
+    cache = current_app.extensions.setdefault("cooperation_name", {})
+    if "value" not in cache:
+        row = db.session.execute(select(Cooperation.name, Cooperation.short_name)
+                                 .where(Cooperation.id == 1)).first()
+        if row is None:  # not seeded yet: ask again next time
+            return None
+        cache["value"] = CooperationName(row.name, row.short_name)
+    return cache["value"]
+
+
+def forget_cooperation_name(app=None) -> None:
+    app = app or (current_app._get_current_object() if has_app_context() else None)
+    if app is not None:
+        app.extensions.pop("cooperation_name", None)
+
+
+@event.listens_for(Cooperation, "after_insert")
+@event.listens_for(Cooperation, "after_update")
+@event.listens_for(Cooperation, "after_delete")
+def _cooperation_written(*_args) -> None:
+    forget_cooperation_name()
 
 
 def municipalities() -> list[Municipality]:

@@ -1,0 +1,58 @@
+"""The templates' words and dates, fast: a page says `_()` a few hundred times and shows dozens
+of dates, and Flask-Babel looks up the locale and its catalogue again for every one of them.
+Here the catalogue is looked up once per request and locale (a forced locale, as for e-mail in
+the reader's language, is a new locale and so a new lookup), and a formatted date is
+remembered per (value, format, locale, time zone)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from flask import Flask, g
+from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
+
+
+def _current():
+    """(locale, translations) of this request, looked up once per locale."""
+    locale = get_locale()
+    cached = g.get("_i18n")
+    if cached is None or cached[0] is not locale:
+        cached = g._i18n = (locale, get_translations())
+    return cached
+
+
+def _gettext(string: str) -> str:
+    return _current()[1].ugettext(string)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return _current()[1].ungettext(singular, plural, n)
+
+
+@lru_cache(maxsize=4096)
+def _date(value, format: str, locale: str) -> str:
+    return format_date(value, format)
+
+
+@lru_cache(maxsize=4096)
+def _datetime(value, format: str, locale: str, zone: str) -> str:
+    return format_datetime(value, format)
+
+
+def cached_format_date(value=None, format: str | None = None):
+    if value is None or format is None:
+        return format_date(value, format)
+    return _date(value, format, str(_current()[0]))
+
+
+def cached_format_datetime(value=None, format: str | None = None):
+    if value is None or format is None:
+        return format_datetime(value, format)
+    return _datetime(value, format, str(_current()[0]), str(get_timezone()))
+
+
+def init_app(app: Flask) -> None:
+    """Replace Flask-Babel's template callables with these (after babel.init_app)."""
+    app.jinja_env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext, newstyle=True)
+    app.jinja_env.globals.update(format_date=cached_format_date,
+                                 format_datetime=cached_format_datetime)
