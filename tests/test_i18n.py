@@ -34,3 +34,18 @@ def test_every_interface_text_is_translated_to_english():
     }
     missing = sorted(source_messages() - translated)
     assert not missing, f"run `make extract-messages` and translate: {missing}"
+
+
+def test_template_words_and_dates_follow_a_forced_locale_and_come_back(app):
+    from datetime import date
+
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ _('Logga ut') }} {{ format_date(day, 'long') }}"
+    day = date(2026, 5, 1)
+    with app.test_request_context("/"):
+        assert render_template_string(template, day=day) == "Logga ut 1 maj 2026"
+        with force_locale("en"):
+            assert render_template_string(template, day=day) == "Log out May 1, 2026"
+        assert render_template_string(template, day=day) == "Logga ut 1 maj 2026"
