@@ -184,9 +184,10 @@ def _init_templates(app: Flask) -> None:
     from intranet.audit.labels import audit_label
 
     app.jinja_env.globals.update(audit_label=audit_label)
-    from intranet import i18n
+    from intranet import i18n, markup
 
     i18n.init_app(app)
+    markup.init_app(app)
 
     @app.context_processor
     def layout_context():

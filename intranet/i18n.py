@@ -13,11 +13,13 @@ from flask_babel import format_date, format_datetime, get_locale, get_timezone, 
 
 
 def _current():
-    """(locale, translations) of this request, looked up once per locale."""
-    locale = get_locale()
+    """(locale, translations) of this request, looked up once per locale. The locale chosen
+    (or forced) is where Flask-Babel keeps it for the request; when it is not there yet, or
+    it is not the one the catalogue was looked up for, ask Flask-Babel."""
     cached = g.get("_i18n")
-    if cached is None or cached[0] is not locale:
-        cached = g._i18n = (locale, get_translations())
+    babel = g.get("_flask_babel")
+    if cached is None or babel is None or getattr(babel, "babel_locale", None) is not cached[0]:
+        cached = g._i18n = (get_locale(), get_translations())
     return cached
 
 
