@@ -338,7 +338,7 @@ REFLOW_PAGES = [
                  "/natverk/sup/historik", "/profil/", "/profil/losenord", "/tillganglighet"]
 ] + [
     ("johan.lindqvist@huddinge.example", path)
-    for path in ["/representation/", "/representation/tackning"]
+    for path in ["/representation/", "/representation/tackning", "/remissvar/"]
 ] + [
     ("elin.strand@huddinge.example", path)
     for path in ["/kansliet/personer", "/kansliet/organ", "/kansliet/natverk",
