@@ -68,6 +68,10 @@ def write_report(results: dict, out: Path) -> None:
         "- Throughput ratio: the page's requests per second divided by the floor's "
         "(`/_bench/floor`, the base layout with no database access, same server and "
         "middleware, measured in the same run).",
+        "- Server CPU per request: the gunicorn workers' CPU time over the measured window "
+        "divided by the requests answered in it (the database's CPU is not in it). Stolen: "
+        "the share of the machine's CPU time the hypervisor gave to other guests during the "
+        "page's window.",
         "",
     ]
     for kind, entry in results["databases"].items():
@@ -79,9 +83,10 @@ def write_report(results: dict, out: Path) -> None:
                              for s, g in entry["generated"].items())
             lines += [f"Data generated in {made}.", ""]
         lines += [
-            f"| page | role | p50 ms | p95 ms | p99 ms | req/s | ratio to floor | queries "
-            f"(scale {scales[0]}) | queries (scale {scales[-1]}) | load avg | goals |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+            f"| page | role | p50 ms | p95 ms | p99 ms | req/s | ratio to floor | server CPU "
+            f"ms/request | queries (scale {scales[0]}) | queries (scale {scales[-1]}) | load "
+            "avg | stolen % | goals |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for i, page in enumerate(PAGES):
             load = entry["load"].get(page.name)
@@ -90,8 +95,9 @@ def write_report(results: dict, out: Path) -> None:
             lines.append(
                 f"| {page.name} | {page.role} | {_ms(load['p50'])} | {_ms(load['p95'])} | "
                 f"{_ms(load['p99'])} | {load['rps']:.0f} | {load['ratio']:.2f} | "
+                f"{_ms(load.get('server_cpu_ms'))} | "
                 f"{small.get(page.name, '–')} | {large.get(page.name, '–')} | "
-                f"{load.get('load_average', '–')} | "
+                f"{load.get('load_average', '–')} | {load.get('stolen_percent', '–')} | "
                 f"{_goals(load, small.get(page.name), large.get(page.name), i == 0)} |")
         mem = entry.get("memory")
         if mem:

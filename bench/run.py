@@ -134,6 +134,19 @@ class Server:
             self.process.wait()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_ticks() -> tuple[int, int]:
+    """(all, stolen) CPU ticks of the machine so far: time a hypervisor gave to other guests
+    is stolen from this run, and the latencies show it."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(values), values[7] if len(values) > 7 else 0
+
+
 def _status_kb(pid: int, field: str) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -182,7 +195,7 @@ def load_run(kind: str, url: str, seconds: float, warmup: float, users: int,
                     browser.login(page.role)
                     browsers[page.role].append(browser)
             results[page.name] = _measure(page, browsers[page.role], targets, urls[page.name],
-                                          seconds, warmup)
+                                          seconds, warmup, server.workers())
             r = results[page.name]
             log(f"{kind}: {page.name}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, "
                 f"{r['rps']:.0f}/s, errors {r['errors']}")
@@ -194,7 +207,7 @@ def load_run(kind: str, url: str, seconds: float, warmup: float, users: int,
     return results
 
 
-def _measure(page, browsers, targets, urls, seconds, warmup) -> dict:
+def _measure(page, browsers, targets, urls, seconds, warmup, workers=()) -> dict:
     start_barrier = threading.Barrier(len(browsers) + 1)
     window = {}
     latencies: list[list[float]] = [[] for _ in browsers]
@@ -227,13 +240,26 @@ def _measure(page, browsers, targets, urls, seconds, warmup) -> dict:
     now = time.perf_counter()
     window["start"], window["end"] = now + warmup, now + warmup + seconds
     start_barrier.wait()
+    # The server's CPU time per request over the measured window: what a page costs, apart
+    # from the queue in front of it.
+    time.sleep(max(0.0, window["start"] - time.perf_counter()))
+    cpu_before = sum(_cpu_seconds(pid) for pid in workers)
+    ticks_before = _machine_ticks()
+    time.sleep(max(0.0, window["end"] - time.perf_counter()))
+    cpu_after = sum(_cpu_seconds(pid) for pid in workers)
+    ticks_after = _machine_ticks()
     for t in threads:
         t.join()
     every = [x for per_user in latencies for x in per_user]
+    ticks = ticks_after[0] - ticks_before[0]
     return {"requests": len(every), "rps": len(every) / seconds,
             "p50": percentile(every, 50), "p95": percentile(every, 95),
             "p99": percentile(every, 99), "mean": statistics.fmean(every) if every else 0,
             "errors": sum(errors), "error_statuses": statuses,
+            "server_cpu_ms": (1000 * (cpu_after - cpu_before) / len(every)
+                              if every and workers else None),
+            "stolen_percent": round(100 * (ticks_after[1] - ticks_before[1]) / ticks, 1)
+            if ticks else None,
             # The machine's 1-minute load average at the end: other work on it shows here.
             "load_average": round(os.getloadavg()[0], 1)}
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy import and_, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from intranet import clock
@@ -396,6 +397,34 @@ def _board_key(stage: str):
     return lambda row: (row.deadline is None, row.deadline or date.min, row.id)
 
 
+def _active_network():
+    return ConsultationResponse.network_id.in_(
+        select(Network.id).where(Network.archived_at.is_(None)))
+
+
+# The board's statements are built once per set of stages (building one costs more than
+# running it); the number of rows each slice reads is a parameter.
+@lru_cache(maxsize=32)
+def _board_counts(statuses: tuple[str, ...]):
+    R = ConsultationResponse
+    return (select(R.status, func.count(R.id)).where(_active_network(), R.status.in_(statuses))
+            .group_by(R.status))
+
+
+@lru_cache(maxsize=256)
+def _board_slices(stages: tuple[str, ...]):
+    R = ConsultationResponse
+    parts = []
+    for stage in stages:
+        dated = (R.deadline.desc(), R.id.desc()) if stage == S.SENT else (R.deadline, R.id)
+        for condition, order in ((R.deadline.is_not(None), dated),
+                                 (R.deadline.is_(None), (R.id,))):
+            parts.append(select(R.id, R.status, R.deadline)
+                         .where(_active_network(), R.status == stage, condition)
+                         .order_by(*order).limit(bindparam("n")).subquery())
+    return union_all(*(select(part) for part in parts))
+
+
 def board(status: str = "", page: int = 1) -> list[BoardGroup]:
     """Responses across every active network, grouped by stage (what needs deciding first)
     and sorted by deadline within each group: the nearest first, the sent ones the latest
@@ -407,26 +436,14 @@ def board(status: str = "", page: int = 1) -> list[BoardGroup]:
     joined with UNION ALL, those with a deadline and those without apart (the index cannot
     put the missing ones last); and the rows with their networks."""
     R = ConsultationResponse
-    statuses = [status] if status in BOARD_ORDER else BOARD_ORDER
-    active = R.network_id.in_(select(Network.id).where(Network.archived_at.is_(None)))
-    counts = dict(db.session.execute(
-        select(R.status, func.count(R.id)).where(active, R.status.in_(statuses))
-        .group_by(R.status)).all())
+    statuses = tuple([status] if status in BOARD_ORDER else BOARD_ORDER)
+    counts = dict(db.session.execute(_board_counts(statuses)).all())
     limit = BOARD_LIMIT if status else BOARD_PREVIEW
     offset = (max(page, 1) - 1) * limit if status else 0
-    parts = []
-    for stage in statuses:
-        if not counts.get(stage):
-            continue
-        dated = (R.deadline.desc(), R.id.desc()) if stage == S.SENT else (R.deadline, R.id)
-        for condition, order in ((R.deadline.is_not(None), dated),
-                                 (R.deadline.is_(None), (R.id,))):
-            parts.append(select(R.id, R.status, R.deadline)
-                         .where(active, R.status == stage, condition)
-                         .order_by(*order).limit(offset + limit).subquery())
+    present = tuple(stage for stage in statuses if counts.get(stage))
     chosen: dict[str, list[int]] = {}
-    if parts:
-        rows = db.session.execute(union_all(*(select(part) for part in parts))).all()
+    if present:
+        rows = db.session.execute(_board_slices(present), {"n": offset + limit}).all()
         for stage in statuses:
             mine = sorted((row for row in rows if row.status == stage), key=_board_key(stage))
             chosen[stage] = [row.id for row in mine[offset:offset + limit]]
