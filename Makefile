@@ -31,12 +31,15 @@ run: translations
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# The whole suite; on PostgreSQL too when TEST_DATABASE_URL is set.
+# The whole suite on TEST_WORKERS processes (0: in this one); on PostgreSQL too when
+# TEST_DATABASE_URL is set, each worker on its own database (test_gw0, test_gw1, ...).
+TEST_WORKERS ?= 2
+
 test: translations
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		$(BIN)/python -m pytest $(PYTEST_ARGS); \
+		$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); \
 	fi
 
 # The benchmark at the scale of all Swedish municipalities; writes BENCHMARKS.md. Not part of

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from email import message_from_bytes
@@ -16,7 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from intranet import create_app
 from intranet.auth.passwords import hash_password
@@ -51,8 +52,29 @@ def free_port() -> int:
 def database_url(tmp_dir) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        return url
+        return worker_database(url)
     return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
+
+
+def worker_database(url: str) -> str:
+    """Under pytest-xdist, each worker's own database next to TEST_DATABASE_URL's (test_gw0,
+    test_gw1, ...), created when missing; without xdist, TEST_DATABASE_URL itself."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                 {"name": name})
+            if not exists:
+                quoted = conn.dialect.identifier_preparer.quote_identifier(name)
+                conn.execute(text(f"CREATE DATABASE {quoted}"))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def reset_postgres(url: str) -> None:
@@ -75,8 +97,17 @@ def pytest_sessionstart(session):
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             with po.open("rb") as f:
                 catalogue = read_po(f)
-            with mo.open("wb") as f:
-                write_mo(f, catalogue)
+            # Written aside and renamed, so that pytest-xdist's workers, which all start here,
+            # never see (or leave) a half-written catalogue.
+            fd, temp = tempfile.mkstemp(prefix=".messages-", suffix=".mo", dir=mo.parent)
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    write_mo(f, catalogue)
+                os.chmod(temp, 0o644)
+                os.replace(temp, mo)
+            except BaseException:
+                os.unlink(temp)
+                raise
 
 
 @pytest.fixture(scope="session")
