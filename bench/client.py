@@ -1,5 +1,5 @@
 """A small browser for the benchmark: cookies, the CSRF token, htmx headers and saves that
-carry the version they started from. It talks HTTP to the server (keep-alive), or to the app
+carry the version they started from. It talks HTTP to the server, or to the app
 in-process through Flask's test client when queries are counted."""
 
 from __future__ import annotations
@@ -17,10 +17,15 @@ _VERSION = re.compile(rb'name="version"[^>]*value="(\d+)"')
 
 
 class HttpTransport:
-    """HTTP/1.1 with keep-alive to host:port, with a cookie jar of its own."""
+    """HTTP/1.1 to host:port, with a cookie jar of its own. With `keep_alive` off, every
+    request comes on a new connection, as from a reverse proxy that does not keep its
+    upstream connections open (nginx's default): gunicorn's workers share the connections
+    as they accept them. A kept-alive connection stays with the worker that accepted it, and
+    with 20 of them one of two workers took most of the load."""
 
-    def __init__(self, host: str, port: int):
+    def __init__(self, host: str, port: int, keep_alive: bool = True):
         self.host, self.port = host, port
+        self.keep_alive = keep_alive
         self.conn = http.client.HTTPConnection(host, port, timeout=60)
         self.cookies: dict[str, str] = {}
 
@@ -28,11 +33,15 @@ class HttpTransport:
         if self.cookies:
             headers = {**headers, "Cookie": "; ".join(f"{k}={v}" for k, v in
                                                       self.cookies.items())}
+        if not self.keep_alive:
+            headers = {**headers, "Connection": "close"}
         for attempt in (1, 2):
             try:
                 self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
                 data = response.read()
+                if not self.keep_alive:
+                    self.conn.close()  # the next request connects again
                 break
             except (http.client.HTTPException, ConnectionError):
                 self.conn.close()  # the server closed an idle connection: open a new one

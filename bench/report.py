@@ -56,12 +56,14 @@ def write_report(results: dict, out: Path) -> None:
         "loopback) with every middleware of production (CSP and security headers, login "
         "sessions checked on the server, CSRF, rate limiting in memory).",
         f"- Load: {results['users']} concurrent users, each logged in as the page's role "
-        "with its own session and keep-alive connection, requesting the page again as soon "
+        "with its own session, each request on a new connection (as from a reverse proxy "
+        "without upstream keep-alive, so that the workers share the load), requesting the "
+        "page again as soon "
         f"as the answer arrives (closed loop, no think time); {results['warmup']:g} s warm-up,"
         f" then {results['seconds']:g} s measured per page, one page at a time. The load "
-        "generator runs on the same 2 CPUs as the server and the database; the machine is "
-        "shared with other work, whose weight shows in the 1-minute load average noted at the "
-        "end of each page (2.0 means both CPUs busy).",
+        "generator runs on the same 2 CPUs as the server and the database. The 1-minute load "
+        "average noted at the end of each page counts the run's own threads too (20 users, "
+        "8 server threads); CPU time taken by other guests of the host is the stolen share.",
         "- Data: scale 1 (the national association) for the load; queries counted at scale "
         "0.1 and 1. Saves (the htmx cell and section saves) each use a row of their own per "
         "user and carry the version they started from, so none of them conflicts.",

@@ -6,8 +6,8 @@ write BENCHMARKS.md.
 Every database gets both scales generated (deterministic, seed 2026); queries are counted on
 both; the load run and the memory test use the largest scale. The app is served by gunicorn
 on loopback (2 gthread workers with 4 threads each); 20 users, each with its own login and
-keep-alive connection, request one page at a time as fast as the answers come (a closed
-loop, no think time). The floor route is measured in the same run."""
+connection per request (as from a reverse proxy), request one page at a time as fast as the
+answers come (a closed loop, no think time). The floor route is measured in the same run."""
 
 from __future__ import annotations
 
@@ -191,7 +191,8 @@ def load_run(kind: str, url: str, seconds: float, warmup: float, users: int,
             if page.role not in browsers:
                 browsers[page.role] = []
                 for _ in range(users):
-                    browser = Browser(HttpTransport("127.0.0.1", server.port))
+                    browser = Browser(HttpTransport("127.0.0.1", server.port,
+                                                    keep_alive=False))
                     browser.login(page.role)
                     browsers[page.role].append(browser)
             results[page.name] = _measure(page, browsers[page.role], targets, urls[page.name],
