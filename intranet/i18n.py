@@ -6,6 +6,7 @@ remembered per (value, format, locale, time zone)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 
 from flask import Flask, g
@@ -32,7 +33,7 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _date(value, format: str, locale: str) -> str:
+def _date(value, format: str, locale: str, zone: str | None) -> str:
     return format_date(value, format)
 
 
@@ -44,7 +45,9 @@ def _datetime(value, format: str, locale: str, zone: str) -> str:
 def cached_format_date(value=None, format: str | None = None):
     if value is None or format is None:
         return format_date(value, format)
-    return _date(value, format, str(_current()[0]))
+    # A datetime's day depends on the time zone it is shown in; a date's does not.
+    zone = str(get_timezone()) if isinstance(value, datetime) else None
+    return _date(value, format, str(_current()[0]), zone)
 
 
 def cached_format_datetime(value=None, format: str | None = None):
