@@ -36,7 +36,8 @@ RESULTS = BENCH_DIR / "results.json"
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
 POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
-WORKERS, THREADS = 2, 4
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 FILE_BYTES = 50_000_000  # a 50 MB file (under MAX_CONTENT_LENGTH, 50 MiB)
 
 

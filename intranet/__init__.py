@@ -72,6 +72,7 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
 
 def _init_extensions(app: Flask) -> None:
     # Every model module is imported, so that Alembic and the mappers see them all.
+    from intranet import cache
     from intranet.actions import models as _actions  # noqa: F401
     from intranet.audit import models as _audit  # noqa: F401
     from intranet.auth import models as _auth  # noqa: F401
@@ -95,6 +96,7 @@ def _init_extensions(app: Flask) -> None:
     )
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter.init_app(app)
+    cache.init_app(app)  # after CSRFProtect: it wraps the templates' csrf_token
 
 
 def _select_locale() -> str:

@@ -24,6 +24,13 @@ class BackupError(Exception):
     pass
 
 
+def _tables():
+    """The tables a backup holds: all but the cache's tokens (new ones after a restore)."""
+    from intranet.cache import DataVersion
+
+    return [t for t in db.metadata.sorted_tables if t is not DataVersion.__table__]
+
+
 def _revision() -> str | None:
     return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
@@ -36,7 +43,7 @@ def _plain(value):
 
 def create_backup(target: Path) -> dict:
     """Write the backup to `target`; returns the number of rows per table and of files."""
-    tables = db.metadata.sorted_tables
+    tables = _tables()
     data = {}
     for table in tables:
         rows = db.session.execute(select(table)).mappings().all()
@@ -87,7 +94,7 @@ def restore_backup(source: Path) -> dict:
         if manifest["revision"] != _revision():
             raise BackupError(f"the backup is of schema {manifest['revision']}, the database "
                               f"is at {_revision()}: run `flask db upgrade` to match first")
-        for table in db.metadata.sorted_tables:
+        for table in _tables():
             if db.session.scalar(select(func.count()).select_from(table)):
                 raise BackupError(f"the database is not empty (table {table.name})")
         data = json.load(archive.extractfile("data.json"))
@@ -101,7 +108,7 @@ def restore_backup(source: Path) -> dict:
                 if blob.sha256 != sha256:
                     raise BackupError(f"file {sha256} is damaged in the backup")
     try:
-        for table in db.metadata.sorted_tables:
+        for table in _tables():
             rows = [_typed(table, row) for row in data.get(table.name, [])]
             if rows:
                 db.session.execute(table.insert(), rows)
@@ -110,9 +117,11 @@ def restore_backup(source: Path) -> dict:
     except Exception:
         db.session.rollback()
         raise
+    from intranet import cache
     from intranet.org.services import forget_cooperation_name
 
     forget_cooperation_name()  # the layout reads the restored name
+    cache.reset()  # fragments made from the data before are not the restored data's
     return manifest
 
 

@@ -24,6 +24,11 @@ def _current():
     return cached
 
 
+def current_locale():
+    """The request's locale (as Flask-Babel's get_locale, looked up once)."""
+    return _current()[0]
+
+
 def _gettext(string: str) -> str:
     return _current()[1].ugettext(string)
 

@@ -19,7 +19,7 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, make_url, text
 
-from intranet import create_app
+from intranet import cache, create_app
 from intranet.auth.passwords import hash_password
 from intranet.config import ROOT
 from intranet.extensions import db, limiter
@@ -157,6 +157,7 @@ def empty_all_tables(app) -> None:
             db.session.execute(table.delete())
         db.session.commit()
     forget_cooperation_name(app)
+    cache.reset(app)
 
 
 @pytest.fixture(autouse=True)

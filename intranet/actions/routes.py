@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from intranet import clock
+from intranet import cache, clock
 from intranet.actions import bp, export, services
 from intranet.actions.forms import (
     CELL_FORMS,
@@ -30,6 +30,9 @@ from intranet.org.models import Network
 from intranet.urls import db_int
 
 NETWORK_PREFIX = "/natverk/<slug>/handlingsplan"
+# What an action list shows: its rows, the programme's sub-goals, the networks and
+# municipalities named in them and in the filter's menus.
+LIST_SCOPES = ("actions", "programme", "org")
 CELL = "<any(" + ", ".join(CELLS) + "):cell>"
 
 # What was typed in a row is shown back for copying if the login ended before the save.
@@ -79,15 +82,27 @@ def _list_context(network: Network, view: ActionFilter) -> dict:
 
 @bp.get(f"{NETWORK_PREFIX}/")
 def network_list(slug: str):
-    """The network's action list, filtered and sorted from the URL."""
+    """The network's action list, filtered and sorted from the URL. The list is the same for
+    everyone who may (or may not) edit it: a cached fragment until the rows change."""
+    cache.versions()  # before the network the fragment shows
     network = _network(slug)
     authorize(current_user, "view_actions", network)
     view = ActionFilter.from_args(request.args)
-    context = _list_context(network, view)
-    if context["can_restore"]:
-        context["deleted_count"] = services.count_deleted(network)
-    context["co_responsible"] = services.count_co_responsible(network)
-    return render("actions/list.html", block="results", **context)
+    can_edit = may(current_user, "edit_actions", network)
+    can_restore = may(current_user, "restore_actions", network)
+
+    def context() -> dict:
+        loaded = _list_context(network, view)
+        if can_restore:
+            loaded["deleted_count"] = services.count_deleted(network)
+        loaded["co_responsible"] = services.count_co_responsible(network)
+        return loaded
+
+    htmx = is_htmx()
+    cached = cache.blocks("actions/list.html", ("results",) if htmx else ("network_content",),
+                          (network.id, view, can_edit, can_restore, htmx), LIST_SCOPES, context)
+    return render("actions/list.html", block="results", network=network, can_edit=can_edit,
+                  cached=cached)
 
 
 @bp.route(f"{NETWORK_PREFIX}/ny", methods=["GET", "POST"])
@@ -374,31 +389,32 @@ def export_network(slug: str, fmt: str):
 
 @bp.get("/handlingsplan/")
 def plan():
-    """Every network's rows, grouped by focus area and sub-goal."""
+    """Every network's rows, grouped by focus area and sub-goal: the same for everyone who
+    may see it, a cached fragment until the rows change."""
     authorize(current_user, "view_action_plan")
     view = ActionFilter.from_args(request.args)
-    areas = services.focus_areas()
-    networks, places = services.filter_choices()
-    # A page of rows: the plan of a national association has tens of thousands. The rows'
-    # sub-goals are among those just loaded.
-    pagination = services.plan_page(view, request.args.get("sida", 1, type=db_int),
-                                    current_app.config["ACTIONS_PER_PAGE"],
-                                    programme_loaded=True)
-    items = pagination.items
-    return render(
-        "actions/plan.html",
-        block="results",
-        view=view,
-        items=items,
-        pagination=pagination,
-        groups=services.group_by_programme(
-            items, areas, include_empty=not view.narrowed and pagination.pages == 1),
-        focus_areas=areas,
-        networks=networks,
-        municipalities=places,
-        today=clock.today(),
-        status_labels=services.STATUS_LABELS,
-    )
+    page = request.args.get("sida", 1, type=db_int)
+
+    def context() -> dict:
+        areas = services.focus_areas()
+        networks, places = services.filter_choices()
+        # A page of rows: the plan of a national association has tens of thousands. The
+        # rows' sub-goals are among those just loaded.
+        pagination = services.plan_page(view, page, current_app.config["ACTIONS_PER_PAGE"],
+                                        programme_loaded=True)
+        items = pagination.items
+        return dict(
+            view=view, items=items, pagination=pagination,
+            groups=services.group_by_programme(
+                items, areas, include_empty=not view.narrowed and pagination.pages == 1),
+            focus_areas=areas, networks=networks, municipalities=places,
+            today=clock.today(), status_labels=services.STATUS_LABELS)
+
+    htmx = is_htmx()
+    cached = cache.blocks("actions/plan.html", ("results",) if htmx else ("content",),
+                          (view, page, may(current_user, "view_action_summary"), htmx),
+                          LIST_SCOPES, context)
+    return render("actions/plan.html", block="results", cached=cached)
 
 
 @bp.get("/handlingsplan/export.<any(csv, xlsx):fmt>")

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from intranet import clock
+from intranet import cache, clock
 from intranet.appointments import bp
 from intranet.appointments.forms import AppointForm, EndForm, ReplaceForm
 from intranet.appointments.services import (
@@ -152,10 +152,14 @@ def end_member(appointment_id: int):
 
 @bp.get("/representation/tackning")
 def coverage_matrix():
+    """Networks × municipalities: the same for everyone who may see it, a cached fragment
+    until an appointment (or a network, a municipality) changes."""
     authorize(current_user, "view_coverage")
-    data = coverage_page(request.args.get("sida", 1, type=db_int),
-                         current_app.config["COVERAGE_PER_PAGE"])
-    return render("appointments/coverage.html", coverage=data)
+    page = request.args.get("sida", 1, type=db_int)
+    cached = cache.blocks(
+        "appointments/coverage.html", ("content",), (page,), ("org",),
+        lambda: {"coverage": coverage_page(page, current_app.config["COVERAGE_PER_PAGE"])})
+    return render("appointments/coverage.html", cached=cached)
 
 
 @bp.get("/representation/tackning.csv")

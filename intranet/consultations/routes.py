@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from intranet import clock
+from intranet import cache, clock
 from intranet.authz import authorize, authorize_visible, may
 from intranet.consultations import bp, export, review
 from intranet.consultations import services as svc
@@ -79,12 +79,13 @@ def _network(slug: str) -> Network:
 
 
 def _response(slug: str, response_id: int, action: str = "view_response",
-              for_page: bool = False):
+              for_page: bool = False, comments: bool = True):
     """Load, then check: a response the person may not view is absent (404), whatever its
     network; one they may view but not change is refused (403)."""
     network = _network(slug)
-    response = authorize_visible(current_user, "view_response",
-                                 svc.get_response(network, response_id, for_page), action)
+    response = authorize_visible(
+        current_user, "view_response",
+        svc.get_response(network, response_id, for_page, comments=comments), action)
     return network, response
 
 
@@ -199,9 +200,31 @@ def edit(slug: str, response_id: int):
 
 def _show(network, response, status=200, triage_form=None, section_form=None,
           snapshot_form=None, comment_forms=None, moved=None, position_current=None,
-          loaded=False, **review_forms):
+          loaded=False, cached_sections=False, **review_forms):
+    """The response's page. `cached_sections`: the sections with their comments are a cached
+    fragment (the same for everyone who may edit and comment alike, until the response
+    changes), the response loaded without its comments; not after a form that failed."""
     if not loaded:
         response = svc.load_for_page(response)
+    may_edit = may(current_user, "edit_response", response)
+    may_comment = may(current_user, "comment_response", response)
+    cached, comments_loaded = None, not cached_sections
+    if cached_sections:
+        def sections_context() -> dict:
+            nonlocal comments_loaded
+            svc.load_comments(response)
+            comments_loaded = True
+            return dict(response=response, network=network, may_edit=may_edit,
+                        may_comment=may_comment, comment_forms={}, moved=None,
+                        render_markdown=render_markdown)
+
+        cached = cache.blocks("consultations/show.html", ("sections",),
+                              (response.id, may_edit, may_comment),
+                              ("consultations", "org"), sections_context)
+    if comments_loaded:
+        open_count = sum(s.open_comment_count for s in response.live_sections)
+    else:
+        open_count = svc.open_comment_counts([response.id]).get(response.id, 0)
     # The positions' tracker once the answer has been up for review (or has positions).
     windows, latest = _meeting_facts(response)
     tracker = (review.tracker(response)
@@ -230,9 +253,10 @@ def _show(network, response, status=200, triage_form=None, section_form=None,
            if response.is_joint or response.is_open else {}),
         render_markdown=render_markdown,
         links=svc.parse_links(response.referral_links),
-        open_count=sum(s.open_comment_count for s in response.live_sections),
-        may_edit=may(current_user, "edit_response", response),
-        may_comment=may(current_user, "comment_response", response),
+        open_count=open_count,
+        may_edit=may_edit,
+        may_comment=may_comment,
+        cached=cached,
     )
 
 
@@ -250,8 +274,9 @@ def _meeting_facts(response) -> tuple[list, dict]:
 
 @bp.get("/<int:response_id>")
 def show(slug: str, response_id: int):
-    network, response = _response(slug, response_id, for_page=True)
-    return _show(network, response, loaded=True)
+    cache.versions()  # before the response the sections' fragment shows
+    network, response = _response(slug, response_id, for_page=True, comments=False)
+    return _show(network, response, loaded=True, cached_sections=True)
 
 
 @bp.post("/<int:response_id>/beslut")

@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from intranet import cache
 from intranet.authz import authorize, authorize_visible, may
 from intranet.documents import bp
 from intranet.documents import services as svc
@@ -87,6 +88,9 @@ def _version_number(value) -> int | None:
 
 @bp.get("/")
 def index(slug: str):
+    """The network's documents, searched, sorted and paged. A cached fragment: the same for
+    everyone who sees the same documents and the same buttons, until a document changes."""
+    cache.versions()  # before the network the fragment shows
     network = _network(slug)
     authorize(current_user, "list_documents", network)
     query = request.args.get("q", "").strip()[:100]
@@ -96,22 +100,26 @@ def index(slug: str):
         sort = "datum"
     column, descending = SORTS[sort]
     page = request.args.get("sida", 1, type=db_int)
-    result = svc.list_documents(
-        network, current_user, query=query, tag=tag, sort=column, descending=descending,
-        page=page, per_page=current_app.config["DOCUMENTS_PER_PAGE"],
-    )
-    return render(
-        "documents/index.html",
-        block="results",
-        network=network,
-        result=result,
-        tags=svc.network_tags(network, current_user),
-        query=query,
-        tag=tag,
-        sort=sort,
-        trash_count=svc.trash_count(network)
-        if may(current_user, "manage_document_trash", network) else 0,
-    )
+    manages_trash = may(current_user, "manage_document_trash", network)
+
+    def context() -> dict:
+        result = svc.list_documents(
+            network, current_user, query=query, tag=tag, sort=column, descending=descending,
+            page=page, per_page=current_app.config["DOCUMENTS_PER_PAGE"],
+        )
+        return dict(network=network, result=result, query=query, tag=tag, sort=sort,
+                    tags=svc.network_tags(network, current_user),
+                    trash_count=svc.trash_count(network) if manages_trash else 0)
+
+    htmx = is_htmx()
+    # What the list shows follows from these: which documents the person sees, the buttons.
+    viewer = (may(current_user, "view_all_documents", network),
+              may(current_user, "add_documents", network), manages_trash)
+    cached = cache.blocks("documents/index.html",
+                          ("results",) if htmx else ("network_content",),
+                          (network.id, query, tag, sort, page, viewer, htmx),
+                          ("documents", "org"), context)
+    return render("documents/index.html", block="results", network=network, cached=cached)
 
 
 # ---------------------------------------------------------------- files
@@ -423,11 +431,21 @@ def _keep_page_text(error):
 
 @bp.get("/<int:document_id>/historik")
 def history(slug: str, document_id: int):
+    """A page's revisions: the same for everyone who may see the page, a cached fragment
+    until a document changes."""
+    cache.versions()  # before the document the fragment shows
     network, document = _document(slug, document_id)
     if not document.is_page:
         abort(404)
-    svc.load_history(document)
-    return render("documents/history.html", network=network, document=document)
+
+    def context() -> dict:
+        svc.load_history(document)
+        return dict(network=network, document=document)
+
+    cached = cache.blocks("documents/history.html", ("network_content",), (document.id,),
+                          ("documents", "org"), context)
+    return render("documents/history.html", network=network, document=document,
+                  cached=cached)
 
 
 @bp.get("/<int:document_id>/historik/<int:revision_id>")

@@ -2,7 +2,7 @@ from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intranet import clock
+from intranet import cache, clock
 from intranet.authz import authorize, standing_of
 from intranet.consultations.review import waiting_for
 from intranet.extensions import db, limiter
@@ -17,12 +17,19 @@ from intranet.urls import safe_next
 
 @bp.get("/")
 def index():
-    """The start page: Mina nätverk."""
+    """The start page: Mina nätverk. What it shows is the person's own (their networks,
+    seats and what waits for them), kept as a fragment per person until anything changes."""
     authorize(current_user, "view_start")
-    summaries = network_summaries(networks_of(current_user), person=current_user)
-    return render("main/index.html", summaries=summaries, seats=seats_of(current_user),
-                  waiting=waiting_for(current_user, standing_of(current_user)),
-                  today=clock.today())
+
+    def context() -> dict:
+        summaries = network_summaries(networks_of(current_user), person=current_user)
+        return dict(summaries=summaries, seats=seats_of(current_user),
+                    waiting=waiting_for(current_user, standing_of(current_user)),
+                    today=clock.today())
+
+    cached = cache.blocks("main/index.html", ("content",), (current_user.id,),
+                          cache.ALL_SCOPES, context)
+    return render("main/index.html", cached=cached)
 
 
 @bp.post("/sprak")

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from intranet import cache
 from intranet.appointments.forms import ConvenerForm, NetworkForm
 from intranet.appointments.services import history as history_of
 from intranet.appointments.services import set_convener, update_network
@@ -43,11 +44,15 @@ def directory():
 
 @bp.get("/<slug>")
 def show(slug: str):
-    """A network's page with its members, grouped by municipality, gaps shown."""
+    """A network's page with its members, grouped by municipality, gaps shown: the same for
+    everyone who may see it, cached fragments until the network's people change."""
+    cache.versions()  # before the network the fragments show
     network = db.first_or_404(select(Network).where(Network.slug == slug))
     authorize(current_user, "view_network", network)
-    members = network_members(network)
-    return render("networks/show.html", network=network, members=members)
+    cached = cache.blocks("networks/show.html", ("facts", "members"), (network.id,),
+                          ("org", "programme"),
+                          lambda: {"network": network, "members": network_members(network)})
+    return render("networks/show.html", network=network, cached=cached)
 
 
 @bp.get("/<slug>/historik")

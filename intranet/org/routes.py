@@ -1,5 +1,6 @@
 from flask_login import current_user
 
+from intranet import cache
 from intranet.authz import authorize
 from intranet.extensions import db
 from intranet.htmx import render
@@ -17,9 +18,15 @@ def bodies():
 
 @bp.get("/personer/<int:person_id>")
 def person(person_id: int):
-    """A person: their seats, and their current and past appointments."""
+    """A person: their seats, and their current and past appointments; the same for everyone
+    who may see it, a cached fragment until the organisation's data changes."""
+    cache.versions()  # before the person the fragment shows
     person = db.get_or_404(Person, person_id)
     authorize(current_user, "view_person", person)
-    current, past = appointments_of(person)
-    return render("org/person.html", person=person, seats=seats_of(person), current=current,
-                  past=past)
+
+    def context() -> dict:
+        current, past = appointments_of(person)
+        return dict(person=person, seats=seats_of(person), current=current, past=past)
+
+    cached = cache.blocks("org/person.html", ("content",), (person.id,), ("org",), context)
+    return render("org/person.html", person=person, cached=cached)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 
-from intranet import clock
+from intranet import cache, clock
 from intranet.authz import authorize
 from intranet.consultations import review
 from intranet.consultations.services import open_comment_counts
@@ -29,11 +29,17 @@ def board():
     if stage not in review.BOARD_ORDER:
         stage = ""
     page = _page() if stage else 1
-    groups = review.board(stage, page)
-    ids = [r.id for g in groups for r in g.responses]
-    return render(
-        "reviews/board.html", groups=groups, stage=stage, page=page,
-        stages=review.BOARD_ORDER, limit=review.BOARD_LIMIT, today=clock.today(),
-        stated=review.stated_counts(ids), open_counts=open_comment_counts(ids),
-        municipality_count=municipality_count(),
-    )
+
+    def context() -> dict:
+        groups = review.board(stage, page)
+        ids = [r.id for g in groups for r in g.responses]
+        return dict(groups=groups, stage=stage, page=page, stages=review.BOARD_ORDER,
+                    limit=review.BOARD_LIMIT, today=clock.today(),
+                    stated=review.stated_counts(ids), open_counts=open_comment_counts(ids),
+                    municipality_count=municipality_count())
+
+    # The same board for everyone who may see it: a cached fragment until a response, a
+    # network or a municipality changes.
+    cached = cache.blocks("reviews/board.html", ("content",), (stage, page),
+                          ("consultations", "org"), context)
+    return render("reviews/board.html", cached=cached)

@@ -1,0 +1,265 @@
+"""Fragments of pages that are the same for everyone allowed to see them (the coverage matrix,
+a stage of the responses board, a network's rows of the action list), rendered once per
+process and served again until the data under them changes.
+
+How a fragment knows that its data changed: every table belongs to a *scope* (`SCOPES`), and
+the `data_version` table holds one random token per scope. Any transaction that writes a row
+of a scope's tables, through the unit of work or an ORM `update()`/`delete()`/`insert()`,
+gives the scope a new token in the same transaction, just before it commits. A fragment is
+stored under its name, its arguments, the language, today's date and the tokens of the
+scopes it reads (`fragment`), so a change committed by any process or command is seen by
+every worker at its next request, and a rolled-back change changes nothing.
+
+The rules for a cached fragment:
+- it shows only what its key says: no flashed message, nothing of the person looking at it
+  but what the key names (say "may edit"); a form's CSRF token is left as a hole while the
+  fragment is made and filled with the request's own token each time it is served;
+- `versions()` is read before the data it shows (a route that loads an object for the
+  fragment calls it first), so a fragment is never stored under a token older than its data;
+- time shows as dates only (today is in the key), never as "five minutes ago".
+
+The store is a dictionary per app and process, bounded by size (`FRAGMENT_CACHE_CHARS`),
+least recently used first out. Tokens are random rather than counters, so that a database
+restored from a backup never matches a fragment made from other data."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+
+from flask import Flask, current_app, g
+from flask_wtf.csrf import generate_csrf
+from jinja2_fragments.flask import render_block
+from markupsafe import Markup
+from sqlalchemy import String, bindparam, event, insert, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from intranet import clock
+from intranet.extensions import db
+from intranet.i18n import current_locale
+
+# Every table's scope. A new table must be named here or in TECHNICAL (a test sees to it).
+SCOPES: dict[str, str] = {
+    "cooperation": "org", "municipality": "org", "network": "org", "person": "org",
+    "network_focus_area": "org", "appointment": "org", "body": "org", "seat": "org",
+    "focus_area": "programme", "sub_goal": "programme",
+    "document": "documents", "document_tag": "documents", "document_version": "documents",
+    "page_revision": "documents",
+    "consultation_response": "consultations", "consultation_section": "consultations",
+    "consultation_comment": "consultations", "consultation_revision": "consultations",
+    "consultation_snapshot": "consultations", "consultation_event": "consultations",
+    "consultation_position": "consultations", "consultation_case_number": "consultations",
+    "consultation_attachment": "consultations",
+    "action_item": "actions", "action_item_network": "actions",
+    "action_item_municipality": "actions", "action_import": "actions",
+    "meeting": "meetings",
+}
+# Tables no page fragment shows: writing them changes no token.
+TECHNICAL = frozenset({"data_version", "login_session", "account_token", "audit_event",
+                       "outgoing_mail"})
+ALL_SCOPES = tuple(sorted(set(SCOPES.values())))
+_CHANGED = "changed_scopes"
+# Where a fragment's forms have their CSRF token while it is stored: random per process, so
+# no text anyone writes can contain it.
+CSRF_HOLE = "csrf-hole-" + secrets.token_hex(16)
+
+
+class DataVersion(db.Model):
+    """One row per scope: a token that changes with every committed write of the scope."""
+
+    __tablename__ = "data_version"
+
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+
+
+def new_token() -> str:
+    return secrets.token_hex(8)
+
+
+# ---------------------------------------------------------------- noticing writes
+
+
+def _scope_of(table_name: str | None) -> str | None:
+    return SCOPES.get(table_name) if table_name else None
+
+
+def _note(session: Session, scopes: Iterable[str | None]) -> None:
+    changed = session.info.setdefault(_CHANGED, set())
+    changed.update(s for s in scopes if s)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context, _instances) -> None:
+    touched = (*session.new, *session.dirty, *session.deleted)
+    if touched:
+        _note(session, (_scope_of(getattr(getattr(o, "__table__", None), "name", None))
+                        for o in touched))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _orm_execute(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(state.statement, "table", None)
+        _note(state.session, [_scope_of(getattr(table, "name", None))])
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    session.flush()  # what is pending notes its scopes now
+    changed = session.info.pop(_CHANGED, None)
+    if changed:
+        session.execute(_BUMP, {"scopes": sorted(changed), "token": new_token()})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_end(session: Session, transaction) -> None:
+    if transaction.parent is None:  # a rolled-back transaction leaves no note behind
+        session.info.pop(_CHANGED, None)
+
+
+_BUMP = (update(DataVersion.__table__)
+         .where(DataVersion.__table__.c.scope.in_(bindparam("scopes", expanding=True)))
+         .values(token=bindparam("token")))
+_READ = select(DataVersion.__table__.c.scope, DataVersion.__table__.c.token)
+
+
+@event.listens_for(DataVersion.__table__, "after_create")
+def _rows_for_new_table(table, connection, **_kwargs) -> None:
+    connection.execute(insert(table), [{"scope": s, "token": new_token()} for s in ALL_SCOPES])
+
+
+def reset(app: Flask | None = None) -> None:
+    """Every scope a new token and the app's store emptied: after tables were emptied or
+    restored underneath the models (tests, `flask restore`)."""
+    app = app or current_app
+    with app.app_context():
+        have = set(db.session.scalars(select(DataVersion.scope)))
+        for scope in ALL_SCOPES:
+            if scope in have:
+                db.session.execute(update(DataVersion).where(DataVersion.scope == scope)
+                                   .values(token=new_token()))
+            else:
+                db.session.add(DataVersion(scope=scope, token=new_token()))
+        db.session.commit()
+        _store(app).clear()
+
+
+# ---------------------------------------------------------------- the store
+
+
+class _Store:
+    """Least recently used out, bounded by the characters held."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self.items: OrderedDict[tuple, Markup] = OrderedDict()
+        self.lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key: tuple) -> Markup | None:
+        with self.lock:
+            value = self.items.get(key)
+            if value is None:
+                self.misses += 1
+                return None
+            self.items.move_to_end(key)
+            self.hits += 1
+            return value
+
+    def put(self, key: tuple, value: Markup) -> None:
+        if len(value) > self.limit:
+            return
+        with self.lock:
+            old = self.items.pop(key, None)
+            if old is not None:
+                self.size -= len(old)
+            self.items[key] = value
+            self.size += len(value)
+            while self.size > self.limit:
+                _, dropped = self.items.popitem(last=False)
+                self.size -= len(dropped)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.size = 0
+
+
+def _store(app: Flask) -> _Store:
+    store = app.extensions.get("fragments")
+    if store is None:
+        store = app.extensions["fragments"] = _Store(app.config["FRAGMENT_CACHE_CHARS"])
+    return store
+
+
+def versions() -> dict[str, str]:
+    """The scopes' tokens, read once per request (call it before loading what a fragment
+    shows). Empty when the table has no rows, and then nothing is cached."""
+    if "data_versions" not in g:
+        rows = db.session.execute(_READ).all()
+        g.data_versions = dict(rows) if len(rows) == len(ALL_SCOPES) else {}
+    return g.data_versions
+
+
+def fragment(name: str, args: tuple, scopes: tuple[str, ...],
+             render: Callable[[], str]) -> Markup:
+    """The fragment `name` for `args`, from the store when its scopes have not changed since
+    it was made; otherwise `render()` (which loads what it shows) makes it and stores it."""
+    if not current_app.config["FRAGMENT_CACHE_CHARS"]:
+        return _made(render())
+    tokens = versions()
+    if not tokens:
+        return _made(render())
+    key = (name, args, str(current_locale()), clock.today(),
+           tuple(tokens[s] for s in scopes))
+    store = _store(current_app)
+    found = store.get(key)
+    if found is None:
+        g.making_fragment = True
+        try:
+            found = _made(render())
+        finally:
+            g.making_fragment = False
+        token = g.get("csrf_token")  # where Flask-WTF keeps the request's token
+        if token and token in found:  # a WTForms form inside: its token is this session's
+            raise RuntimeError(f"fragment {name} holds a CSRF token: leave its forms out")
+        store.put(key, found)
+    if CSRF_HOLE in found:
+        return found.replace(CSRF_HOLE, generate_csrf())  # Markup escapes the token
+    return found
+
+
+def _made(html: str) -> Markup:
+    return Markup(html)  # noqa: S704 (a template's output, escaped as it was rendered)
+
+
+def blocks(template: str, names: tuple[str, ...], args: tuple, scopes: tuple[str, ...],
+           context: Callable[[], dict]) -> dict[str, Markup]:
+    """The named blocks of a page template as cached fragments, under one key. `context()`
+    loads what they show, once, and only when one of them is not in the store. The template
+    shows a block given here (`cached.<name>`) instead of rendering it."""
+    loaded: dict | None = None
+
+    def render(name: str) -> str:
+        nonlocal loaded
+        if loaded is None:
+            loaded = context()
+        return render_block(template, name, **loaded)
+
+    return {name: fragment(f"{template}#{name}", args, scopes, lambda n=name: render(n))
+            for name in names}
+
+
+def _csrf_token() -> str:
+    return CSRF_HOLE if g.get("making_fragment") else generate_csrf()
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("FRAGMENT_CACHE_CHARS", 16_000_000)
+    # Flask-WTF gives templates its csrf_token both ways; this one answers in both.
+    app.jinja_env.globals["csrf_token"] = _csrf_token
+    app.context_processor(lambda: {"csrf_token": _csrf_token})

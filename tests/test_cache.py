@@ -1,0 +1,200 @@
+"""Cached fragments, without HTTP: which writes change which scope's token, and a fragment
+served again only while its scopes' tokens stay the same."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from flask import g
+from sqlalchemy import delete, select, update
+
+from intranet import cache, clock
+from intranet.actions.models import ActionItem
+from intranet.audit.models import AuditEvent
+from intranet.cache import DataVersion
+from intranet.extensions import db
+from intranet.org.models import Municipality, Network
+from tests.conftest import appoint, make_action, make_person
+
+
+def tokens() -> dict[str, str]:
+    db.session.expire_all()
+    return dict(db.session.execute(select(DataVersion.scope, DataVersion.token)).all())
+
+
+def changed(before: dict, after: dict) -> set[str]:
+    return {scope for scope in before if before[scope] != after[scope]}
+
+
+def test_every_table_has_a_scope_or_is_technical(app):
+    names = {t.name for t in db.metadata.sorted_tables}
+    assert names == set(cache.SCOPES) | cache.TECHNICAL
+    assert not set(cache.SCOPES) & cache.TECHNICAL
+
+
+def test_a_committed_write_changes_its_scope_only(app, world, app_ctx):
+    before = tokens()
+    network = db.session.get(Network, world.ids.network)
+    network.description = "Ny beskrivning"
+    db.session.commit()
+    after = tokens()
+    assert changed(before, after) == {"org"}
+
+    make_action(network, "Ny aktivitet")
+    db.session.commit()
+    assert changed(after, tokens()) == {"actions"}
+
+
+def test_pending_changes_flushed_by_the_commit_count(app, world, app_ctx):
+    before = tokens()
+    alpha = db.session.get(Municipality, world.ids.alpha)
+    db.session.add(Network(name="Nytt nätverk", short_name="Nytt", slug="nytt-natverk"))
+    alpha.name = "Alfaby kommun"
+    db.session.commit()  # never flushed before the commit
+    assert changed(before, tokens()) == {"org"}
+
+
+def test_orm_update_and_delete_statements_count(app, world, app_ctx):
+    network = db.session.get(Network, world.ids.network)
+    item = make_action(network, "Att ta bort")
+    db.session.commit()
+    before = tokens()
+    db.session.execute(update(ActionItem).where(ActionItem.id == item.id)
+                       .values(activity="Ändrad"))
+    db.session.commit()
+    middle = tokens()
+    assert changed(before, middle) == {"actions"}
+    db.session.execute(delete(ActionItem).where(ActionItem.id == item.id))
+    db.session.commit()
+    assert changed(middle, tokens()) == {"actions"}
+
+
+def test_a_rolled_back_write_changes_nothing(app, world, app_ctx):
+    before = tokens()
+    network = db.session.get(Network, world.ids.network)
+    network.description = "Ångrad"
+    db.session.flush()
+    db.session.rollback()
+    db.session.add(AuditEvent(action="test.noop", object_type="test", object_id=None))
+    db.session.commit()  # a technical table after the rollback: no scope left over
+    assert tokens() == before
+
+
+def test_a_fragment_is_served_until_its_scope_changes(app, world):
+    renders = []
+
+    def render():
+        with_name = db.session.get(Network, world.ids.network).name
+        renders.append(with_name)
+        return f"<p>{with_name} {len(renders)}</p>"
+
+    def show():
+        with app.test_request_context():
+            return cache.fragment("test.network", (world.ids.network,), ("org",), render)
+
+    first = show()
+    assert show() == first and len(renders) == 1
+    with app.app_context():  # another scope's write: still the same fragment
+        make_action(db.session.get(Network, world.ids.network), "Något annat")
+        db.session.commit()
+    assert show() == first and len(renders) == 1
+    with app.app_context():
+        db.session.get(Network, world.ids.network).name = "Omdöpt nätverk"
+        db.session.commit()
+    again = show()
+    assert again != first and "Omdöpt nätverk" in again and len(renders) == 2
+
+
+def test_the_key_holds_the_language_and_the_day(app, world, monkeypatch):
+    made = []
+
+    def show(lang="sv"):
+        with app.test_request_context(headers={"Accept-Language": lang}):
+            from flask import session
+
+            session["lang"] = lang
+            return cache.fragment("test.day", (), ("org",),
+                                  lambda: made.append(1) or f"{clock.today()} {lang}")
+
+    show()
+    show()
+    assert len(made) == 1
+    show("en")
+    assert len(made) == 2
+    tomorrow = clock.today() + timedelta(days=1)
+    monkeypatch.setattr(clock, "today", lambda: tomorrow)
+    assert str(tomorrow) in show()
+    assert len(made) == 3
+
+
+def test_versions_are_read_once_per_request(app, world):
+    with app.test_request_context():
+        first = cache.versions()
+        assert g.data_versions is first and cache.versions() is first
+        assert set(first) == set(cache.ALL_SCOPES)
+
+
+def test_nothing_is_cached_without_the_tokens(app, world):
+    with app.app_context():
+        db.session.execute(delete(DataVersion))
+        db.session.commit()
+    made = []
+    for _ in range(2):
+        with app.test_request_context():
+            cache.fragment("test.none", (), ("org",), lambda: made.append(1) or "x")
+    assert len(made) == 2
+
+
+@pytest.mark.parametrize("limit", [10])
+def test_the_store_drops_the_least_recently_used(limit):
+    store = cache._Store(limit)
+    store.put(("a",), "12345")
+    store.put(("b",), "12345")
+    assert store.get(("a",)) == "12345"  # a is now the most recent
+    store.put(("c",), "123")
+    assert store.get(("b",)) is None and store.get(("a",)) == "12345"
+    assert store.size <= limit
+    store.put(("huge",), "x" * 11)  # larger than the whole store: not kept
+    assert store.get(("huge",)) is None
+
+
+# ---------------------------------------------------------------- through the pages
+
+FORM_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def test_a_cached_list_carries_each_session_its_own_token(app, world, login_as):
+    with app.app_context():
+        network = db.session.get(Network, world.ids.network)
+        make_action(network, "Gemensam cykelplan")
+        slug = network.slug
+        db.session.commit()
+    url = f"/natverk/{slug}/handlingsplan/"
+    member, convener = login_as("member"), login_as("convener")
+    first = member.get(url).get_data(as_text=True)
+    second = convener.get(url).get_data(as_text=True)  # the same fragment, from the store
+    assert cache.CSRF_HOLE not in first and cache.CSRF_HOLE not in second
+    mine, theirs = set(FORM_TOKEN.findall(first)), set(FORM_TOKEN.findall(second))
+    assert mine and theirs and not mine & theirs
+    # The token served with the fragment is the session's own: a delete with it is accepted.
+    row = re.search(r'action="(/natverk/[^"]+/ta-bort)"', second).group(1)
+    response = convener.http.post(row, data={"csrf_token": theirs.pop()})
+    assert response.status_code == 303
+
+
+def test_a_change_shows_at_once_on_every_cached_page(app, world, login_as):
+    member = login_as("member")
+    with app.app_context():
+        slug = db.session.get(Network, world.ids.network).slug
+    pages = [f"/natverk/{slug}/handlingsplan/", "/handlingsplan/", f"/natverk/{slug}"]
+    before = [member.get(p).get_data(as_text=True) for p in pages]
+    assert all("Nattbuss till Nynäshamn" not in b for b in before)
+    with app.app_context():  # as another worker or a command would: only the database knows
+        network = db.session.get(Network, world.ids.network)
+        make_action(network, "Nattbuss till Nynäshamn")
+        alpha = db.session.get(Municipality, world.ids.alpha)
+        appoint(network, make_person("Nora Nyutsedd", alpha), alpha)
+        db.session.commit()
+    after = [member.get(p).get_data(as_text=True) for p in pages]
+    assert "Nattbuss till Nynäshamn" in after[0] and "Nattbuss till Nynäshamn" in after[1]
+    assert "Nora Nyutsedd" in after[2] and "Nora Nyutsedd" not in before[2]
