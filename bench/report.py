@@ -17,6 +17,18 @@ def _ms(value: float) -> str:
     return "–" if value is None or math.isnan(value) else f"{value:.1f}"
 
 
+def _pair(counts) -> list[int]:
+    """(made, served): a page's queries with its cached fragments made, and served."""
+    return list(counts) if isinstance(counts, list | tuple) else [counts, counts]
+
+
+def _queries(counts) -> str:
+    if counts is None:
+        return "–"
+    made, served = _pair(counts)
+    return str(made) if made == served else f"{made} / {served}"
+
+
 def _goals(load: dict, small: int | None, large: int | None, floor: bool) -> str:
     if floor:
         return "floor"
@@ -27,7 +39,7 @@ def _goals(load: dict, small: int | None, large: int | None, floor: bool) -> str
         missed.append("throughput")
     if small is not None and large is not None and small != large:
         missed.append("queries grow")
-    if large is not None and large > QUERY_GOAL:
+    if large is not None and max(_pair(large)) > QUERY_GOAL:
         missed.append(f"> {QUERY_GOAL} queries")
     if load["errors"]:
         missed.append(f"{load['errors']} errors")
@@ -65,7 +77,9 @@ def write_report(results: dict, out: Path) -> None:
         "average noted at the end of each page counts the run's own threads too (20 users, "
         "8 server threads); CPU time taken by other guests of the host is the stolen share.",
         "- Data: scale 1 (the national association) for the load; queries counted at scale "
-        "0.1 and 1. Saves (the htmx cell and section saves) each use a row of their own per "
+        "0.1 and 1, as made / served where they differ: with the page's cached fragments "
+        "made anew (as after a change) and served from the store. Saves (the htmx cell and "
+        "section saves) each use a row of their own per "
         "user and carry the version they started from, so none of them conflicts.",
         "- Throughput ratio: the page's requests per second divided by the floor's "
         "(`/_bench/floor`, the base layout with no database access, same server and "
@@ -98,7 +112,7 @@ def write_report(results: dict, out: Path) -> None:
                 f"| {page.name} | {page.role} | {_ms(load['p50'])} | {_ms(load['p95'])} | "
                 f"{_ms(load['p99'])} | {load['rps']:.0f} | {load['ratio']:.2f} | "
                 f"{_ms(load.get('server_cpu_ms'))} | "
-                f"{small.get(page.name, '–')} | {large.get(page.name, '–')} | "
+                f"{_queries(small.get(page.name))} | {_queries(large.get(page.name))} | "
                 f"{load.get('load_average', '–')} | {load.get('stolen_percent', '–')} | "
                 f"{_goals(load, small.get(page.name), large.get(page.name), i == 0)} |")
         mem = entry.get("memory")

@@ -69,7 +69,9 @@ def app_env(url: str, **extra) -> dict:
 def fresh_database(kind: str, url: str) -> None:
     if kind == "sqlite":
         path = Path(url.removeprefix("sqlite:///"))
-        path.unlink(missing_ok=True)
+        for leftover in (path, path.with_name(path.name + "-wal"),
+                         path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
         return
     name = url.rsplit("/", 1)[1]
     engine = create_engine(f"{POSTGRES}/postgres", isolation_level="AUTOCOMMIT")

@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event
 
 from intranet.config import ROOT, config_for
 from intranet.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -97,6 +98,21 @@ def _init_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter.init_app(app)
     cache.init_app(app)  # after CSRFProtect: it wraps the templates' csrf_token
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_write_ahead_log)
+
+
+def _sqlite_write_ahead_log(dbapi_connection, _record) -> None:
+    """SQLite keeps a write-ahead log: readers do not wait for a writer, and a commit writes
+    (and syncs) the log once instead of a journal and the database. The setting stays with
+    the database file; a database another connection holds busy keeps its mode until later."""
+    import sqlite3
+
+    try:
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError:
+        pass
 
 
 def _select_locale() -> str:

@@ -196,6 +196,11 @@ def _store(app: Flask) -> _Store:
     return store
 
 
+def clear_store(app: Flask) -> None:
+    """Forget this process's fragments (they are made again at their next request)."""
+    _store(app).clear()
+
+
 def versions() -> dict[str, str]:
     """The scopes' tokens, read once per request (call it before loading what a fragment
     shows). Empty when the table has no rows, and then nothing is cached."""

@@ -379,10 +379,14 @@ def save_section(section: ResponseSection, editor: Person, *, expected_version: 
     body = normalise_text(body)
     check_version(expected_version, section.lock_version, body, section.body)
     now = clock.utcnow()
-    number = (section.revisions[0].number if section.revisions else 0) + 1
+    # The next number from the (section, number) index: the section's history, which grows
+    # with every save, is not loaded to add to it.
+    number = (db.session.scalar(select(func.max(SectionRevision.number)).where(
+        SectionRevision.section_id == section.id)) or 0) + 1
     revision = SectionRevision(number=number, title=title.strip()[:200], body=body,
                                created_by=editor, created_at=now)
-    section.revisions.insert(0, revision)
+    revision.section = section  # joins section.revisions without loading it
+    db.session.add(revision)
     section.title = revision.title
     section.body = body
     section.updated_by = editor

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, inspect, select
 from sqlalchemy.orm import defer, selectinload
 
 from intranet import clock
@@ -260,7 +260,8 @@ def add_version(document: Document, author: Person, stream: BinaryIO, filename: 
             DocumentVersion.document_id == document.id)
     ) or 0) + 1
     version = _version(number, blob, sniffed, filename, note, author, now)
-    document.versions.insert(0, version)
+    version.document = document  # joins document.versions without loading every version
+    db.session.add(version)
     document.updated_at = now  # raises lock_version: a racing version fails, not overwrites
     db.session.flush()
     record("document_version_added", actor=author, obj=document, version=number,
@@ -310,6 +311,14 @@ def create_page(network: Network, author: Person, *, title: str, body: str,
     return document
 
 
+def latest_revision(document: Document) -> PageRevision | None:
+    """The page's current revision, read alone: its history can be long."""
+    if "revisions" not in inspect(document).unloaded:
+        return document.current_revision
+    return db.session.scalar(select(PageRevision).where(PageRevision.document_id == document.id)
+                             .order_by(PageRevision.number.desc()).limit(1))
+
+
 def save_page(document: Document, editor: Person, *, expected_version: int | None,
               title: str, body: str, note: str = "", tags: list[str] | None = None,
               visibility: str | None = None) -> PageRevision:
@@ -317,14 +326,15 @@ def save_page(document: Document, editor: Person, *, expected_version: int | Non
     EditConflict, with the editor's text kept, and nothing written."""
     if not document.is_page:
         raise ValueError("only pages have revisions")
-    current = document.current_revision
+    current = latest_revision(document)
     body = normalise_text(body)
     check_version(expected_version, document.lock_version, body, current.body if current else "")
     now = clock.utcnow()
     revision = PageRevision(number=(current.number if current else 0) + 1,
                             title=title.strip()[:200], body=body, note=note.strip(),
                             created_by=editor, created_at=now)
-    document.revisions.insert(0, revision)
+    revision.document = document  # joins document.revisions without loading every revision
+    db.session.add(revision)
     document.title = revision.title
     if tags is not None:
         _set_tags(document, tags)
