@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 
-from flask import Flask, g
+from babel import support
+from flask import Flask, g, request
 from flask_babel import format_date, format_datetime, get_locale, get_timezone, get_translations
+from wtforms.i18n import messages_path
 
 
 def _current():
@@ -61,8 +63,32 @@ def cached_format_datetime(value=None, format: str | None = None):
     return _datetime(value, format, str(_current()[0]), str(get_timezone()))
 
 
+@lru_cache(maxsize=8)
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsWords:
+    """WTForms' own messages ("This field is required.") in the request's language. Flask-WTF
+    reads their catalogue from disk again in every request that has a form; this reads it
+    once per process and language."""
+
+    def ugettext(self, string: str) -> str:
+        return _wtforms_catalogue(str(current_locale())).ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(current_locale())).ungettext(singular, plural, n)
+
+
+_WTFORMS_WORDS = _WTFormsWords()
+
+
 def init_app(app: Flask) -> None:
     """Replace Flask-Babel's template callables with these (after babel.init_app)."""
     app.jinja_env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext, newstyle=True)
     app.jinja_env.globals.update(format_date=cached_format_date,
                                  format_datetime=cached_format_datetime)
+
+    @app.before_request
+    def _wtforms_words() -> None:
+        request.wtforms_translations = _WTFORMS_WORDS  # where Flask-WTF looks first

@@ -49,3 +49,31 @@ def test_template_words_and_dates_follow_a_forced_locale_and_come_back(app):
         with force_locale("en"):
             assert render_template_string(template, day=day) == "Log out May 1, 2026"
         assert render_template_string(template, day=day) == "Logga ut 1 maj 2026"
+
+
+def test_wtforms_own_messages_follow_the_language(app):
+    """WTForms' built-in messages come in the request's language, from a catalogue read once
+    per process."""
+    from flask import session
+    from flask_wtf import FlaskForm
+    from wtforms import IntegerField
+
+    from intranet import i18n
+
+    class Form(FlaskForm):
+        class Meta:
+            csrf = False
+
+        n = IntegerField("n")
+
+    i18n._wtforms_catalogue.cache_clear()
+    said = {}
+    for lang in ("sv", "en", "sv"):
+        with app.test_request_context(method="POST", data={"n": "tre"}):
+            app.preprocess_request()
+            session["lang"] = lang
+            form = Form()
+            assert not form.validate()
+            said[lang] = form.n.errors[0]
+    assert said == {"sv": "Inte ett giltigt heltal", "en": "Not a valid integer value."}
+    assert i18n._wtforms_catalogue.cache_info().misses == 2
