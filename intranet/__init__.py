@@ -97,7 +97,7 @@ def _init_extensions(app: Flask) -> None:
     )
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter.init_app(app)
-    cache.init_app(app)  # after CSRFProtect: it wraps the templates' csrf_token
+    cache.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_write_ahead_log)

@@ -11,9 +11,10 @@ scopes it reads (`fragment`), so a change committed by any process or command is
 every worker at its next request, and a rolled-back change changes nothing.
 
 The rules for a cached fragment:
-- it shows only what its key says: no flashed message, nothing of the person looking at it
-  but what the key names (say "may edit"); a form's CSRF token is left as a hole while the
-  fragment is made and filled with the request's own token each time it is served;
+- it shows only what its key says: no flashed message, no form with what someone typed or
+  its errors, nothing of the person looking at it but what the key names (say "may edit",
+  or the person); the session's CSRF token (of `csrf_token()` or a form's hidden field) is
+  stored as a hole and filled with the request's own token each time it is served;
 - `versions()` is read before the data it shows (a route that loads an object for the
   fragment calls it first), so a fragment is never stored under a token older than its data;
 - time shows as dates only (today is in the key), never as "five minutes ago".
@@ -33,7 +34,7 @@ from flask import Flask, current_app, g
 from flask_wtf.csrf import generate_csrf
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
-from sqlalchemy import String, bindparam, event, insert, select, update
+from sqlalchemy import String, bindparam, event, insert, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from intranet import clock
@@ -60,9 +61,12 @@ SCOPES: dict[str, str] = {
 TECHNICAL = frozenset({"data_version", "login_session", "account_token", "audit_event",
                        "outgoing_mail"})
 ALL_SCOPES = tuple(sorted(set(SCOPES.values())))
+# Columns written as people use the workspace that no fragment shows: a write of only these
+# changes no token (or every login would renew the organisation's fragments).
+UNSHOWN = {"person": frozenset({"last_login_at"})}
 _CHANGED = "changed_scopes"
-# Where a fragment's forms have their CSRF token while it is stored: random per process, so
-# no text anyone writes can contain it.
+# Where a fragment's forms have the CSRF token while it is stored: random per process, so no
+# text anyone writes can contain it.
 CSRF_HOLE = "csrf-hole-" + secrets.token_hex(16)
 
 
@@ -82,28 +86,43 @@ def new_token() -> str:
 # ---------------------------------------------------------------- noticing writes
 
 
-def _scope_of(table_name: str | None) -> str | None:
-    return SCOPES.get(table_name) if table_name else None
+def _scopes_of(table_name: str | None) -> tuple[str, ...]:
+    """A table's scope; a table nobody placed changes every scope, to be safe."""
+    if table_name in SCOPES:
+        return (SCOPES[table_name],)
+    return () if table_name in TECHNICAL else ALL_SCOPES
 
 
-def _note(session: Session, scopes: Iterable[str | None]) -> None:
+def _note(session: Session, table_names: Iterable[str | None]) -> None:
     changed = session.info.setdefault(_CHANGED, set())
-    changed.update(s for s in scopes if s)
+    for name in set(table_names):
+        changed.update(_scopes_of(name))
+
+
+def _table_name(obj) -> str | None:
+    return getattr(getattr(obj, "__table__", None), "name", None)
+
+
+def _shows(obj) -> bool:
+    """Whether a changed object changed more than columns no fragment shows."""
+    unshown = UNSHOWN.get(_table_name(obj))
+    if not unshown:
+        return True
+    return any(attr.key not in unshown for attr in inspect(obj).attrs
+               if attr.history.has_changes())
 
 
 @event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, _context, _instances) -> None:
-    touched = (*session.new, *session.dirty, *session.deleted)
-    if touched:
-        _note(session, (_scope_of(getattr(getattr(o, "__table__", None), "name", None))
-                        for o in touched))
+    if session.new or session.dirty or session.deleted:
+        _note(session, [*map(_table_name, session.new), *map(_table_name, session.deleted),
+                        *(_table_name(o) for o in session.dirty if _shows(o))])
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _orm_execute(state) -> None:
     if state.is_insert or state.is_update or state.is_delete:
-        table = getattr(state.statement, "table", None)
-        _note(state.session, [_scope_of(getattr(table, "name", None))])
+        _note(state.session, [getattr(getattr(state.statement, "table", None), "name", None)])
 
 
 @event.listens_for(Session, "before_commit")
@@ -224,14 +243,10 @@ def fragment(name: str, args: tuple, scopes: tuple[str, ...],
     store = _store(current_app)
     found = store.get(key)
     if found is None:
-        g.making_fragment = True
-        try:
-            found = _made(render())
-        finally:
-            g.making_fragment = False
+        found = _made(render())
         token = g.get("csrf_token")  # where Flask-WTF keeps the request's token
-        if token and token in found:  # a WTForms form inside: its token is this session's
-            raise RuntimeError(f"fragment {name} holds a CSRF token: leave its forms out")
+        if token:  # this session's: a hole in what is stored
+            found = found.replace(token, CSRF_HOLE)
         store.put(key, found)
     if CSRF_HOLE in found:
         return found.replace(CSRF_HOLE, generate_csrf())  # Markup escapes the token
@@ -259,12 +274,5 @@ def blocks(template: str, names: tuple[str, ...], args: tuple, scopes: tuple[str
             for name in names}
 
 
-def _csrf_token() -> str:
-    return CSRF_HOLE if g.get("making_fragment") else generate_csrf()
-
-
 def init_app(app: Flask) -> None:
     app.config.setdefault("FRAGMENT_CACHE_CHARS", 16_000_000)
-    # Flask-WTF gives templates its csrf_token both ways; this one answers in both.
-    app.jinja_env.globals["csrf_token"] = _csrf_token
-    app.context_processor(lambda: {"csrf_token": _csrf_token})

@@ -32,6 +32,12 @@ def test_every_table_has_a_scope_or_is_technical(app):
     assert not set(cache.SCOPES) & cache.TECHNICAL
 
 
+def test_a_table_nobody_placed_changes_every_scope():
+    assert cache._scopes_of("new_table") == cache.ALL_SCOPES
+    assert cache._scopes_of("login_session") == ()
+    assert cache._scopes_of("action_item") == ("actions",)
+
+
 def test_a_committed_write_changes_its_scope_only(app, world, app_ctx):
     before = tokens()
     network = db.session.get(Network, world.ids.network)
@@ -51,6 +57,20 @@ def test_pending_changes_flushed_by_the_commit_count(app, world, app_ctx):
     db.session.add(Network(name="Nytt nätverk", short_name="Nytt", slug="nytt-natverk"))
     alpha.name = "Alfaby kommun"
     db.session.commit()  # never flushed before the commit
+    assert changed(before, tokens()) == {"org"}
+
+
+def test_a_login_changes_no_token_but_a_new_name_does(app, world, app_ctx):
+    from intranet.org.models import Person
+
+    before = tokens()
+    person = db.session.get(Person, world.ids.member)
+    person.last_login_at = clock.utcnow()
+    db.session.commit()
+    assert tokens() == before
+    person.last_login_at = clock.utcnow() + timedelta(minutes=1)
+    person.name = "Mona Medlem-Nyström"
+    db.session.commit()
     assert changed(before, tokens()) == {"org"}
 
 
@@ -198,3 +218,23 @@ def test_a_change_shows_at_once_on_every_cached_page(app, world, login_as):
     after = [member.get(p).get_data(as_text=True) for p in pages]
     assert "Nattbuss till Nynäshamn" in after[0] and "Nattbuss till Nynäshamn" in after[1]
     assert "Nora Nyutsedd" in after[2] and "Nora Nyutsedd" not in before[2]
+
+
+def test_forms_in_a_cached_page_carry_each_session_its_own_token(app, world, login_as):
+    """The response's page is kept per person with its WTForms forms in it: a second login
+    of the same person is served the same fragment, with its own token in every form."""
+    from tests.consultation_fixtures import RESPONSE_ID, SECTION_IDS, build_consultations
+
+    build_consultations(app, world)
+    url = f"/natverk/plan/remissvar/{RESPONSE_ID}"
+    first, second = login_as("convener"), login_as("convener")
+    mine = first.get(url).get_data(as_text=True)
+    theirs = second.get(url).get_data(as_text=True)
+    assert cache.CSRF_HOLE not in mine and cache.CSRF_HOLE not in theirs
+    mine_tokens, their_tokens = set(FORM_TOKEN.findall(mine)), set(FORM_TOKEN.findall(theirs))
+    assert len(mine_tokens) == len(their_tokens) == 1 and mine_tokens != their_tokens
+    assert mine.count(mine_tokens.pop()) > 3  # hidden_tag() forms and plain ones alike
+    response = second.http.post(f"{url}/avsnitt/{SECTION_IDS[1]}/kommentarer",
+                                data={"csrf_token": their_tokens.pop(), "body": "Instämmer."})
+    assert response.status_code == 303
+    assert "Instämmer." in second.get(url).get_data(as_text=True)

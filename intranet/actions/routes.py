@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
 
 from intranet import cache, clock
 from intranet.actions import bp, export, services
@@ -27,6 +26,7 @@ from intranet.errors import keep_posted_text
 from intranet.extensions import db
 from intranet.htmx import is_htmx, render
 from intranet.org.models import Network
+from intranet.org.services import network_or_404
 from intranet.urls import db_int
 
 NETWORK_PREFIX = "/natverk/<slug>/handlingsplan"
@@ -43,7 +43,7 @@ keep_posted_text("actions.edit", _ROW_TEXT)
 
 
 def _network(slug: str) -> Network:
-    return db.first_or_404(select(Network).where(Network.slug == slug))
+    return network_or_404(slug)
 
 
 def _item(network: Network, item_id: int, deleted: bool = False):
@@ -214,12 +214,17 @@ def cell_edit(slug: str, item_id: int, cell: str):
             conflict = True
             _restart_from(form.version, item.version)
         else:
-            db.session.commit()
             if not is_htmx():
+                db.session.commit()
                 flash(_("Ändringen sparades."), "success")
                 return redirect(_list_url(network, item), 303)
-            return render("actions/cell.html", block="display",
-                          **_cell_context(network, item, cell, focus=True, saved=True))
+            # The saved cell from the row as written, before the commit ends the objects'
+            # state (so nothing is read back); a commit that fails raises, and the cell is
+            # never sent.
+            saved = render("actions/cell.html", block="display",
+                           **_cell_context(network, item, cell, focus=True, saved=True))
+            db.session.commit()
+            return saved
     status = 409 if conflict else 422 if request.method == "POST" else 200
     return render("actions/cell.html", block="editor", status=status,
                   **_cell_context(network, item, cell, form=form, conflict=conflict))

@@ -46,7 +46,7 @@ from intranet.extensions import db
 from intranet.forms_flow import form_status, submit
 from intranet.htmx import render
 from intranet.org.models import Body, BodyKind, FocusArea, Municipality, Network, Person, Seat
-from intranet.org.services import municipalities
+from intranet.org.services import municipalities, network_or_404
 from intranet.text import csv_cell
 from intranet.urls import db_int
 
@@ -236,7 +236,7 @@ def new_network():
 
 
 def _network_toggle(slug: str, change, message: str, archiving: bool):
-    network = db.first_or_404(select(Network).where(Network.slug == slug))
+    network = network_or_404(slug)
     authorize(current_user, "administer", network)
     form = ConfirmForm()
     if form.validate_on_submit() and fresh_enough(form):

@@ -6,7 +6,6 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from intranet import cache, clock
 from intranet.appointments import bp
@@ -27,9 +26,9 @@ from intranet.authz import authorize, may, standing_of
 from intranet.errors import keep_posted_text
 from intranet.extensions import db
 from intranet.forms_flow import form_status, submit
-from intranet.htmx import render
-from intranet.org.models import Appointment, Municipality, Network, Person
-from intranet.org.services import municipalities
+from intranet.htmx import is_htmx, render
+from intranet.org.models import Appointment, Municipality, Person
+from intranet.org.services import municipalities, network_or_404
 from intranet.text import csv_cell
 from intranet.urls import db_int
 
@@ -89,8 +88,17 @@ def _person_search(municipality: Municipality):
 @bp.route("/representation/<int:municipality_id>/natverk/<slug>/utse", methods=["GET", "POST"])
 def appoint_member(municipality_id: int, slug: str):
     municipality = db.get_or_404(Municipality, municipality_id)
-    network = db.first_or_404(select(Network).where(Network.slug == slug))
+    network = network_or_404(slug)
     authorize(current_user, "manage_appointments", municipality)
+    if request.method == "GET" and is_htmx():
+        # The search as the director types: the municipality's people matching the words,
+        # the same for everyone who appoints for it, a cached fragment until people change.
+        query = request.args.get("q", "").strip()[:100]
+        cached = cache.blocks(
+            "appointments/appoint.html", ("person_results",), (municipality.id, query),
+            ("org",), lambda: {"form": AppointForm(), "query": query,
+                               "people": find_people(municipality, query)})
+        return render("appointments/appoint.html", block="person_results", cached=cached)
     form = AppointForm()
     query, people = _person_search(municipality)
     outcome = submit(form, lambda: appoint(

@@ -44,6 +44,7 @@ from intranet.htmx import is_htmx, render
 from intranet.meetings import services as meetings
 from intranet.notifications.services import deliver_queued
 from intranet.org.models import Municipality, Network
+from intranet.org.services import network_or_404
 from intranet.urls import db_int
 
 STATUS_LABELS = {
@@ -75,17 +76,15 @@ def review_step(kind: str) -> str:
 
 
 def _network(slug: str) -> Network:
-    return db.first_or_404(select(Network).where(Network.slug == slug))
+    return network_or_404(slug)
 
 
-def _response(slug: str, response_id: int, action: str = "view_response",
-              for_page: bool = False, comments: bool = True):
+def _response(slug: str, response_id: int, action: str = "view_response"):
     """Load, then check: a response the person may not view is absent (404), whatever its
     network; one they may view but not change is refused (403)."""
     network = _network(slug)
-    response = authorize_visible(
-        current_user, "view_response",
-        svc.get_response(network, response_id, for_page, comments=comments), action)
+    response = authorize_visible(current_user, "view_response",
+                                 svc.get_response(network, response_id), action)
     return network, response
 
 
@@ -198,42 +197,24 @@ def edit(slug: str, response_id: int):
 # ---------------------------------------------------------------- the response
 
 
-def _show(network, response, status=200, triage_form=None, section_form=None,
-          snapshot_form=None, comment_forms=None, moved=None, position_current=None,
-          loaded=False, cached_sections=False, **review_forms):
-    """The response's page. `cached_sections`: the sections with their comments are a cached
-    fragment (the same for everyone who may edit and comment alike, until the response
-    changes), the response loaded without its comments; not after a form that failed."""
-    if not loaded:
-        response = svc.load_for_page(response)
-    may_edit = may(current_user, "edit_response", response)
-    may_comment = may(current_user, "comment_response", response)
-    cached, comments_loaded = None, not cached_sections
-    if cached_sections:
-        def sections_context() -> dict:
-            nonlocal comments_loaded
-            svc.load_comments(response)
-            comments_loaded = True
-            return dict(response=response, network=network, may_edit=may_edit,
-                        may_comment=may_comment, comment_forms={}, moved=None,
-                        render_markdown=render_markdown)
+def _show(network, response, status=200, **given):
+    """The response's page after a form (with what was posted and its errors), or an htmx
+    answer that swaps the sections (after a move)."""
+    return render("consultations/show.html", block="sections" if status == 200 else None,
+                  status=status, **_show_context(network, svc.load_for_page(response),
+                                                 **given))
 
-        cached = cache.blocks("consultations/show.html", ("sections",),
-                              (response.id, may_edit, may_comment),
-                              ("consultations", "org"), sections_context)
-    if comments_loaded:
-        open_count = sum(s.open_comment_count for s in response.live_sections)
-    else:
-        open_count = svc.open_comment_counts([response.id]).get(response.id, 0)
+
+def _show_context(network, response, triage_form=None, section_form=None,
+                  snapshot_form=None, comment_forms=None, moved=None, position_current=None,
+                  **review_forms) -> dict:
+    """What the response's page shows, `response` loaded with it (`svc.load_for_page`)."""
     # The positions' tracker once the answer has been up for review (or has positions).
     windows, latest = _meeting_facts(response)
     tracker = (review.tracker(response)
                if response.is_joint and (response.status != ResponseStatus.DRAFT
                                          or response.positions) else [])
-    return render(
-        "consultations/show.html",
-        block="sections" if status == 200 else None,
-        status=status,
+    return dict(
         network=network,
         response=response,
         today=clock.today(),
@@ -253,10 +234,9 @@ def _show(network, response, status=200, triage_form=None, section_form=None,
            if response.is_joint or response.is_open else {}),
         render_markdown=render_markdown,
         links=svc.parse_links(response.referral_links),
-        open_count=open_count,
-        may_edit=may_edit,
-        may_comment=may_comment,
-        cached=cached,
+        open_count=sum(s.open_comment_count for s in response.live_sections),
+        may_edit=may(current_user, "edit_response", response),
+        may_comment=may(current_user, "comment_response", response),
     )
 
 
@@ -274,9 +254,18 @@ def _meeting_facts(response) -> tuple[list, dict]:
 
 @bp.get("/<int:response_id>")
 def show(slug: str, response_id: int):
-    cache.versions()  # before the response the sections' fragment shows
-    network, response = _response(slug, response_id, for_page=True, comments=False)
-    return _show(network, response, loaded=True, cached_sections=True)
+    """The response: its facts, sections with comments, review path and the forms the person
+    may use. Kept as a fragment per person (what they may do shows in it) until anything
+    changes; the forms in it are fresh ones, and each request fills in its own CSRF token."""
+    cache.versions()  # before the response the fragment shows
+    network, response = _response(slug, response_id)
+    htmx = is_htmx()
+    cached = cache.blocks(
+        "consultations/show.html", ("sections",) if htmx else ("network_content",),
+        (response.id, current_user.id), cache.ALL_SCOPES,
+        lambda: _show_context(network, svc.load_for_page(response)))
+    return render("consultations/show.html", block="sections", network=network,
+                  response=response, cached=cached)
 
 
 @bp.post("/<int:response_id>/beslut")

@@ -59,16 +59,14 @@ class CommentRefused(RuleError):
 # ---------------------------------------------------------------- reading
 
 
-def get_response(network: Network, response_id: int, for_page: bool = False,
-                 comments: bool = True) -> ConsultationResponse | None:
+def get_response(network: Network, response_id: int,
+                 for_page: bool = False) -> ConsultationResponse | None:
     """The response only when it belongs to this network (a foreign id is simply absent);
-    `for_page` loads what its page shows with it (the sections' comments too, unless the
-    page has them in a cached fragment)."""
+    `for_page` loads what its page shows with it."""
     stmt = select(ConsultationResponse).where(ConsultationResponse.id == response_id,
                                               ConsultationResponse.network_id == network.id)
     if for_page:
-        stmt = stmt.options(*(_PAGE_OPTIONS if comments else _PAGE_OPTIONS_BUT_COMMENTS)
-                            ).execution_options(populate_existing=True)
+        stmt = stmt.options(*_PAGE_OPTIONS).execution_options(populate_existing=True)
     return db.session.scalar(stmt)
 
 
@@ -86,21 +84,6 @@ _PAGE_OPTIONS = (
     selectinload(ConsultationResponse.events).joinedload(ReviewEvent.person),
     selectinload(ConsultationResponse.positions).joinedload(MunicipalPosition.recorded_by),
 )
-_PAGE_OPTIONS_BUT_COMMENTS = (
-    *_PAGE_OPTIONS[:3],
-    selectinload(ConsultationResponse.sections).joinedload(ResponseSection.updated_by),
-    *_PAGE_OPTIONS[4:],
-)
-
-
-def load_comments(response: ConsultationResponse) -> None:
-    """The sections' comments and their authors, for a response loaded without them."""
-    db.session.scalars(
-        select(ResponseSection).where(ResponseSection.response_id == response.id)
-        .options(joinedload(ResponseSection.updated_by),
-                 selectinload(ResponseSection.comments).options(
-                     joinedload(SectionComment.author), joinedload(SectionComment.resolved_by)))
-        .execution_options(populate_existing=True)).all()
 
 
 def load_for_page(response: ConsultationResponse) -> ConsultationResponse:

@@ -33,6 +33,7 @@ from intranet.errors import keeps_text_on_csrf_error
 from intranet.extensions import db
 from intranet.htmx import is_htmx, render
 from intranet.org.models import Network
+from intranet.org.services import network_or_404
 from intranet.urls import db_int
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ SORTS = {
 
 
 def _network(slug: str) -> Network:
-    return db.first_or_404(select(Network).where(Network.slug == slug))
+    return network_or_404(slug)
 
 
 def _document(slug: str, document_id: int, action: str = "view_document"):

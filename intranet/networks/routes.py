@@ -16,8 +16,13 @@ from intranet.extensions import db
 from intranet.forms_flow import form_status, submit
 from intranet.htmx import render
 from intranet.networks import bp
-from intranet.org.models import Appointment, FocusArea, Network
-from intranet.org.services import active_networks, network_members, network_summaries
+from intranet.org.models import Appointment, FocusArea
+from intranet.org.services import (
+    active_networks,
+    network_members,
+    network_or_404,
+    network_summaries,
+)
 from intranet.urls import db_int
 
 keep_posted_text("networks.edit", {"name": _l("Namn"), "short_name": _l("Kortnamn"),
@@ -47,7 +52,7 @@ def show(slug: str):
     """A network's page with its members, grouped by municipality, gaps shown: the same for
     everyone who may see it, cached fragments until the network's people change."""
     cache.versions()  # before the network the fragments show
-    network = db.first_or_404(select(Network).where(Network.slug == slug))
+    network = network_or_404(slug)
     authorize(current_user, "view_network", network)
     cached = cache.blocks("networks/show.html", ("facts", "members"), (network.id,),
                           ("org", "programme"),
@@ -58,14 +63,14 @@ def show(slug: str):
 @bp.get("/<slug>/historik")
 def history(slug: str):
     """Who was appointed and ended in the network, when and by whom."""
-    network = db.first_or_404(select(Network).where(Network.slug == slug))
+    network = network_or_404(slug)
     authorize(current_user, "view_network_history", network)
     return render("networks/history.html", network=network, appointments=history_of(network))
 
 
 @bp.route("/<slug>/redigera", methods=["GET", "POST"])
 def edit(slug: str):
-    network = db.first_or_404(select(Network).where(Network.slug == slug))
+    network = network_or_404(slug)
     authorize(current_user, "edit_network", network)
     form = NetworkForm(obj=network if request.method == "GET" else None)
     areas = list(db.session.scalars(select(FocusArea).order_by(FocusArea.position)))
@@ -85,7 +90,7 @@ def edit(slug: str):
 
 @bp.route("/<slug>/sammankallande", methods=["GET", "POST"])
 def convener(slug: str):
-    network = db.first_or_404(select(Network).where(Network.slug == slug))
+    network = network_or_404(slug)
     authorize(current_user, "set_convener", network)
     members = network_members(network)
     form = ConvenerForm()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import current_app, has_app_context
-from sqlalchemy import event, func, select
+from flask import abort, current_app, has_app_context
+from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from intranet import clock
@@ -55,6 +55,18 @@ def forget_cooperation_name(app=None) -> None:
 @event.listens_for(Cooperation, "after_delete")
 def _cooperation_written(*_args) -> None:
     forget_cooperation_name()
+
+
+_NETWORK_BY_SLUG = select(Network).where(Network.slug == bindparam("slug"))
+
+
+def network_or_404(slug: str) -> Network:
+    """The network of a URL (404 when there is none): a statement built once, as every
+    network's page starts here."""
+    network = db.session.scalar(_NETWORK_BY_SLUG, {"slug": slug})
+    if network is None:
+        abort(404)
+    return network
 
 
 def municipalities() -> list[Municipality]:
