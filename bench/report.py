@@ -17,6 +17,13 @@ def _ms(value: float) -> str:
     return "–" if value is None or math.isnan(value) else f"{value:.1f}"
 
 
+def _server(results: dict) -> str:
+    kind = results.get("worker_class", "gthread")
+    if kind == "sync":
+        return f"{results['workers']} `sync` workers (one request at a time each)"
+    return f"{results['workers']} `{kind}` workers with {results['threads']} threads each"
+
+
 def _pair(counts) -> list[int]:
     """(made, served): a page's queries with its cached fragments made, and served."""
     return list(counts) if isinstance(counts, list | tuple) else [counts, counts]
@@ -63,10 +70,10 @@ def write_report(results: dict, out: Path) -> None:
         f"{m['kernel']}",
         f"- Python {m['python']}, SQLite {m['sqlite']}, PostgreSQL {m['postgres']} (same "
         f"machine, default settings), gunicorn {m['gunicorn']}",
-        f"- Server: gunicorn on 127.0.0.1, {results['workers']} `gthread` workers with "
-        f"{results['threads']} threads each, the development configuration (plain HTTP on "
-        "loopback) with every middleware of production (CSP and security headers, login "
-        "sessions checked on the server, CSRF, rate limiting in memory).",
+        f"- Server: gunicorn on 127.0.0.1 as the README deploys it, {_server(results)}, "
+        "the development configuration (plain HTTP on loopback) with every middleware of "
+        "production (CSP and security headers, login sessions checked on the server, CSRF, "
+        "rate limiting in memory).",
         f"- Load: {results['users']} concurrent users, each logged in as the page's role "
         "with its own session, each request on a new connection (as from a reverse proxy "
         "without upstream keep-alive, so that the workers share the load), requesting the "
@@ -74,8 +81,8 @@ def write_report(results: dict, out: Path) -> None:
         f"as the answer arrives (closed loop, no think time); {results['warmup']:g} s warm-up,"
         f" then {results['seconds']:g} s measured per page, one page at a time. The load "
         "generator runs on the same 2 CPUs as the server and the database. The 1-minute load "
-        "average noted at the end of each page counts the run's own threads too (20 users, "
-        "8 server threads); CPU time taken by other guests of the host is the stolen share.",
+        "average noted at the end of each page counts the run's own threads and processes "
+        "too; CPU time taken by other guests of the host is the stolen share.",
         "- Data: scale 1 (the national association) for the load; queries counted at scale "
         "0.1 and 1, as made / served where they differ: with the page's cached fragments "
         "made anew (as after a change) and served from the store. Saves (the htmx cell and "
