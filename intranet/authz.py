@@ -103,16 +103,34 @@ def compute_standing(person) -> Standing:
     return standing
 
 
+# Standings computed in this process, by (person, the organisation's data token, day): the
+# same until a seat, an appointment or the day changes. Dropped whole when it grows large.
+_KNOWN_STANDINGS: dict[tuple, Standing] = {}
+_KNOWN_STANDINGS_MOST = 10_000
+
+
 def standing_of(person) -> Standing:
-    """The person's standing, cached for the request."""
+    """The person's standing, cached for the request, and across requests while the
+    organisation's data (read with the login) has not changed."""
     if person is None or not getattr(person, "is_authenticated", False):
         return ANONYMOUS
     if not has_request_context():
         return compute_standing(person)
-    cache = g.setdefault("_standing", {})
-    if person.id not in cache:
-        cache[person.id] = compute_standing(person)
-    return cache[person.id]
+    this_request = g.setdefault("_standing", {})
+    if person.id not in this_request:
+        from intranet import cache
+
+        tokens = cache.known_versions()
+        key = (person.id, tokens["org"], clock.today()) if tokens else None
+        standing = _KNOWN_STANDINGS.get(key) if key else None
+        if standing is None:
+            standing = compute_standing(person)
+            if key:
+                if len(_KNOWN_STANDINGS) >= _KNOWN_STANDINGS_MOST:
+                    _KNOWN_STANDINGS.clear()
+                _KNOWN_STANDINGS[key] = standing
+        this_request[person.id] = standing
+    return this_request[person.id]
 
 
 def _logged_in(s: Standing, obj) -> bool:

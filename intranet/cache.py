@@ -30,11 +30,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context
 from flask_wtf.csrf import generate_csrf
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
-from sqlalchemy import String, bindparam, event, insert, inspect, select, update
+from sqlalchemy import String, bindparam, event, func, insert, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from intranet import clock
@@ -131,6 +131,8 @@ def _before_commit(session: Session) -> None:
     changed = session.info.pop(_CHANGED, None)
     if changed:
         session.execute(_BUMP, {"scopes": sorted(changed), "token": new_token()})
+        if has_request_context():  # what this request shows next is after its own change
+            g.pop("data_versions", None)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -227,6 +229,24 @@ def versions() -> dict[str, str]:
         rows = db.session.execute(_READ).all()
         g.data_versions = dict(rows) if len(rows) == len(ALL_SCOPES) else {}
     return g.data_versions
+
+
+# The tokens as one column of another statement (the login's, which every request runs
+# first): "scope:token,scope:token".
+TOKENS_COLUMN = (select(func.aggregate_strings(
+    DataVersion.__table__.c.scope + ":" + DataVersion.__table__.c.token, ","))
+    .scalar_subquery().label("data_versions"))
+
+
+def remember_versions(column: str | None) -> None:
+    """The tokens read with the login at the start of the request (see TOKENS_COLUMN)."""
+    pairs = dict(p.split(":", 1) for p in column.split(",")) if column else {}
+    g.data_versions = pairs if len(pairs) == len(ALL_SCOPES) else {}
+
+
+def known_versions() -> dict[str, str] | None:
+    """The tokens if this request has read them already, without reading them."""
+    return g.get("data_versions") if has_request_context() else None
 
 
 def fragment(name: str, args: tuple, scopes: tuple[str, ...],

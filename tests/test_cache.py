@@ -238,3 +238,43 @@ def test_forms_in_a_cached_page_carry_each_session_its_own_token(app, world, log
                                 data={"csrf_token": their_tokens.pop(), "body": "Instämmer."})
     assert response.status_code == 303
     assert "Instämmer." in second.get(url).get_data(as_text=True)
+
+
+def test_the_tokens_come_with_the_login_and_the_standing_is_remembered(app, world, login_as):
+    from sqlalchemy import event as sa_event
+
+    member = login_as("member")
+    with app.app_context():
+        slug = db.session.get(Network, world.ids.network).slug
+        engine = db.engine
+    url = f"/natverk/{slug}/handlingsplan/"
+    member.get(url)
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()))
+
+    sa_event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert member.get(url).status_code == 200
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", seen)
+    assert "data_version" in statements[0]  # with the login, the first statement
+    assert not any(s.startswith("SELECT data_version") for s in statements)
+    assert not any("FROM seat" in s for s in statements)  # the standing, remembered
+
+
+def test_a_remembered_standing_ends_with_the_appointment(app, world, login_as):
+    from intranet.org.models import Appointment
+
+    member = login_as("member")
+    with app.app_context():
+        slug = db.session.get(Network, world.ids.network).slug
+    new_row = f"/natverk/{slug}/handlingsplan/ny"
+    assert member.get(new_row).status_code == 200
+    assert member.get(new_row).status_code == 200  # the standing from the store
+    with app.app_context():
+        db.session.get(Appointment, world.ids.member_appointment).to_date = (
+            clock.today() - timedelta(days=1))
+        db.session.commit()
+    assert member.get(new_row).status_code == 403
