@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import bindparam, case, delete, func, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -85,15 +85,17 @@ def municipalities() -> list[Municipality]:
 # ---------------------------------------------------------------- reading rows
 
 
+# Built once (every edit of a cell starts here): the live row, and the deleted one.
+_ITEM = select(ActionItem).where(ActionItem.id == bindparam("item_id"),
+                                 ActionItem.network_id == bindparam("network_id"))
+_ITEM_BY_STATE = {False: _ITEM.where(ActionItem.deleted_at.is_(None)),
+                  True: _ITEM.where(ActionItem.deleted_at.is_not(None))}
+
+
 def get_item(network: Network, item_id: int, deleted: bool = False) -> ActionItem | None:
     """The network's row with that id; a row of another network is not found (no IDOR)."""
-    stmt = select(ActionItem).where(ActionItem.id == item_id,
-                                    ActionItem.network_id == network.id)
-    if deleted:
-        stmt = stmt.where(ActionItem.deleted_at.is_not(None))
-    else:
-        stmt = stmt.where(ActionItem.deleted_at.is_(None))
-    return db.session.scalar(stmt)
+    return db.session.scalar(_ITEM_BY_STATE[deleted],
+                             {"item_id": item_id, "network_id": network.id})
 
 
 SORTS = ("nr", "delmal", "aktivitet", "ansvarig", "kostnad", "tid", "datum", "status",

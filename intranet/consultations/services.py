@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from intranet import clock
@@ -63,11 +63,8 @@ def get_response(network: Network, response_id: int,
                  for_page: bool = False) -> ConsultationResponse | None:
     """The response only when it belongs to this network (a foreign id is simply absent);
     `for_page` loads what its page shows with it."""
-    stmt = select(ConsultationResponse).where(ConsultationResponse.id == response_id,
-                                              ConsultationResponse.network_id == network.id)
-    if for_page:
-        stmt = stmt.options(*_PAGE_OPTIONS).execution_options(populate_existing=True)
-    return db.session.scalar(stmt)
+    return db.session.scalar(_RESPONSE_FOR_PAGE if for_page else _RESPONSE,
+                             {"response_id": response_id, "network_id": network.id})
 
 
 # What a response's page shows, a query per kind however many sections, comments and
@@ -86,18 +83,28 @@ _PAGE_OPTIONS = (
 )
 
 
+# Built once: every request about a response starts with one of these.
+_RESPONSE = select(ConsultationResponse).where(
+    ConsultationResponse.id == bindparam("response_id"),
+    ConsultationResponse.network_id == bindparam("network_id"))
+_RESPONSE_FOR_PAGE = (_RESPONSE.options(*_PAGE_OPTIONS)
+                      .execution_options(populate_existing=True))
+
+
 def load_for_page(response: ConsultationResponse) -> ConsultationResponse:
     """The response again with what its page shows (after a failed form, say)."""
     return get_response(response.network, response.id, for_page=True)
 
 
+_SECTION = select(ResponseSection).where(ResponseSection.id == bindparam("section_id"),
+                                         ResponseSection.response_id == bindparam("response_id"))
+_LIVE_SECTION = _SECTION.where(ResponseSection.deleted_at.is_(None))
+
+
 def get_section(response: ConsultationResponse, section_id: int,
                 include_removed: bool = False) -> ResponseSection | None:
-    stmt = select(ResponseSection).where(ResponseSection.id == section_id,
-                                         ResponseSection.response_id == response.id)
-    if not include_removed:
-        stmt = stmt.where(ResponseSection.deleted_at.is_(None))
-    return db.session.scalar(stmt)
+    return db.session.scalar(_SECTION if include_removed else _LIVE_SECTION,
+                             {"section_id": section_id, "response_id": response.id})
 
 
 def get_comment(response: ConsultationResponse, comment_id: int) -> SectionComment | None:
