@@ -59,7 +59,8 @@ def write_report(results: dict, out: Path) -> None:
         "# Benchmarks",
         "",
         "Samverkansytan at the scale of all of Sweden's 290 municipalities. Rerun with "
-        "`make bench` (about an hour: each page for 20 s after 3 s of warm-up, the floor again before each; `BENCH_SECONDS=5 make bench` for a quick look). "
+        "`make bench` (about an hour: each page for 20 s after 3 s of warm-up, the floor "
+        "again before each; `BENCH_SECONDS=5 make bench` for a quick look). "
         "The code is in `bench/`, the data generator is `flask --app wsgi generate-load "
         "--scale N`.",
         "",
