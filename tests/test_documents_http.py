@@ -669,3 +669,33 @@ def test_ids_beyond_the_database_range_are_not_found(app, docs, login_as):
         assert c.get(url).status_code == 404, url
     assert c.get(f"{PLAN}/{PAGE_ID}/jamfor?fran={huge}&till=-1").status_code == 200
     assert c.get(f"{PLAN}/?sida={huge}").status_code == 200
+
+
+def test_a_page_shows_and_saves_without_loading_its_history(app, docs, login_as):
+    """Viewing, editing and saving a page reads its current revision alone: a history that
+    grows with every save is not loaded to show or extend it."""
+    from sqlalchemy import event as sa_event
+
+    from intranet.documents.models import PageRevision
+
+    c = login_as("member")
+    url = f"{PLAN}/{PAGE_ID}"
+    for n in range(3):  # a few saves make a history
+        version = re.search(r'name="version"[^>]*value="(\d+)"',
+                            c.get(f"{url}/redigera").get_data(as_text=True)).group(1)
+        assert c.post(f"{url}/redigera", {"title": "Mötesanteckningar", "body": f"Text {n}",
+                                          "version": version, "visibility": "network",
+                                          "tags": ""}).status_code == 303
+    loaded = []
+
+    def count(target, _context):
+        loaded.append(target.number)
+
+    sa_event.listen(PageRevision, "load", count)
+    try:
+        page = c.get(url).get_data(as_text=True)
+        editor = c.get(f"{url}/redigera").get_data(as_text=True)
+    finally:
+        sa_event.remove(PageRevision, "load", count)
+    assert "Text 2" in page and "Text 2" in editor
+    assert len(loaded) == 2  # the current revision, once for each page

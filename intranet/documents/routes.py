@@ -183,6 +183,8 @@ def show(slug: str, document_id: int):
 
 
 def _render_show(network, document, version_form, status=200, rejected=None):
+    # A page's current revision read alone: its history grows with every save.
+    current = svc.latest_revision(document) if document.is_page else None
     return render(
         "documents/show.html",
         block="new_version",
@@ -192,8 +194,8 @@ def _render_show(network, document, version_form, status=200, rejected=None):
         version_form=version_form,
         button_form=ButtonForm(formdata=None),
         rejected=rejected,
-        body_html=render_markdown(document.current_revision.body)
-        if document.is_page and document.current_revision else None,
+        current_revision=current,
+        body_html=render_markdown(current.body) if current else None,
         allowed_text=ALLOWED_TEXT,
         max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024),
     )
@@ -312,7 +314,7 @@ def _edit_details(network, document):
 
 def _edit_page(network, document):
     form = PageForm()
-    current = document.current_revision
+    current = svc.latest_revision(document)
     if request.method == "GET":
         form.title.data = document.title
         form.body.data = current.body if current else ""
@@ -339,8 +341,9 @@ def _edit_page(network, document):
         db.session.rollback()
         document = db.session.get(Document, document.id)
         try:
+            current = svc.latest_revision(document)
             svc.check_version(None, document.lock_version, form.body.data or "",
-                              document.current_revision.body)
+                              current.body if current else "")
         except svc.EditConflict as error:
             return _conflict(network, document.id, form, error.conflict)
     flash(_("Sidan är sparad."), "success")
@@ -356,6 +359,10 @@ def _conflict(network, document_id, form, conflict):
 def _page_form(network, document, form, status=200, preview=False, conflict=None,
                trashed=False, csrf_failed=False):
     preview_html = render_markdown(form.body.data or "") if preview else None
+    current_number = None
+    if conflict and document is not None:  # the saved version the conflict view names
+        current = svc.latest_revision(document)
+        current_number = current.number if current else 1
     return render(
         "documents/page_form.html",
         block="preview" if preview else None,
@@ -367,6 +374,7 @@ def _page_form(network, document, form, status=200, preview=False, conflict=None
         conflict=conflict,
         trashed=trashed,
         csrf_failed=csrf_failed,
+        current_number=current_number,
     )
 
 
@@ -456,7 +464,8 @@ def revision(slug: str, document_id: int, revision_id: int):
     if found is None:
         abort(404)
     return render("documents/revision.html", network=network, document=document,
-                  revision=found, body_html=render_markdown(found.body))
+                  revision=found, current_revision=svc.latest_revision(document),
+                  body_html=render_markdown(found.body))
 
 
 @bp.get("/<int:document_id>/jamfor")
