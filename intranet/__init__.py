@@ -111,8 +111,8 @@ def _sqlite_write_ahead_log(dbapi_connection, _record) -> None:
 
     try:
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.OperationalError:
-        pass
+    except sqlite3.OperationalError as error:
+        logging.getLogger(__name__).warning("SQLite journal mode left as it was: %s", error)
 
 
 def _select_locale() -> str:

@@ -250,9 +250,10 @@ def known_versions() -> dict[str, str] | None:
 
 
 def fragment(name: str, args: tuple, scopes: tuple[str, ...],
-             render: Callable[[], str]) -> Markup:
+             render: Callable[[], Markup]) -> Markup:
     """The fragment `name` for `args`, from the store when its scopes have not changed since
-    it was made; otherwise `render()` (which loads what it shows) makes it and stores it."""
+    it was made; otherwise `render()` (which loads what it shows) makes it and stores it.
+    `render` returns Markup, escaped where it was made (`blocks` gives a template's)."""
     if not current_app.config["FRAGMENT_CACHE_CHARS"]:
         return _made(render())
     tokens = versions()
@@ -273,8 +274,10 @@ def fragment(name: str, args: tuple, scopes: tuple[str, ...],
     return found
 
 
-def _made(html: str) -> Markup:
-    return Markup(html)  # noqa: S704 (a template's output, escaped as it was rendered)
+def _made(html: Markup) -> Markup:
+    if not isinstance(html, Markup):  # plain text here would reach the page unescaped
+        raise TypeError("a fragment is Markup, escaped where it was made")
+    return html
 
 
 def blocks(template: str, names: tuple[str, ...], args: tuple, scopes: tuple[str, ...],
@@ -288,7 +291,8 @@ def blocks(template: str, names: tuple[str, ...], args: tuple, scopes: tuple[str
         nonlocal loaded
         if loaded is None:
             loaded = context()
-        return render_block(template, name, **loaded)
+        # An autoescaping template's output: everything in it was escaped as it rendered.
+        return Markup(render_block(template, name, **loaded))  # noqa: S704
 
     return {name: fragment(f"{template}#{name}", args, scopes, lambda n=name: render(n))
             for name in names}

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from flask import g
+from markupsafe import Markup
 from sqlalchemy import delete, select, update
 
 from intranet import cache, clock
@@ -106,7 +107,7 @@ def test_a_fragment_is_served_until_its_scope_changes(app, world):
     def render():
         with_name = db.session.get(Network, world.ids.network).name
         renders.append(with_name)
-        return f"<p>{with_name} {len(renders)}</p>"
+        return Markup("<p>{} {}</p>").format(with_name, len(renders))
 
     def show():
         with app.test_request_context():
@@ -133,8 +134,9 @@ def test_the_key_holds_the_language_and_the_day(app, world, monkeypatch):
             from flask import session
 
             session["lang"] = lang
-            return cache.fragment("test.day", (), ("org",),
-                                  lambda: made.append(1) or f"{clock.today()} {lang}")
+            return cache.fragment(
+                "test.day", (), ("org",),
+                lambda: made.append(1) or Markup("{} {}").format(clock.today(), lang))
 
     show()
     show()
@@ -161,12 +163,18 @@ def test_nothing_is_cached_without_the_tokens(app, world):
     made = []
     for _ in range(2):
         with app.test_request_context():
-            cache.fragment("test.none", (), ("org",), lambda: made.append(1) or "x")
+            cache.fragment("test.none", (), ("org",), lambda: made.append(1) or Markup("x"))
     assert len(made) == 2
 
 
-@pytest.mark.parametrize("limit", [10])
-def test_the_store_drops_the_least_recently_used(limit):
+def test_a_fragment_must_be_markup(app, world):
+    """Plain text would reach the page unescaped: it is refused, not wrapped."""
+    with app.test_request_context(), pytest.raises(TypeError):
+        cache.fragment("test.text", (), ("org",), lambda: "<script>alert(1)</script>")
+
+
+def test_the_store_drops_the_least_recently_used():
+    limit = 10
     store = cache._Store(limit)
     store.put(("a",), "12345")
     store.put(("b",), "12345")
