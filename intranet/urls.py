@@ -1,9 +1,11 @@
-"""Only local redirect targets are followed."""
+"""What routes share about URLs: only local redirect targets are followed, ids beyond the
+database's integers are absent, and a network's slug finds it or answers 404."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from flask import abort
 from werkzeug.routing import IntegerConverter
 
 
@@ -40,3 +42,13 @@ def db_int(value: str) -> int:
     if not 0 < number <= MAX_ID:
         raise ValueError(value)
     return number
+
+
+def network_or_404(slug: str):
+    """The network a URL names, or 404."""
+    from intranet.org.services import network_by_slug
+
+    network = network_by_slug(slug)
+    if network is None:
+        abort(404)
+    return network

@@ -26,8 +26,7 @@ from intranet.errors import keep_posted_text
 from intranet.extensions import db
 from intranet.htmx import is_htmx, render
 from intranet.org.models import Network
-from intranet.org.services import network_or_404
-from intranet.urls import db_int
+from intranet.urls import db_int, network_or_404
 
 NETWORK_PREFIX = "/natverk/<slug>/handlingsplan"
 # What an action list shows: its rows, the programme's sub-goals, the networks and

@@ -46,9 +46,9 @@ from intranet.extensions import db
 from intranet.forms_flow import form_status, submit
 from intranet.htmx import render
 from intranet.org.models import Body, BodyKind, FocusArea, Municipality, Network, Person, Seat
-from intranet.org.services import municipalities, network_or_404
+from intranet.org.services import municipalities
 from intranet.text import csv_cell
-from intranet.urls import db_int
+from intranet.urls import db_int, network_or_404
 
 PER_PAGE = 25
 

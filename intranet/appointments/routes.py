@@ -28,9 +28,9 @@ from intranet.extensions import db
 from intranet.forms_flow import form_status, submit
 from intranet.htmx import is_htmx, render
 from intranet.org.models import Appointment, Municipality, Person
-from intranet.org.services import municipalities, network_or_404
+from intranet.org.services import municipalities
 from intranet.text import csv_cell
-from intranet.urls import db_int
+from intranet.urls import db_int, network_or_404
 
 
 def _chosen_person(form, municipality: Municipality) -> Person:

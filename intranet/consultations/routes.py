@@ -44,8 +44,7 @@ from intranet.htmx import is_htmx, render
 from intranet.meetings import services as meetings
 from intranet.notifications.services import deliver_queued
 from intranet.org.models import Municipality, Network
-from intranet.org.services import network_or_404
-from intranet.urls import db_int
+from intranet.urls import db_int, network_or_404
 
 STATUS_LABELS = {
     ResponseStatus.TRIAGE: _l("Ej beslutat hur kommunerna svarar"),

@@ -33,8 +33,7 @@ from intranet.errors import keeps_text_on_csrf_error
 from intranet.extensions import db
 from intranet.htmx import is_htmx, render
 from intranet.org.models import Network
-from intranet.org.services import network_or_404
-from intranet.urls import db_int
+from intranet.urls import db_int, network_or_404
 
 log = logging.getLogger(__name__)
 

@@ -20,10 +20,9 @@ from intranet.org.models import Appointment, FocusArea
 from intranet.org.services import (
     active_networks,
     network_members,
-    network_or_404,
     network_summaries,
 )
-from intranet.urls import db_int
+from intranet.urls import db_int, network_or_404
 
 keep_posted_text("networks.edit", {"name": _l("Namn"), "short_name": _l("Kortnamn"),
                                    "description": _l("Beskrivning")})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import abort, current_app, has_app_context
+from flask import current_app, has_app_context
 from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -60,13 +60,9 @@ def _cooperation_written(*_args) -> None:
 _NETWORK_BY_SLUG = select(Network).where(Network.slug == bindparam("slug"))
 
 
-def network_or_404(slug: str) -> Network:
-    """The network of a URL (404 when there is none): a statement built once, as every
-    network's page starts here."""
-    network = db.session.scalar(_NETWORK_BY_SLUG, {"slug": slug})
-    if network is None:
-        abort(404)
-    return network
+def network_by_slug(slug: str) -> Network | None:
+    """The network of a URL: a statement built once, as every network's page starts here."""
+    return db.session.scalar(_NETWORK_BY_SLUG, {"slug": slug})
 
 
 def municipalities() -> list[Municipality]:
