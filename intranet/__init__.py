@@ -13,7 +13,6 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event
 
 from intranet.config import ROOT, config_for
 from intranet.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -83,6 +82,12 @@ def _init_extensions(app: Flask) -> None:
     from intranet.notifications import models as _notifications  # noqa: F401
     from intranet.org import models as _org  # noqa: F401
 
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql"):
+        from intranet import postgres
+
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), **postgres.ENGINE_OPTIONS}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
@@ -98,21 +103,14 @@ def _init_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter.init_app(app)
     cache.init_app(app)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+    if uri.startswith("sqlite:///"):
+        from intranet import sqlite
+
         with app.app_context():
-            event.listen(db.engine, "connect", _sqlite_write_ahead_log)
-
-
-def _sqlite_write_ahead_log(dbapi_connection, _record) -> None:
-    """SQLite keeps a write-ahead log: readers do not wait for a writer, and a commit writes
-    (and syncs) the log once instead of a journal and the database. The setting stays with
-    the database file; a database another connection holds busy keeps its mode until later."""
-    import sqlite3
-
-    try:
-        dbapi_connection.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.OperationalError as error:
-        logging.getLogger(__name__).warning("SQLite journal mode left as it was: %s", error)
+            sqlite.configure(db.engine)
+    elif uri.startswith("postgresql"):
+        with app.app_context():
+            postgres.configure(db.engine)
 
 
 def _select_locale() -> str:

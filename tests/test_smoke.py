@@ -10,15 +10,3 @@ def test_member_logs_in_and_sees_start_page(login_as):
     assert "Mina nätverk" in page
     assert "Planeringsnätverket" in page
 
-
-def test_a_sqlite_database_keeps_a_write_ahead_log(app):
-    """Readers do not wait for a writer (and a commit syncs once) on the embedded default."""
-    import pytest
-    from sqlalchemy import text
-
-    from intranet.extensions import db
-
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        pytest.skip("SQLite only")
-    with app.app_context():
-        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
