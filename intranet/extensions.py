@@ -30,3 +30,15 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def commit_keeping_loaded() -> None:
+    """Commit, and keep what the session has loaded as it was written instead of reading it
+    back at next use: for a save that answers with what it saved, made after the commit so
+    that the database's writer lock is not held while the answer is rendered."""
+    session = db.session()
+    before, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = before

@@ -23,7 +23,7 @@ from intranet.actions.importer import MAX_FILE_BYTES, ColumnMapping
 from intranet.actions.services import ActionFilter, EditConflict, ImportUnavailable
 from intranet.authz import authorize, may
 from intranet.errors import keep_posted_text
-from intranet.extensions import db
+from intranet.extensions import commit_keeping_loaded, db
 from intranet.htmx import is_htmx, render
 from intranet.org.models import Network
 from intranet.urls import db_int, network_or_404
@@ -217,13 +217,12 @@ def cell_edit(slug: str, item_id: int, cell: str):
                 db.session.commit()
                 flash(_("Ändringen sparades."), "success")
                 return redirect(_list_url(network, item), 303)
-            # The saved cell from the row as written, before the commit ends the objects'
-            # state (so nothing is read back); a commit that fails raises, and the cell is
-            # never sent.
-            saved = render("actions/cell.html", block="display",
-                           **_cell_context(network, item, cell, focus=True, saved=True))
-            db.session.commit()
-            return saved
+            # The saved cell from the row as written, made after the commit (so other saves
+            # need not wait while it is rendered); a commit that fails raises, and the cell
+            # is never sent.
+            commit_keeping_loaded()
+            return render("actions/cell.html", block="display",
+                          **_cell_context(network, item, cell, focus=True, saved=True))
     status = 409 if conflict else 422 if request.method == "POST" else 200
     return render("actions/cell.html", block="editor", status=status,
                   **_cell_context(network, item, cell, form=form, conflict=conflict))

@@ -1,0 +1,29 @@
+"""Shared database helpers (intranet/extensions.py)."""
+
+from sqlalchemy import event
+
+from intranet.extensions import commit_keeping_loaded, db
+from tests.conftest import make_person
+
+
+def test_a_commit_keeping_loaded_reads_nothing_back_and_then_expires_as_before(app_ctx):
+    person = make_person("Saga Berglund")
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        person.title = "Planeringschef"
+        commit_keeping_loaded()
+        statements.clear()
+        assert person.title == "Planeringschef" and person.name == "Saga Berglund"
+        assert statements == []  # as written, not read back
+        assert db.session().expire_on_commit is True
+        person.title = "Klimatstrateg"
+        db.session.commit()
+        assert person.title == "Klimatstrateg"
+        assert statements  # an ordinary commit expires, and the row is read again
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
