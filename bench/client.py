@@ -29,7 +29,7 @@ class HttpTransport:
         self.conn = http.client.HTTPConnection(host, port, timeout=60)
         self.cookies: dict[str, str] = {}
 
-    def send(self, method: str, path: str, headers: dict, body=None):
+    def send(self, method: str, path: str, headers: dict, body=None, keep_cookies=True):
         if self.cookies:
             headers = {**headers, "Cookie": "; ".join(f"{k}={v}" for k, v in
                                                       self.cookies.items())}
@@ -48,7 +48,7 @@ class HttpTransport:
                 self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
                 if attempt == 2:
                     raise
-        for name, value in response.getheaders():
+        for name, value in response.getheaders() if keep_cookies else ():
             if name.lower() == "set-cookie":
                 key, _, rest = value.partition("=")
                 self.cookies[key.strip()] = rest.split(";", 1)[0]
@@ -61,10 +61,15 @@ class FlaskTransport:
     def __init__(self, app):
         self.client = app.test_client()
 
-    def send(self, method: str, path: str, headers: dict, body=None):
+    def send(self, method: str, path: str, headers: dict, body=None, keep_cookies=True):
+        kept = [(c.key, c.value, c.domain, c.path) for c in self.client._cookies.values()]
         response = self.client.open(path, method=method, headers=headers, data=body)
         data = response.get_data()
         response.close()
+        if not keep_cookies:
+            self.client._cookies.clear()
+            for key, value, domain, cookie_path in kept:
+                self.client.set_cookie(key, value, domain=domain, path=cookie_path)
         return response.status_code, dict(response.headers), data
 
 
@@ -75,7 +80,8 @@ class Browser:
         self.versions: dict[str, int] = {}
         self.saves = 0
 
-    def request(self, method: str, path: str, form: dict | None = None, htmx: bool = False):
+    def request(self, method: str, path: str, form: dict | None = None, htmx: bool = False,
+                keep_cookies: bool = True):
         headers = {}
         if htmx:
             headers["HX-Request"] = "true"
@@ -85,7 +91,7 @@ class Browser:
         if form is not None:
             body = urlencode(form).encode()
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        return self.transport.send(method, path, headers, body)
+        return self.transport.send(method, path, headers, body, keep_cookies)
 
     def login(self, role: str) -> None:
         if role == "anonymous":
@@ -112,7 +118,13 @@ class Browser:
             self.versions[page.name] = int(_VERSION.search(body).group(1))
         self.saves += 1
         form = page.form(targets, user, self.saves, self.versions[page.name])
-        status = self.request(page.method, url, form, htmx=page.htmx)[0]
+        # A save answered with a redirect puts its message in the session cookie, and the
+        # browser then fetches the page it leads to, which shows the message and takes it out
+        # again. That page is measured on its own, so it is not fetched here; the cookie is
+        # kept as it was, as it is after that page (otherwise the messages would pile up in
+        # it, past what a browser keeps, and each request would carry them all).
+        status = self.request(page.method, url, form, htmx=page.htmx,
+                              keep_cookies=303 not in page.expect)[0]
         if status in page.expect:
             self.versions[page.name] += 1
         else:

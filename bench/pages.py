@@ -114,7 +114,9 @@ PAGES = [
          form=lambda t, u, n, version: {"value": f"Aktivitet sparad {u}-{n}",
                                         "version": str(version)},
          version_url=_cell_url),
-    Page("htmx: section save", "convener", _section_url, method="POST", htmx=True,
+    # The section editor is a page of its own with a plain form: its save answers with a
+    # redirect to the response (measured above), with the message in the session cookie.
+    Page("Section save (the editor's form)", "convener", _section_url, method="POST",
          form=lambda t, u, n, version: {"title": f"Avsnitt {u}",
                                         "body": f"Text sparad av användare {u}, gång {n}.",
                                         "version": str(version)},

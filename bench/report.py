@@ -86,9 +86,12 @@ def write_report(results: dict, out: Path) -> None:
         "too; CPU time taken by other guests of the host is the stolen share.",
         "- Data: scale 1 (the national association) for the load; queries counted at scale "
         "0.1 and 1, as made / served where they differ: with the page's cached fragments "
-        "made anew (as after a change) and served from the store. Saves (the htmx cell and "
-        "section saves) each use a row of their own per "
-        "user and carry the version they started from, so none of them conflicts.",
+        "made anew (as after a change) and served from the store. Saves (the htmx cell save "
+        "and the section editor's form) each use a row of their own per user and carry the "
+        "version they started from, so none of them conflicts. The section save answers "
+        "with a redirect to the response and a message in the session cookie; a browser "
+        "fetches that page, which takes the message out again, so the benchmark keeps the "
+        "cookie as it was before the save instead of letting the messages pile up in it.",
         "- Throughput ratio: the page's requests per second divided by the floor's "
         "(`/_bench/floor`, the base layout with no database access, same server and "
         "middleware), the floor measured for as long again right before the page: the "
