@@ -5,6 +5,7 @@ past the queue while another was writing would fail at once with "database is lo
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 
@@ -127,3 +128,21 @@ def test_the_app_queues_its_writers_on_sqlite(app):
         assert "writer_lock" in info
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         db.session.rollback()
+
+
+def test_a_writer_whose_connection_breaks_lets_the_next_one_in(engine):
+    lock = sqlite.lock_path(os.path.abspath(engine.url.database))
+
+    def open_lock_files() -> int:
+        return sum(1 for fd in os.listdir("/proc/self/fd")
+                   if os.path.realpath(f"/proc/self/fd/{fd}") == lock)
+
+    with engine.connect() as broken:
+        broken.execute(text("INSERT INTO note (body) VALUES ('förlorad')"))
+        broken.invalidate()  # as after a lost connection: closed, and the lock with it
+    thread, outcome = _write_in_thread(engine, "nästa")
+    thread.join(10)
+    assert outcome == {"done": True}
+    assert _bodies(engine) == ["nästa"]
+    engine.dispose()
+    assert open_lock_files() == 0
