@@ -130,7 +130,8 @@ def _before_commit(session: Session) -> None:
     session.flush()  # what is pending notes its scopes now
     changed = session.info.pop(_CHANGED, None)
     if changed:
-        session.execute(_BUMP, {"scopes": sorted(changed), "token": new_token()})
+        # Straight to the connection: the tokens' own table is in no scope.
+        session.connection().execute(_BUMP, {"scopes": sorted(changed), "token": new_token()})
         if has_request_context():  # what this request shows next is after its own change
             g.pop("data_versions", None)
 

@@ -14,7 +14,9 @@ _SECRET_KEYS = {"password", "password_hash", "token", "csrf_token", "key"}
 
 
 # An audit row is written at once with a plain INSERT, built once: every change writes one,
-# and the unit of work would cost more than the insert.
+# and the unit of work would cost more than the insert. It goes straight to the session's
+# connection (same transaction): the audit log is no fragment's data (cache.TECHNICAL), so
+# the ORM's execution and its hooks have nothing to do with it.
 _INSERT = insert(AuditEvent.__table__)
 
 
@@ -24,7 +26,7 @@ def record(action: str, actor=None, obj=None, *, object_type: str = "", object_i
         object_type = object_type or type(obj).__name__
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
     clean = {k: v for k, v in detail.items() if k not in _SECRET_KEYS}
-    db.session.execute(_INSERT, {
+    db.session.connection().execute(_INSERT, {
         "at": clock.utcnow(),
         "action": action,
         "actor_id": getattr(actor, "id", None),
