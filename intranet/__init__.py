@@ -167,6 +167,18 @@ def _init_auth(app: Flask) -> None:
         return None
 
 
+class _Deferred:
+    """A template value made when the template prints it, not before."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make):
+        self.make = make
+
+    def __str__(self) -> str:
+        return self.make()
+
+
 # The domains with pages, in the order their blueprints are registered.
 DOMAINS = ("main", "auth", "networks", "org", "appointments", "accounts", "admin", "actions",
            "documents", "consultations", "meetings", "reviews")
@@ -205,6 +217,8 @@ def _init_templates(app: Flask) -> None:
     i18n.init_app(app)
     markup.init_app(app)
 
+    htmx_config = json.dumps(HTMX_CONFIG, separators=(",", ":"))
+
     @app.context_processor
     def layout_context():
         if not has_request_context():  # e-mail rendered by a command
@@ -215,8 +229,9 @@ def _init_templates(app: Flask) -> None:
         return {
             "may": lambda action, obj=None: may(current_user, action, obj),
             "cooperation": cooperation,
-            "htmx_config": json.dumps(HTMX_CONFIG, separators=(",", ":")),
-            "hx_headers": json.dumps({"X-CSRFToken": generate_csrf()}),
+            "htmx_config": htmx_config,
+            # Made only when the layout shows it: an htmx fragment does not.
+            "hx_headers": _Deferred(lambda: json.dumps({"X-CSRFToken": generate_csrf()})),
             "languages": app.config["LANGUAGES"],
             "current_language": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
             # A fragment for htmx may carry out-of-band parts that a whole page must not.
