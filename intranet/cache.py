@@ -285,14 +285,18 @@ def blocks(template: str, names: tuple[str, ...], args: tuple, scopes: tuple[str
            context: Callable[[], dict]) -> dict[str, Markup]:
     """The named blocks of a page template as cached fragments, under one key. `context()`
     loads what they show, once, and only when one of them is not in the store. The template
-    shows a block given here (`cached.<name>`) instead of rendering it."""
+    shows a block given here (`cached.<name>`) instead of rendering it. Only a template that
+    autoescapes (`.html`) can give them: its output is stored and served as Markup."""
+    if not current_app.select_jinja_autoescape(template):
+        raise ValueError(f"{template} does not autoescape, so its blocks cannot be stored")
     loaded: dict | None = None
 
     def render(name: str) -> str:
         nonlocal loaded
         if loaded is None:
             loaded = context()
-        # An autoescaping template's output: everything in it was escaped as it rendered.
+        # An autoescaping template's output (checked above): everything in it was escaped
+        # as it rendered.
         return Markup(render_block(template, name, **loaded))  # noqa: S704
 
     return {name: fragment(f"{template}#{name}", args, scopes, lambda n=name: render(n))

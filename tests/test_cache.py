@@ -173,6 +173,12 @@ def test_a_fragment_must_be_markup(app, world):
         cache.fragment("test.text", (), ("org",), lambda: "<script>alert(1)</script>")
 
 
+def test_only_an_autoescaping_template_gives_cached_blocks(app, world):
+    """A block is stored as Markup, so it must come from a template that escaped it."""
+    with app.test_request_context(), pytest.raises(ValueError, match="autoescape"):
+        cache.blocks("mail/consultation_sent.txt", ("body",), (), ("org",), dict)
+
+
 def test_the_store_drops_the_least_recently_used():
     limit = 10
     store = cache._Store(limit)
