@@ -4,8 +4,9 @@ process and served again until the data under them changes.
 
 How a fragment knows that its data changed: every table belongs to a *scope* (`SCOPES`), and
 the `data_version` table holds one random token per scope. Any transaction that writes a row
-of a scope's tables, through the unit of work or an ORM `update()`/`delete()`/`insert()`,
-gives the scope a new token in the same transaction, just before it commits. A fragment is
+of a scope's tables through the session (the unit of work, or an `update()`/`delete()`/
+`insert()` the session executes, on an entity or on a table) gives the scope a new token in
+the same transaction, just before it commits. A fragment is
 stored under its name, its arguments, the language, today's date and the tokens of the
 scopes it reads (`fragment`), so a change committed by any process or command is seen by
 every worker at its next request, and a rolled-back change changes nothing.

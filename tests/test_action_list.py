@@ -297,6 +297,36 @@ def test_a_save_racing_another_is_caught_by_the_version_column(app, world, rows)
         assert db.session.get(ActionItem, rows["a"]).cost == "Deras"
 
 
+def test_a_save_of_the_row_s_own_columns_leaves_the_loaded_row_as_written(app, world, rows):
+    # The plain UPDATE does not go through the unit of work: what the row refers to that it
+    # changed is read again, and the row is not left dirty to be written a second time.
+    with app.app_context():
+        goal = db.session.scalar(select(SubGoal).where(SubGoal.text == "Fler etableringar"))
+        item = db.session.get(ActionItem, rows["a"])
+        assert item.sub_goal.text != goal.text and item.updated_by is None  # both loaded
+        member = world.person("member")
+        changed = services.update_item(item, member, 1, {"sub_goal_id": goal.id,
+                                                         "cost": " 5 000 kr "})
+        assert sorted(changed) == ["cost", "sub_goal_id"]
+        assert (item.version, item.cost, item.sub_goal.text) == (2, "5 000 kr",
+                                                                 "Fler etableringar")
+        assert item.updated_by.name == member.name and item not in db.session.dirty
+        db.session.commit()
+    again = get(app, rows["a"])
+    assert (again.version, again.cost, again.sub_goal_id) == (2, "5 000 kr", rows["goal2"])
+
+
+def test_a_saved_cell_shows_at_once_on_the_list_served_from_the_store(app, world, rows,
+                                                                       login_as):
+    member = login_as("member")
+    assert "Nattbuss" not in member.get("/natverk/plan/handlingsplan/").get_data(as_text=True)
+    saved = member.post(f"/natverk/plan/handlingsplan/{rows['a']}/aktivitet/andra",
+                        {"value": "Nattbuss till Nynäshamn", "version": "1"}, htmx=True)
+    assert saved.status_code == 200
+    assert "Nattbuss till Nynäshamn" in member.get(
+        "/natverk/plan/handlingsplan/").get_data(as_text=True)
+
+
 def test_a_validation_error_in_a_cell_answers_422_with_the_editor(world, rows, login_as):
     client = login_as("member")
     base = f"/natverk/plan/handlingsplan/{rows['a']}"

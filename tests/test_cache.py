@@ -90,6 +90,19 @@ def test_orm_update_and_delete_statements_count(app, world, app_ctx):
     assert changed(middle, tokens()) == {"actions"}
 
 
+def test_a_statement_on_the_table_through_the_session_counts(app, world, app_ctx):
+    # The saves' lean statements are on the tables, not the entities: the session's execute
+    # still sees them. (Through a connection of its own, nothing would: audit rows only.)
+    network = db.session.get(Network, world.ids.network)
+    item = make_action(network, "Tabellens rad")
+    db.session.commit()
+    before = tokens()
+    table = ActionItem.__table__
+    db.session.execute(update(table).where(table.c.id == item.id).values(cost="Ny"))
+    db.session.commit()
+    assert changed(before, tokens()) == {"actions"}
+
+
 def test_a_rolled_back_write_changes_nothing(app, world, app_ctx):
     before = tokens()
     network = db.session.get(Network, world.ids.network)

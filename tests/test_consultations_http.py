@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from intranet import clock
 from intranet.audit.models import AuditEvent
@@ -215,6 +216,84 @@ def test_second_save_of_the_same_section_gets_the_conflict_view_with_its_text(
     merged = convener.post(edit_url(SECTION_IDS[0]), {
         "title": "Sammanfattning", "body": "Sammanfogad text.", "version": "2"})
     assert merged.status_code == 303
+
+
+def test_a_save_numbers_its_revision_and_leaves_the_loaded_section_as_written(app, world,
+                                                                             resp):
+    with app.app_context():
+        section = db.session.get(ResponseSection, SECTION_IDS[0])
+        assert [r.number for r in section.revisions] == [1]  # loaded before the save
+        convener = world.person("convener")
+        number = svc.save_section(section, convener, expected_version=1,
+                                  title="  Sammanfattning ", body="Ny text.\r\n")
+        assert number == 2
+        assert (section.title, section.body, section.lock_version) == (
+            "Sammanfattning", "Ny text.\n", 2)
+        assert section.updated_by.name == convener.name
+        assert [(r.number, r.body) for r in section.revisions] == [
+            (2, "Ny text.\n"), (1, "Kommunerna välkomnar planen.")]
+        assert section not in db.session.dirty
+        assert svc.save_section(section, convener, expected_version=2, title="Sammanfattning",
+                                body="Tredje.") == 3
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).where(
+            SectionRevision.section_id == SECTION_IDS[0])) == 3
+
+
+def test_a_save_that_loses_the_race_to_another_writes_nothing(app, world, resp):
+    with app.app_context():
+        section = db.session.get(ResponseSection, SECTION_IDS[0])
+        # Another worker commits between our check of the version and our write.
+        with db.engine.begin() as other:
+            other.execute(update(ResponseSection).where(ResponseSection.id == SECTION_IDS[0])
+                          .values(lock_version=2, body="Deras text."))
+        with pytest.raises(StaleDataError):
+            svc.save_section(section, world.person("member"), expected_version=1,
+                             title="Sammanfattning", body="Min text.")
+        db.session.rollback()
+        section = db.session.get(ResponseSection, SECTION_IDS[0])
+        assert section.body == "Deras text."
+        assert [r.number for r in section.revisions] == [1]
+
+
+def test_the_page_of_a_lost_race_shows_the_conflict_with_the_text_kept(app, resp, login_as,
+                                                                       monkeypatch):
+    check, raced = svc.check_version, []
+
+    def another_save_in_between(*args):
+        check(*args)
+        if raced:
+            return
+        raced.append(True)
+        with db.engine.begin() as other:
+            other.execute(update(ResponseSection).where(ResponseSection.id == SECTION_IDS[0])
+                          .values(lock_version=2, body="Deras text."))
+
+    monkeypatch.setattr(svc, "check_version", another_save_in_between)
+    answer = login_as("member").post(edit_url(SECTION_IDS[0]), {
+        "title": "Sammanfattning", "body": "Min text.", "version": "1"})
+    assert answer.status_code == 409
+    page = answer.get_data(as_text=True)
+    assert "Min text." in page and "Deras text." in page
+    with app.app_context():
+        assert db.session.get(ResponseSection, SECTION_IDS[0]).body == "Deras text."
+
+
+def test_a_url_s_response_and_section_come_in_one_statement_or_not_at_all(app, world, resp):
+    with app.app_context():
+        network, response, section = svc.by_url("plan", RESPONSE_ID, SECTION_IDS[0])
+        assert (network.slug, response.id, section.id) == ("plan", RESPONSE_ID, SECTION_IDS[0])
+        assert svc.by_url("plan", RESPONSE_ID)[1].id == RESPONSE_ID
+        # Another network's response, another response's section, a removed section.
+        assert svc.by_url("plan", FOREIGN_RESPONSE_ID)[0].slug == "plan"
+        assert svc.by_url("plan", FOREIGN_RESPONSE_ID)[1] is None
+        assert svc.by_url("klimat", RESPONSE_ID, SECTION_IDS[0])[1:] == (None, None)
+        assert svc.by_url("plan", RESPONSE_ID, FOREIGN_SECTION_ID)[2] is None
+        assert svc.by_url("plan", RESPONSE_ID, SECTION_IDS[2])[2] is None
+        assert svc.by_url("plan", RESPONSE_ID, SECTION_IDS[2],
+                          include_removed=True)[2].id == SECTION_IDS[2]
+        assert svc.by_url("finns-inte", RESPONSE_ID, SECTION_IDS[0]) == (None, None, None)
+        assert svc.by_url("finns-inte", RESPONSE_ID) == (None, None)
 
 
 def test_a_section_removed_while_editing_keeps_the_text(app, resp, login_as):

@@ -52,6 +52,18 @@ def _item(network: Network, item_id: int, deleted: bool = False):
     return item
 
 
+def _row(slug: str, item_id: int, action: str, deleted: bool = False):
+    """A row's URL: its network and the row in one statement. 404 when either is not found,
+    403 (the network known) when the person may not."""
+    network, item = services.network_and_item(slug, item_id, deleted=deleted)
+    if network is None:
+        abort(404)
+    authorize(current_user, action, network)
+    if item is None:
+        abort(404)
+    return network, item
+
+
 def _me():
     return current_user._get_current_object()
 
@@ -126,9 +138,7 @@ def new(slug: str):
 @bp.route(f"{NETWORK_PREFIX}/<int:item_id>/", methods=["GET", "POST"])
 def edit(slug: str, item_id: int):
     """The whole row as a form: how a row is edited without JavaScript."""
-    network = _network(slug)
-    authorize(current_user, "edit_actions", network)
-    item = _item(network, item_id)
+    network, item = _row(slug, item_id, "edit_actions")
     form = ActionItemForm(obj=item if request.method == "GET" else None)
     form.set_choices(services.focus_areas(), services.active_networks(),
                      services.municipalities())
@@ -180,9 +190,7 @@ def _cell_context(network, item, cell: str, **extra) -> dict:
 @bp.get(f"{NETWORK_PREFIX}/<int:item_id>/{CELL}")
 def cell(slug: str, item_id: int, cell: str):
     """A cell as it is shown (htmx: what "cancel" swaps back); a page has no single cell."""
-    network = _network(slug)
-    authorize(current_user, "view_actions", network)
-    item = _item(network, item_id)
+    network, item = _row(slug, item_id, "view_actions")
     if not is_htmx():
         return redirect(_list_url(network, item))
     return render("actions/cell.html", block="display",
@@ -193,9 +201,7 @@ def cell(slug: str, item_id: int, cell: str):
 def cell_edit(slug: str, item_id: int, cell: str):
     """One cell's editor (htmx swaps it into the cell; without JavaScript it is a small page)
     and its save: the version the person started from comes back with the value."""
-    network = _network(slug)
-    authorize(current_user, "edit_actions", network)
-    item = _item(network, item_id)
+    network, item = _row(slug, item_id, "edit_actions")
     attr = CELLS[cell][0]
     form = CELL_FORMS[cell]()
     if request.method == "GET":
@@ -233,9 +239,7 @@ def cell_edit(slug: str, item_id: int, cell: str):
 
 @bp.post(f"{NETWORK_PREFIX}/<int:item_id>/flytta")
 def move(slug: str, item_id: int):
-    network = _network(slug)
-    authorize(current_user, "edit_actions", network)
-    item = _item(network, item_id)
+    network, item = _row(slug, item_id, "edit_actions")
     form = MoveForm()
     if not form.validate_on_submit() or form.direction.data not in ("upp", "ner"):
         abort(400)
@@ -255,9 +259,7 @@ def move(slug: str, item_id: int):
 
 @bp.post(f"{NETWORK_PREFIX}/<int:item_id>/ta-bort")
 def delete(slug: str, item_id: int):
-    network = _network(slug)
-    authorize(current_user, "edit_actions", network)
-    item = _item(network, item_id)
+    network, item = _row(slug, item_id, "edit_actions")
     if not ButtonForm().validate_on_submit():
         abort(400)
     services.delete_item(item, _me())
@@ -276,9 +278,7 @@ def trash(slug: str):
 
 @bp.post(f"{NETWORK_PREFIX}/borttagna/<int:item_id>/aterstall")
 def restore(slug: str, item_id: int):
-    network = _network(slug)
-    authorize(current_user, "restore_actions", network)
-    item = _item(network, item_id, deleted=True)
+    network, item = _row(slug, item_id, "restore_actions", deleted=True)
     if not ButtonForm().validate_on_submit():
         abort(400)
     services.restore_item(item, _me())

@@ -81,17 +81,24 @@ def _network(slug: str) -> Network:
 def _response(slug: str, response_id: int, action: str = "view_response"):
     """Load, then check: a response the person may not view is absent (404), whatever its
     network; one they may view but not change is refused (403)."""
-    network = _network(slug)
-    response = authorize_visible(current_user, "view_response",
-                                 svc.get_response(network, response_id), action)
-    return network, response
+    network, response = svc.by_url(slug, response_id)
+    if network is None:
+        abort(404)
+    return network, authorize_visible(current_user, "view_response", response, action)
 
 
-def _section(response, section_id: int):
-    section = svc.get_section(response, section_id)
+def _response_section(slug: str, response_id: int, section_id: int, action: str,
+                      include_removed: bool = False):
+    """As `_response`, with one of its sections (404 when it is not the response's), all
+    three in one statement."""
+    network, response, section = svc.by_url(slug, response_id, section_id,
+                                            include_removed=include_removed)
+    if network is None:
+        abort(404)
+    authorize_visible(current_user, "view_response", response, action)
     if section is None:
         abort(404)
-    return section
+    return network, response, section
 
 
 def _id(value) -> int | None:
@@ -297,8 +304,8 @@ def add_section(slug: str, response_id: int):
 
 @bp.post("/<int:response_id>/avsnitt/<int:section_id>/flytta")
 def move_section(slug: str, response_id: int, section_id: int):
-    network, response = _response(slug, response_id, "edit_response")
-    section = _section(response, section_id)
+    network, response, section = _response_section(slug, response_id, section_id,
+                                                   "edit_response")
     form = MoveForm()
     if not form.validate_on_submit() or form.direction.data not in ("upp", "ner"):
         abort(400)
@@ -324,8 +331,8 @@ def move_section(slug: str, response_id: int, section_id: int):
 
 @bp.post("/<int:response_id>/avsnitt/<int:section_id>/ta-bort")
 def remove_section(slug: str, response_id: int, section_id: int):
-    network, response = _response(slug, response_id, "edit_response")
-    section = _section(response, section_id)
+    network, response, section = _response_section(slug, response_id, section_id,
+                                                   "edit_response")
     title = section.title
     done = submit(ButtonForm(), lambda: svc.remove_section(section, current_user))
     if done:
@@ -336,9 +343,9 @@ def remove_section(slug: str, response_id: int, section_id: int):
 
 @bp.post("/<int:response_id>/avsnitt/<int:section_id>/aterstall")
 def restore_section(slug: str, response_id: int, section_id: int):
-    network, response = _response(slug, response_id, "edit_response")
-    section = svc.get_section(response, section_id, include_removed=True)
-    if section is None or section.deleted_at is None:
+    network, response, section = _response_section(slug, response_id, section_id,
+                                                   "edit_response", include_removed=True)
+    if section.deleted_at is None:
         abort(404)
     title = section.title
     form = ButtonForm()
@@ -364,10 +371,8 @@ def _section_form(network, response, section, form, status=200, conflict=None, g
 
 @bp.route("/<int:response_id>/avsnitt/<int:section_id>/redigera", methods=["GET", "POST"])
 def edit_section(slug: str, response_id: int, section_id: int):
-    network, response = _response(slug, response_id, "edit_response")
-    section = svc.get_section(response, section_id, include_removed=True)
-    if section is None:
-        abort(404)
+    network, response, section = _response_section(slug, response_id, section_id,
+                                                   "edit_response", include_removed=True)
     form = SectionForm()
     if request.method == "GET":
         if section.deleted_at is not None:
@@ -444,8 +449,8 @@ def _keep_section_text(error):
 
 @bp.post("/<int:response_id>/avsnitt/<int:section_id>/kommentarer")
 def add_comment(slug: str, response_id: int, section_id: int):
-    network, response = _response(slug, response_id, "comment_response")
-    section = _section(response, section_id)
+    network, response, section = _response_section(slug, response_id, section_id,
+                                                   "comment_response")
     form = CommentForm()
     parent = None
     parent_id = _id(form.parent_id.data)

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, update
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from intranet import clock
 from intranet.audit.services import record
@@ -105,6 +107,40 @@ def get_section(response: ConsultationResponse, section_id: int,
                 include_removed: bool = False) -> ResponseSection | None:
     return db.session.scalar(_SECTION if include_removed else _LIVE_SECTION,
                              {"section_id": section_id, "response_id": response.id})
+
+
+def _by_url(with_section: bool, include_removed: bool = False):
+    statement = (select(Network, ConsultationResponse)
+                 .outerjoin(ConsultationResponse,
+                            and_(ConsultationResponse.network_id == Network.id,
+                                 ConsultationResponse.id == bindparam("response_id"))))
+    if with_section:
+        live = () if include_removed else (ResponseSection.deleted_at.is_(None),)
+        statement = (statement.add_columns(ResponseSection)
+                     .outerjoin(ResponseSection,
+                                and_(ResponseSection.response_id == ConsultationResponse.id,
+                                     ResponseSection.id == bindparam("section_id"), *live)))
+    return statement.where(Network.slug == bindparam("slug"))
+
+
+_BY_URL = {"response": _by_url(False), "section": _by_url(True),
+           "section or removed": _by_url(True, include_removed=True)}
+
+
+def by_url(slug: str, response_id: int, section_id: int | None = None,
+           include_removed: bool = False) -> tuple:
+    """What a response's URL names, in one statement: (network, response) or, with a
+    section id, (network, response, section); each None when not found. A response of
+    another network, or a section of another response, is not found (no IDOR)."""
+    if section_id is None:
+        kind, params = "response", {"slug": slug, "response_id": response_id}
+    else:
+        kind = "section or removed" if include_removed else "section"
+        params = {"slug": slug, "response_id": response_id, "section_id": section_id}
+    row = db.session.execute(_BY_URL[kind], params).first()
+    if row is None:
+        return (None, None) if section_id is None else (None, None, None)
+    return tuple(row)
 
 
 def get_comment(response: ConsultationResponse, comment_id: int) -> SectionComment | None:
@@ -359,32 +395,62 @@ def add_section(response: ConsultationResponse, person: Person, title: str) -> R
     return section
 
 
+_SECTIONS = ResponseSection.__table__
+_REVISIONS = SectionRevision.__table__
+# A save's two statements, on the tables rather than the entities: plain statements, made
+# once (the session's execute still notes the tables for the cached fragments).
+_SAVE_SECTION = (
+    update(_SECTIONS)
+    .where(_SECTIONS.c.id == bindparam("section_id"),
+           _SECTIONS.c.lock_version == bindparam("read_version"))
+    .values(title=bindparam("title"), body=bindparam("body"),
+            updated_by_id=bindparam("editor_id"), updated_at=bindparam("now"),
+            lock_version=bindparam("next_version")))
+# The next number from the (section, number) index in the INSERT itself: the history, which
+# grows with every save, is neither loaded nor asked for in a statement of its own.
+_ADD_REVISION = (
+    insert(_REVISIONS)
+    .from_select(
+        ["section_id", "number", "title", "body", "created_by_id", "created_at"],
+        select(bindparam("section_id", type_=_REVISIONS.c.section_id.type),
+               func.coalesce(func.max(_REVISIONS.c.number), 0) + 1,
+               bindparam("title", type_=_REVISIONS.c.title.type),
+               bindparam("body", type_=_REVISIONS.c.body.type),
+               bindparam("editor_id", type_=_REVISIONS.c.created_by_id.type),
+               bindparam("now", type_=_REVISIONS.c.created_at.type))
+        .where(_REVISIONS.c.section_id == bindparam("section_id")))
+    .returning(_REVISIONS.c.number))
+
+
 def save_section(section: ResponseSection, editor: Person, *, expected_version: int | None,
-                 title: str, body: str) -> SectionRevision:
-    """A new revision, unless the section changed since the editor opened it: then
-    EditConflict with the editor's text kept, and nothing written."""
+                 title: str, body: str) -> int:
+    """A new revision (its number is returned), unless the section changed since the editor
+    opened it: then EditConflict with the editor's text kept, and nothing written. A save
+    that loses the race between this check and its UPDATE raises StaleDataError, as the
+    unit of work would."""
     if section.deleted_at is not None:
         raise SectionGone(_l("Avsnittet har tagits bort medan du skrev."))
     _require_draft(section.response)
     body = normalise_text(body)
     check_version(expected_version, section.lock_version, body, section.body)
-    now = clock.utcnow()
-    # The next number from the (section, number) index: the section's history, which grows
-    # with every save, is not loaded to add to it.
-    number = (db.session.scalar(select(func.max(SectionRevision.number)).where(
-        SectionRevision.section_id == section.id)) or 0) + 1
-    revision = SectionRevision(number=number, title=title.strip()[:200], body=body,
-                               created_by=editor, created_at=now)
-    revision.section = section  # joins section.revisions without loading it
-    db.session.add(revision)
-    section.title = revision.title
-    section.body = body
-    section.updated_by = editor
-    section.updated_at = now
-    db.session.flush()
+    values = {"title": title.strip()[:200], "body": body, "updated_by_id": editor.id,
+              "updated_at": clock.utcnow(), "lock_version": section.lock_version + 1}
+    params = {"section_id": section.id, "read_version": section.lock_version,
+              "title": values["title"], "body": body, "editor_id": editor.id,
+              "now": values["updated_at"], "next_version": values["lock_version"]}
+    # The section first: its row stays locked to this transaction until it commits, so
+    # two saves never take the same revision number.
+    if db.session.execute(_SAVE_SECTION, params).rowcount != 1:
+        raise StaleDataError("the section changed since it was read")
+    number = db.session.execute(_ADD_REVISION, params).scalar_one()
+    changed_editor = section.updated_by_id != editor.id
+    for name, value in values.items():
+        set_committed_value(section, name, value)
+    # What the loaded section refers to that these statements changed.
+    db.session.expire(section, ["revisions", "updated_by"] if changed_editor else ["revisions"])
     record("consultation_section_saved", actor=editor, obj=section,
            response_id=section.response_id, revision=number)
-    return revision
+    return number
 
 
 def move_section(section: ResponseSection, person: Person, direction: int) -> bool:
