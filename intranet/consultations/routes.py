@@ -10,7 +10,6 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from intranet import cache, clock
@@ -433,12 +432,9 @@ def _keep_section_text(error):
     if is_htmx() or not current_user.is_authenticated:
         return None
     args = request.view_args or {}
-    network = db.session.scalar(select(Network).where(Network.slug == args.get("slug", "")))
-    response = svc.get_response(network, args.get("response_id")) if network else None
-    if response is None or not may(current_user, "edit_response", response):
-        return None
-    section = svc.get_section(response, args.get("section_id"))
-    if section is None:
+    network, response, section = svc.by_url(args.get("slug", ""), args.get("response_id", 0),
+                                             args.get("section_id", 0))
+    if section is None or not may(current_user, "edit_response", response):
         return None
     form = SectionForm(meta={"csrf": True})
     return _section_form(network, response, section, form, status=400, csrf_failed=True)
