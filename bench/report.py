@@ -99,7 +99,9 @@ def write_report(results: dict, out: Path) -> None:
         "compared with the floor of its own minutes. The floor's row is its first "
         "measurement.",
         "- Server CPU per request: the gunicorn workers' CPU time over the measured window "
-        "divided by the requests answered in it (the database's CPU is not in it). Stolen: "
+        "divided by the requests answered in it (the database's CPU is not in it). Database "
+        "CPU: the same of PostgreSQL's processes (SQLite works inside the workers). Load "
+        "generator CPU: the same of the benchmark's own process, on the same two CPUs. Stolen: "
         "the share of the machine's CPU time the hypervisor gave to other guests during the "
         "page's window.",
         "",
@@ -115,9 +117,10 @@ def write_report(results: dict, out: Path) -> None:
         lines += [
             f"| page | role | p50 ms | p95 ms | p99 ms | req/s | floor req/s just before | "
             f"ratio to floor | server CPU "
-            f"ms/request | queries (scale {scales[0]}) | queries (scale {scales[-1]}) | load "
+            f"ms/request | database CPU ms/request | load generator CPU ms/request | "
+            f"queries (scale {scales[0]}) | queries (scale {scales[-1]}) | load "
             "avg | stolen % | goals |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for i, page in enumerate(PAGES):
             load = entry["load"].get(page.name)
@@ -128,6 +131,8 @@ def write_report(results: dict, out: Path) -> None:
                 f"{_ms(load['p99'])} | {load['rps']:.0f} | "
                 f"{load.get('floor_rps', load['rps']):.0f} | {load['ratio']:.2f} | "
                 f"{_ms(load.get('server_cpu_ms'))} | "
+                f"{_ms(load.get('database_cpu_ms') if kind == 'postgresql' else None)} | "
+                f"{_ms(load.get('client_cpu_ms'))} | "
                 f"{_queries(small.get(page.name))} | {_queries(large.get(page.name))} | "
                 f"{load.get('load_average', '–')} | {load.get('stolen_percent', '–')} | "
                 f"{_goals(load, small.get(page.name), large.get(page.name), i == 0)} |")

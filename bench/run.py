@@ -147,6 +147,26 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _database_cpu_seconds() -> float:
+    """CPU time so far of the PostgreSQL server's processes on this machine (its backends
+    serve the app's connections); 0 where there is none. SQLite works inside the workers."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended while the directory was read
+            continue
+        if text.split("(", 1)[1].rsplit(")", 1)[0] == "postgres":
+            fields = text.rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _own_cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
 def _machine_ticks() -> tuple[int, int]:
     """(all, stolen) CPU ticks of the machine so far: time a hypervisor gave to other guests
     is stolen from this run, and the latencies show it."""
@@ -215,6 +235,8 @@ def load_run(kind: str, url: str, seconds: float, warmup: float, users: int,
             r["ratio"] = r["rps"] / r["floor_rps"] if r["floor_rps"] else float("nan")
             log(f"{kind}: {page.name}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, "
                 f"{r['rps']:.0f}/s (floor just before: {r['floor_rps']:.0f}/s), "
+                f"CPU ms/request: workers {r['server_cpu_ms'] or 0:.2f}, database "
+                f"{r['database_cpu_ms'] or 0:.2f}, load generator {r['client_cpu_ms'] or 0:.2f}; "
                 f"errors {r['errors']}")
     finally:
         server.stop()
@@ -258,9 +280,11 @@ def _measure(page, browsers, targets, urls, seconds, warmup, workers=()) -> dict
     # from the queue in front of it.
     time.sleep(max(0.0, window["start"] - time.perf_counter()))
     cpu_before = sum(_cpu_seconds(pid) for pid in workers)
+    database_before, client_before = _database_cpu_seconds(), _own_cpu_seconds()
     ticks_before = _machine_ticks()
     time.sleep(max(0.0, window["end"] - time.perf_counter()))
     cpu_after = sum(_cpu_seconds(pid) for pid in workers)
+    database_after, client_after = _database_cpu_seconds(), _own_cpu_seconds()
     ticks_after = _machine_ticks()
     for t in threads:
         t.join()
@@ -272,6 +296,12 @@ def _measure(page, browsers, targets, urls, seconds, warmup, workers=()) -> dict
             "errors": sum(errors), "error_statuses": statuses,
             "server_cpu_ms": (1000 * (cpu_after - cpu_before) / len(every)
                               if every and workers else None),
+            # The database server's and the load generator's own CPU per request: on the
+            # same two CPUs, they take from what the workers could have.
+            "database_cpu_ms": (1000 * (database_after - database_before) / len(every)
+                                if every else None),
+            "client_cpu_ms": (1000 * (client_after - client_before) / len(every)
+                              if every else None),
             "stolen_percent": round(100 * (ticks_after[1] - ticks_before[1]) / ticks, 1)
             if ticks else None,
             # The machine's 1-minute load average at the end: other work on it shows here.

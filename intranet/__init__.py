@@ -213,9 +213,11 @@ def _init_templates(app: Flask) -> None:
 
     app.jinja_env.globals.update(audit_label=audit_label)
     from intranet import i18n, markup
+    from intranet.menus import menu
 
     i18n.init_app(app)
     markup.init_app(app)
+    app.jinja_env.globals.update(menu=menu)
 
     htmx_config = json.dumps(HTMX_CONFIG, separators=(",", ":"))
 

@@ -328,6 +328,19 @@ def test_outsiders_cannot_see_download_or_change_network_documents(app, docs, lo
     assert snapshot(app) == before
 
 
+def test_a_documents_url_is_read_in_one_statement(app, docs):
+    """The network and its document with that id; another network's document is not there."""
+    from intranet.documents.services import network_and_document
+
+    with app.app_context():
+        network, document = network_and_document("plan", PAGE_ID)
+        assert (network.slug, document.id) == ("plan", PAGE_ID)
+        network, document = network_and_document("klimat", PAGE_ID)
+        assert network.slug == "klimat" and document is None
+        assert network_and_document("plan", 999_999)[1] is None
+        assert network_and_document("finns-inte", PAGE_ID) == (None, None)
+
+
 @pytest.mark.parametrize("role", ["member", "secretariat"])
 def test_a_document_is_only_reachable_through_its_own_network(app, docs, login_as, role):
     """Plan's document addressed through Klimat's URL, a version id of another document."""

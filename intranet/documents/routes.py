@@ -58,16 +58,16 @@ def _network(slug: str) -> Network:
 def _document(slug: str, document_id: int, action: str = "view_document"):
     """Load, then check: a document the person may not view is absent (404), whatever its
     network; one they may view but not change is refused (403)."""
-    network = _network(slug)
-    document = authorize_visible(current_user, "view_document",
-                                 svc.get_document(network, document_id), action)
+    network, document = svc.network_and_document(slug, document_id)
+    if network is None:
+        abort(404)
+    document = authorize_visible(current_user, "view_document", document, action)
     return network, document
 
 
 def _trashed(slug: str, document_id: int):
     """A document in the trash: only people who work in the network know it exists."""
-    network = _network(slug)
-    document = svc.get_document(network, document_id)
+    network, document = svc.network_and_document(slug, document_id)
     if document is None or not document.is_deleted or not may(
         current_user, "view_all_documents", network
     ):

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from sqlalchemy import and_, func, inspect, select
+from sqlalchemy import and_, bindparam, func, inspect, select
 from sqlalchemy.orm import defer, selectinload
 
 from intranet import clock
@@ -182,6 +182,23 @@ def get_document(network: Network, document_id: int) -> Document | None:
     return db.session.scalar(
         select(Document).where(Document.id == document_id, Document.network_id == network.id)
     )
+
+
+# Built once: every page of a document starts here.
+_NETWORK_AND_DOCUMENT = (
+    select(Network, Document)
+    .outerjoin(Document, and_(Document.network_id == Network.id,
+                              Document.id == bindparam("document_id")))
+    .where(Network.slug == bindparam("slug")))
+
+
+def network_and_document(slug: str, document_id: int
+                         ) -> tuple[Network | None, Document | None]:
+    """A document's URL in one statement: (the network, its document with that id), each
+    None if not found; a document of another network is not found (no IDOR)."""
+    row = db.session.execute(_NETWORK_AND_DOCUMENT,
+                             {"slug": slug, "document_id": document_id}).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 def load_history(document: Document) -> None:

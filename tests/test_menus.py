@@ -1,0 +1,85 @@
+"""The menus every page shows (intranet/menus.py): what each person may see, the current page
+marked, each language and network its own, the same however often they are served."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from intranet.authz import may
+from intranet.menus import MENUS
+
+ROLES = ("member", "convener", "other_member", "director", "committee", "secretariat")
+
+
+def _menu(html: str, label: str) -> list[tuple[str, str, bool]]:
+    """(href, text, current) of the links in the <nav> with that aria-label."""
+    nav = re.search(rf'<nav[^>]*aria-label="{re.escape(label)}"[^>]*>(.*?)</nav>', html, re.S)
+    assert nav, f"no menu {label!r}"
+    return [(href, text, bool(current)) for href, current, text in re.findall(
+        r'<li><a href="([^"]+)"( aria-current="page")?>([^<]+)</a></li>', nav.group(1))]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_main_menu_shows_what_the_person_may_use(app, world, login_as, role):
+    c = login_as(role)
+    shown = [text for _href, text, _current in _menu(c.get("/").get_data(as_text=True),
+                                                       "Huvudmeny")]
+    with app.test_request_context():
+        person = world.person(role)
+        expected = [str(e.label) for e in MENUS["main"] if e.needs is None or may(person, e.needs)]
+    assert shown == expected
+    assert "Mina nätverk" in shown and "Organisation" in shown
+
+
+def test_entries_that_need_a_permission_differ_between_roles(world, login_as):
+    member = [t for _h, t, _c in _menu(login_as("member").get("/").get_data(as_text=True),
+                                       "Huvudmeny")]
+    staff = [t for _h, t, _c in _menu(login_as("secretariat").get("/").get_data(as_text=True),
+                                      "Huvudmeny")]
+    assert "Kansliet" in staff and "Kansliet" not in member
+
+
+def test_the_current_page_is_marked_in_each_menu_once(world, login_as):
+    c = login_as("member")
+    for _ in range(2):  # made, then served from the store: the same
+        page = c.get("/natverk/plan/dokument/").get_data(as_text=True)
+        main = _menu(page, "Huvudmeny")
+        tabs = _menu(page, "Nätverkets delar")
+        assert [t for _h, t, current in main if current] == ["Alla nätverk"]
+        assert [t for _h, t, current in tabs if current] == ["Dokument"]
+    start = _menu(c.get("/").get_data(as_text=True), "Huvudmeny")
+    assert [t for _h, t, current in start if current] == ["Mina nätverk"]
+
+
+def test_a_networks_tabs_lead_to_that_network(world, login_as):
+    c = login_as("secretariat")
+    plan = _menu(c.get("/natverk/plan").get_data(as_text=True), "Nätverkets delar")
+    klimat = _menu(c.get("/natverk/klimat").get_data(as_text=True), "Nätverkets delar")
+    assert [h for h, _t, _c in plan] == ["/natverk/plan", "/natverk/plan/dokument/",
+                                         "/natverk/plan/remissvar/",
+                                         "/natverk/plan/handlingsplan/"]
+    assert all(h.startswith("/natverk/klimat") for h, _t, _c in klimat)
+    assert [t for _h, t, current in plan if current] == ["Översikt och ledamöter"]
+
+
+def test_menus_follow_the_language(world, login_as):
+    c = login_as("secretariat")
+    swedish = _menu(c.get("/natverk/plan").get_data(as_text=True), "Huvudmeny")
+    c.post("/sprak", {"lang": "en", "next": "/"})
+    page = c.get("/natverk/plan").get_data(as_text=True)
+    english = [t for _h, t, _c in _menu(page, "Main menu")]
+    assert "My networks" in english and "Mina nätverk" not in english
+    assert len(english) == len(swedish)
+    assert "Overview and members" in [t for _h, t, _c in _menu(page, "The network's sections")]
+    c.post("/sprak", {"lang": "sv"})
+    again = _menu(c.get("/natverk/plan").get_data(as_text=True), "Huvudmeny")
+    assert again == swedish
+
+
+def test_the_secretariats_tools_mark_their_section(world, login_as):
+    c = login_as("secretariat")
+    tools = _menu(c.get("/kansliet/natverk").get_data(as_text=True), "Kansliets verktyg")
+    assert [t for _h, t, current in tools if current] == ["Nätverk"]
+    assert len(tools) == 4
