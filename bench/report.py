@@ -60,7 +60,7 @@ def write_report(results: dict, out: Path) -> None:
         "",
         "Samverkansytan at the scale of all of Sweden's 290 municipalities. Rerun with "
         "`make bench` (about an hour: each page for 20 s after 3 s of warm-up, the floor "
-        "again before each; `BENCH_SECONDS=5 make bench` for a quick look). "
+        "in turn with each; `BENCH_SECONDS=5 make bench` for a quick look). "
         "The code is in `bench/`, the data generator is `flask --app wsgi generate-load "
         "--scale N`.",
         "",
@@ -94,16 +94,16 @@ def write_report(results: dict, out: Path) -> None:
         "cookie as it was before the save instead of letting the messages pile up in it.",
         "- Throughput ratio: the page's requests per second divided by the floor's "
         "(`/_bench/floor`, the base layout with no database access, same server and "
-        "middleware), the floor measured for as long again right before the page: the "
-        "machine's speed drifts over a run (other guests of the host), so each page is "
-        "compared with the floor of its own minutes. The floor's row is its first "
-        "measurement.",
-        "- Server CPU per request: the gunicorn workers' CPU time over the measured window "
-        "divided by the requests answered in it (the database's CPU is not in it). Database "
+        "middleware), the floor measured for as long again in turn with the page, in "
+        "slices of 2 s (floor, page, page, floor, ...): the machine's speed drifts within "
+        "minutes (other guests of the host), so a page and its floor are measured over the "
+        "same minutes. The floor's row is its first measurement, on its own.",
+        "- Server CPU per request: the gunicorn workers' CPU time over the page's slices "
+        "divided by the requests begun in them (the database's CPU is not in it). Database "
         "CPU: the same of PostgreSQL's processes (SQLite works inside the workers). Load "
         "generator CPU: the same of the benchmark's own process, on the same two CPUs. Stolen: "
         "the share of the machine's CPU time the hypervisor gave to other guests during the "
-        "page's window.",
+        "page's slices.",
         "",
     ]
     for kind, entry in results["databases"].items():
@@ -115,7 +115,7 @@ def write_report(results: dict, out: Path) -> None:
                              for s, g in entry["generated"].items())
             lines += [f"Data generated in {made}.", ""]
         lines += [
-            f"| page | role | p50 ms | p95 ms | p99 ms | req/s | floor req/s just before | "
+            f"| page | role | p50 ms | p95 ms | p99 ms | req/s | floor req/s in turn | "
             f"ratio to floor | server CPU "
             f"ms/request | database CPU ms/request | load generator CPU ms/request | "
             f"queries (scale {scales[0]}) | queries (scale {scales[-1]}) | load "

@@ -8,7 +8,8 @@ both; the load run and the memory test use the largest scale. The app is served 
 on loopback as the README deploys it (4 sync workers, one request at a time each); 20 users,
 each with its own login and connection per request (as from a reverse proxy), request one
 page at a time as fast as the answers come (a closed loop, no think time). The floor route is
-measured in the same run, first and again right before each page."""
+measured in the same run, first on its own and then in turn with each page (slices of a few
+seconds, one page then the other), so that both see the same minutes of the host."""
 
 from __future__ import annotations
 
@@ -43,6 +44,8 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
 FILE_BYTES = 50_000_000  # a 50 MB file (under MAX_CONTENT_LENGTH, 50 MiB)
+# A page and the floor are measured in turn, in slices of this many seconds (see _measure).
+SLICE_SECONDS = float(os.environ.get("BENCH_SLICE_SECONDS", "2"))
 
 
 def log(message: str) -> None:
@@ -222,19 +225,16 @@ def load_run(kind: str, url: str, seconds: float, warmup: float, users: int,
                                                     keep_alive=False))
                     browser.login(page.role)
                     browsers[page.role].append(browser)
-            floor = None
+            contenders = [(page, browsers[page.role], urls[page.name])]
             if page is not PAGES[0]:
-                # The floor again right before the page: the machine's speed drifts over a
-                # run (other guests of the host), and the ratio compares like with like.
-                floor = _measure(PAGES[0], browsers[PAGES[0].role], targets,
-                                 urls[PAGES[0].name], seconds, warmup, server.workers())
-            results[page.name] = r = _measure(page, browsers[page.role], targets,
-                                              urls[page.name], seconds, warmup,
-                                              server.workers())
-            r["floor_rps"] = floor["rps"] if floor else r["rps"]
+                # The floor in turn with the page (see _measure).
+                contenders.insert(0, (PAGES[0], browsers[PAGES[0].role], urls[PAGES[0].name]))
+            measured = _measure(contenders, targets, seconds, warmup, server.workers())
+            results[page.name] = r = measured[-1]
+            r["floor_rps"] = measured[0]["rps"]
             r["ratio"] = r["rps"] / r["floor_rps"] if r["floor_rps"] else float("nan")
             log(f"{kind}: {page.name}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, "
-                f"{r['rps']:.0f}/s (floor just before: {r['floor_rps']:.0f}/s), "
+                f"{r['rps']:.0f}/s (floor in turn: {r['floor_rps']:.0f}/s), "
                 f"CPU ms/request: workers {r['server_cpu_ms'] or 0:.2f}, database "
                 f"{r['database_cpu_ms'] or 0:.2f}, load generator {r['client_cpu_ms'] or 0:.2f}; "
                 f"errors {r['errors']}")
@@ -243,67 +243,84 @@ def load_run(kind: str, url: str, seconds: float, warmup: float, users: int,
     return results
 
 
-def _measure(page, browsers, targets, urls, seconds, warmup, workers=()) -> dict:
-    start_barrier = threading.Barrier(len(browsers) + 1)
+def _slice(page, browsers, targets, urls, seconds, workers, into: dict) -> None:
+    """All users on one page for `seconds`: the requests begun in that time are counted (those
+    still running at its end finish first, and their CPU is counted with them)."""
+    barrier = threading.Barrier(len(browsers) + 1)
+    lock = threading.Lock()
     window = {}
-    latencies: list[list[float]] = [[] for _ in browsers]
-    errors = [0] * len(browsers)
-    statuses: dict[int, int] = {}
 
     def user(i: int) -> None:
         browser = browsers[i]
         url, version_url = urls[i]
-        start_barrier.wait()
-        while True:
-            began = time.perf_counter()
-            if began >= window["end"]:
-                return
+        barrier.wait()
+        while (began := time.perf_counter()) < window["end"]:
             try:
                 status = browser.visit(page, targets, i, url, version_url)
             except Exception:  # noqa: BLE001 (a timeout or a dropped connection is an error)
                 status = 0
-            took = time.perf_counter() - began
-            if began >= window["start"]:
-                latencies[i].append(took * 1000)
-                if status not in page.expect:
-                    errors[i] += 1
-                    statuses[status] = statuses.get(status, 0) + 1
+            into["latencies"].append((time.perf_counter() - began) * 1000)
+            if status not in page.expect:
+                with lock:
+                    into["errors"] += 1
+                    into["statuses"][status] = into["statuses"].get(status, 0) + 1
 
     threads = [threading.Thread(target=user, args=(i,), daemon=True)
                for i in range(len(browsers))]
     for t in threads:
         t.start()
-    now = time.perf_counter()
-    window["start"], window["end"] = now + warmup, now + warmup + seconds
-    start_barrier.wait()
-    # The server's CPU time per request over the measured window: what a page costs, apart
-    # from the queue in front of it.
-    time.sleep(max(0.0, window["start"] - time.perf_counter()))
     cpu_before = sum(_cpu_seconds(pid) for pid in workers)
     database_before, client_before = _database_cpu_seconds(), _own_cpu_seconds()
     ticks_before = _machine_ticks()
-    time.sleep(max(0.0, window["end"] - time.perf_counter()))
-    cpu_after = sum(_cpu_seconds(pid) for pid in workers)
-    database_after, client_after = _database_cpu_seconds(), _own_cpu_seconds()
-    ticks_after = _machine_ticks()
+    window["end"] = time.perf_counter() + seconds
+    barrier.wait()
     for t in threads:
         t.join()
-    every = [x for per_user in latencies for x in per_user]
-    ticks = ticks_after[0] - ticks_before[0]
-    return {"requests": len(every), "rps": len(every) / seconds,
+    ticks_after = _machine_ticks()
+    into["seconds"] += seconds
+    into["server_cpu"] += sum(_cpu_seconds(pid) for pid in workers) - cpu_before
+    into["database_cpu"] += _database_cpu_seconds() - database_before
+    into["client_cpu"] += _own_cpu_seconds() - client_before
+    into["ticks"] += ticks_after[0] - ticks_before[0]
+    into["stolen"] += ticks_after[1] - ticks_before[1]
+
+
+def _measure(contenders, targets, seconds, warmup, workers=()) -> list[dict]:
+    """Each contender, (page, browsers, urls), measured for `seconds` in all, in slices of
+    SLICE_SECONDS taken in turn (a b b a a b ...) after a warm-up of each: the host's speed
+    drifts within minutes (other guests), and a page and the floor measured in turn see the
+    same minutes, so their ratio compares like with like."""
+    for page, browsers, urls in contenders:
+        _slice(page, browsers, targets, urls, warmup, workers, _totals())
+    totals = [_totals() for _ in contenders]
+    slices = max(1, round(seconds / SLICE_SECONDS))
+    for k in range(slices):
+        order = list(range(len(contenders)))
+        for i in order if k % 2 == 0 else order[::-1]:
+            page, browsers, urls = contenders[i]
+            _slice(page, browsers, targets, urls, seconds / slices, workers, totals[i])
+    return [_result(t, bool(workers)) for t in totals]
+
+
+def _totals() -> dict:
+    return {"latencies": [], "errors": 0, "statuses": {}, "seconds": 0.0, "server_cpu": 0.0,
+            "database_cpu": 0.0, "client_cpu": 0.0, "ticks": 0, "stolen": 0}
+
+
+def _result(t: dict, have_workers: bool) -> dict:
+    every = t["latencies"]
+    n = len(every)
+    return {"requests": n, "rps": n / t["seconds"] if t["seconds"] else 0.0,
             "p50": percentile(every, 50), "p95": percentile(every, 95),
             "p99": percentile(every, 99), "mean": statistics.fmean(every) if every else 0,
-            "errors": sum(errors), "error_statuses": statuses,
-            "server_cpu_ms": (1000 * (cpu_after - cpu_before) / len(every)
-                              if every and workers else None),
-            # The database server's and the load generator's own CPU per request: on the
-            # same two CPUs, they take from what the workers could have.
-            "database_cpu_ms": (1000 * (database_after - database_before) / len(every)
-                                if every else None),
-            "client_cpu_ms": (1000 * (client_after - client_before) / len(every)
-                              if every else None),
-            "stolen_percent": round(100 * (ticks_after[1] - ticks_before[1]) / ticks, 1)
-            if ticks else None,
+            "errors": t["errors"], "error_statuses": t["statuses"],
+            # CPU per request over the page's slices: what a page costs, apart from the
+            # queue in front of it. The database server's and the load generator's own run on
+            # the same two CPUs and take from what the workers could have.
+            "server_cpu_ms": 1000 * t["server_cpu"] / n if n and have_workers else None,
+            "database_cpu_ms": 1000 * t["database_cpu"] / n if n else None,
+            "client_cpu_ms": 1000 * t["client_cpu"] / n if n else None,
+            "stolen_percent": round(100 * t["stolen"] / t["ticks"], 1) if t["ticks"] else None,
             # The machine's 1-minute load average at the end: other work on it shows here.
             "load_average": round(os.getloadavg()[0], 1)}
 
