@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from intranet.demo.seed import DEMO_PASSWORD, seed_demo
 
@@ -45,14 +46,38 @@ def _unavailable(reason: str):
 # ---------------------------------------------------------------- server and browser
 
 
+class _LiveHandler(WSGIRequestHandler):
+    """Werkzeug's development server skips closing a response (a static file's open handle,
+    say) when the browser resets the connection while the server reads what is left of the
+    request; the handle then warns when it is collected, in whatever test runs at the time.
+    The dropped connection's response is closed here."""
+
+    def connection_dropped(self, error, environ=None) -> None:
+        iterable = (environ or {}).get(_RESPONSE_KEY)
+        if iterable is not None and hasattr(iterable, "close"):
+            iterable.close()
+
+
+_RESPONSE_KEY = "tests.live_server.response"
+
+
+def _closing(app):
+    """The app, its response remembered in the environ for _LiveHandler."""
+
+    def wsgi(environ, start_response):
+        environ[_RESPONSE_KEY] = iterable = app(environ, start_response)
+        return iterable
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     """The session's app on 127.0.0.1 and a free port, in a daemon thread. The tables are
     emptied after each test by tests/conftest.py; the server keeps running on the same
     database, so each test seeds the data it needs."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closing(app), threaded=True,
+                         request_handler=_LiveHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
