@@ -83,6 +83,8 @@ def menu(name: str, **url_args) -> Markup:
     made = current_app.extensions.setdefault("menus", {})
     markup = made.get(key)
     if markup is None:
+        # Markup.format escapes every argument that is not Markup: the URL and the label are
+        # escaped here, and the only markup put in is the constant aria-current attribute.
         markup = Markup("").join(
             Markup('<li><a href="{url}"{current}>{label}</a></li>').format(
                 url=url_for(entries[i].endpoint, **url_args),

@@ -83,3 +83,13 @@ def test_the_secretariats_tools_mark_their_section(world, login_as):
     tools = _menu(c.get("/kansliet/natverk").get_data(as_text=True), "Kansliets verktyg")
     assert [t for _h, t, current in tools if current] == ["Nätverk"]
     assert len(tools) == 4
+
+
+def test_labels_and_urls_are_escaped(app, monkeypatch):
+    from intranet.menus import Entry, menu
+
+    monkeypatch.setitem(MENUS, "escaping", (Entry("networks.show", "A & <b>B</b>", ("x.",)),))
+    with app.test_request_context("/"):
+        made = str(menu("escaping", slug='a"b<c&d'))
+    assert "<b>" not in made and "A &amp; &lt;b&gt;B&lt;/b&gt;" in made
+    assert 'href="/natverk/a%22b%3Cc&amp;d"' in made
