@@ -105,6 +105,12 @@ PAGES = [
     Page("Action list, filtered", "member",
          lambda t, u: url_for("actions.network_list", slug=t.slug, status="pagar")),
     Page("Combined action plan", "committee", lambda t, u: url_for("actions.plan")),
+    # Searched and sorted by a text column: in the database, by the texts' keys.
+    Page("Combined action plan, search", "committee",
+         lambda t, u: url_for("actions.plan", q="aktivitet")),
+    Page("Combined action plan, by responsible", "committee",
+         lambda t, u: url_for("actions.plan", sortera="ansvarig")),
+    Page("Action plan follow-up", "committee", lambda t, u: url_for("actions.summary")),
     Page("Person page", "secretariat",
          lambda t, u: url_for("org.person", person_id=t.person_id)),
     Page("htmx: member search rows (appoint)", "director",

@@ -19,3 +19,21 @@ def csv_cell(value) -> str:
 def iso_or_none(value):
     """A date or time as ISO 8601 text, for exports; None stays None."""
     return value.isoformat() if value is not None else None
+
+
+# Code point order puts ä before å; Swedish is å, ä, ö.
+_SWEDISH_ORDER = str.maketrans({"å": "ä", "ä": "å"})
+
+
+def sort_key(text: str | None) -> str:
+    """Text as the database sorts and searches it: trimmed, case folded ("Åtgärd" and
+    "åtgärd" are one word) and with å and ä swapped, so that comparing keys character by
+    character, as Python and the database's binary collation do, gives Swedish order. A
+    search word made a key the same way is found in a key where the word is in the text."""
+    return (text or "").strip().casefold().translate(_SWEDISH_ORDER)
+
+
+def like_pattern(key: str) -> str:
+    """A LIKE pattern (escape character backslash) that finds `key` anywhere in a value."""
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -56,14 +56,15 @@ def database_url(tmp_dir) -> str:
     return f"sqlite:///{tmp_dir / 'test.sqlite3'}"
 
 
-def worker_database(url: str) -> str:
+def worker_database(url: str, purpose: str = "") -> str:
     """Under pytest-xdist, each worker's own database next to TEST_DATABASE_URL's (test_gw0,
-    test_gw1, ...), created when missing; without xdist, TEST_DATABASE_URL itself."""
+    test_gw1, ...), created when missing; without xdist, TEST_DATABASE_URL itself. With a
+    purpose, another one of the worker's (test_gw0_purpose, or test_purpose)."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
+    if not worker and not purpose:
         return url
     base = make_url(url)
-    name = f"{base.database}_{worker}"
+    name = "_".join(part for part in (base.database, worker, purpose) if part)
     engine = create_engine(base, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
@@ -75,6 +76,16 @@ def worker_database(url: str) -> str:
     finally:
         engine.dispose()
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+def scratch_database(tmp_dir) -> str:
+    """An empty database of the test run's kind besides the session's (a migration's test)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_dir / 'scratch.sqlite3'}"
+    scratch = worker_database(url, "scratch")
+    reset_postgres(scratch)
+    return scratch
 
 
 def reset_postgres(url: str) -> None:

@@ -515,6 +515,17 @@ def test_follow_up_counts_rows_by_status_and_overdue_per_focus_area_and_network(
     assert login_as("member").get("/handlingsplan/uppfoljning").status_code == 403
 
 
+def test_the_follow_up_served_from_the_store_changes_with_the_rows(app, world, rows,
+                                                                   login_as):
+    client = login_as("committee")
+    summary = re.compile(r'<p class="summary-total">(\d+) rader')
+    assert summary.search(client.get("/handlingsplan/uppfoljning").get_data(as_text=True))[1] == "4"
+    with app.app_context():
+        make_action(world.network(), "Ny rad")
+        db.session.commit()
+    assert summary.search(client.get("/handlingsplan/uppfoljning").get_data(as_text=True))[1] == "5"
+
+
 # ---------------------------------------------------------------- the demo
 
 

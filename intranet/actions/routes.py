@@ -435,13 +435,15 @@ def export_plan(fmt: str):
 
 @bp.get("/handlingsplan/uppfoljning")
 def summary():
-    """The follow-up: rows by status and overdue, per focus area and per network."""
+    """The follow-up: rows by status and overdue, per focus area and per network. The same
+    for everyone who may see it (overdue as of today): a cached fragment until rows change."""
     authorize(current_user, "view_action_summary")
-    result = services.follow_up()
-    return render(
-        "actions/summary.html",
-        result=result,
-        area_chart=services.bar_chart(result.by_focus_area),
-        network_chart=services.bar_chart(result.by_network),
-        status_labels=services.STATUS_LABELS,
-    )
+
+    def context() -> dict:
+        result = services.follow_up()
+        return dict(result=result, area_chart=services.bar_chart(result.by_focus_area),
+                    network_chart=services.bar_chart(result.by_network),
+                    status_labels=services.STATUS_LABELS)
+
+    cached = cache.blocks("actions/summary.html", ("content",), (), LIST_SCOPES, context)
+    return render("actions/summary.html", cached=cached)

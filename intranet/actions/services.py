@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, bindparam, case, delete, func, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -23,10 +23,12 @@ from intranet.actions.models import (
     ActionItem,
     ActionStatus,
     action_item_network,
+    with_keys,
 )
 from intranet.audit.services import record
 from intranet.extensions import db
 from intranet.org.models import FocusArea, Municipality, Network, SubGoal
+from intranet.text import like_pattern, sort_key
 
 STATUS_LABELS = {
     ActionStatus.PLANNED: _l("Planerad"),
@@ -185,29 +187,6 @@ class ActionFilter:
         return self.sort == "nr" and not self.descending and not self.narrowed
 
 
-def _swedish(text: str) -> tuple:
-    # Code point order puts ä before å; Swedish is å, ä, ö. Empty values sort last.
-    value = (text or "").strip().casefold().translate({0xE5: 0xE4, 0xE4: 0xE5})
-    return (value == "", value)
-
-
-def _sort_key(sort: str):
-    keys = {
-        "nr": lambda i: (i.network.name.casefold(), i.position),
-        "delmal": lambda i: (i.sub_goal.focus_area.position, i.sub_goal.position,
-                             i.network.name.casefold(), i.position),
-        "aktivitet": lambda i: _swedish(i.activity),
-        "ansvarig": lambda i: _swedish(i.responsible),
-        "kostnad": lambda i: _swedish(i.cost),
-        "tid": lambda i: (i.due_date is None, i.due_date or date.min, _swedish(i.time_text)),
-        "datum": lambda i: (i.due_date is None, i.due_date or date.min),
-        "status": lambda i: STATUS_ORDER.index(i.status) if i.status in STATUS_ORDER else 9,
-        "andrad": lambda i: i.updated_at,
-        "natverk": lambda i: _swedish(i.network.name),
-    }
-    return keys[sort]
-
-
 # What a shown row needs, loaded for all the rows at once. Its own network and its sub-goal
 # come from the session when the page has loaded them already (see list_items).
 _OWNER_OPTIONS = (
@@ -239,87 +218,91 @@ def _filtered(view: ActionFilter, network: Network | None = None):
         )
     if view.municipality_id:
         stmt = stmt.where(ActionItem.municipalities.any(Municipality.id == view.municipality_id))
+    if view.q:
+        stmt = stmt.where(*_matching(view.q))
     return stmt
 
 
-def list_items(view: ActionFilter, network: Network | None = None,
-               programme_loaded: bool = False) -> list[ActionItem]:
-    """The rows in the view: one network's, or every active network's (the combined plan).
-    With `programme_loaded` (focus_areas() was called in this session) and one network, a
-    row's network and sub-goal are found in the session instead of queried again."""
-    options = _ROW_OPTIONS if network is not None and programme_loaded else (
-        *_OWNER_OPTIONS, *_ROW_OPTIONS)
-    items = list(db.session.scalars(_filtered(view, network).options(*options)))
-    if view.q:
-        # Matched here rather than in SQL: SQLite's lower() leaves å, ä and ö as they are.
-        words = view.q.casefold().split()
-        items = [i for i in items if all(w in _haystack(i) for w in words)]
-    items.sort(key=_sort_key("nr"))
-    items.sort(key=_sort_key(view.sort), reverse=view.descending)
-    return items
+_ROW_KEYS = (ActionItem.activity_key, ActionItem.responsible_key, ActionItem.cost_key,
+             ActionItem.time_key, ActionItem.comment_key)
 
 
-class RowPagination(Pagination):
-    """One page of rows already filtered and sorted in Python."""
+def _matching(q: str) -> list:
+    """The free-text search as conditions: every word is in one of the row's texts, its
+    sub-goal, focus area or network (name or short name), case folded. The row's own texts
+    are searched by their keys in the database; the programme and the networks, a few hundred
+    names, are searched here and name the ids that match."""
+    words = [sort_key(word) for word in q.split()]
+    networks = db.session.execute(select(Network.id, Network.name, Network.short_name)).all()
+    goals = db.session.execute(
+        select(SubGoal.id, SubGoal.text, FocusArea.name).join(SubGoal.focus_area)).all()
+    conditions = []
+    for word in words:
+        pattern = like_pattern(word)
+        conditions.append(or_(
+            *(key.like(pattern, escape="\\") for key in _ROW_KEYS),
+            ActionItem.network_id.in_(
+                [i for i, name, short in networks
+                 if word in sort_key(name) or word in sort_key(short)]),
+            ActionItem.sub_goal_id.in_(
+                [i for i, text, area in goals if word in sort_key(text) or word in sort_key(area)]),
+        ))
+    return conditions
 
-    def _query_items(self) -> list:
-        start = (self.page - 1) * self.per_page
-        return self._query_args["rows"][start:start + self.per_page]
 
-    def _query_count(self) -> int:
-        return len(self._query_args["rows"])
+def _ordered(stmt, view: ActionFilter):
+    """The statement in the view's order, then in plan order (network, place in its list):
+    texts in Swedish order by their keys, empty ones last (first when descending)."""
+    def text(key):
+        return (key == "", key)
 
-
-def _sql_order(sort: str):
-    """The SQL order of the sorts the database can do exactly as `_sort_key` does; the
-    others (Swedish text order, free-text search) are sorted in Python."""
-    # By name as stored: an index on the network's name then gives the first page at once.
-    number = (Network.name, Network.id, ActionItem.position, ActionItem.id)
+    # The networks in Swedish order: an index on the key gives the plan's first page at once.
+    number = (Network.name_key, Network.id, ActionItem.position, ActionItem.id)
     status = case({s: i for i, s in enumerate(STATUS_ORDER)}, value=ActionItem.status,
                   else_=9)
-    orders = {
+    keys = {
         "nr": number,
         "delmal": (FocusArea.position, SubGoal.position),
+        "aktivitet": text(ActionItem.activity_key),
+        "ansvarig": text(ActionItem.responsible_key),
+        "kostnad": text(ActionItem.cost_key),
+        "tid": (ActionItem.due_date.is_(None), ActionItem.due_date, *text(ActionItem.time_key)),
         "datum": (ActionItem.due_date.is_(None), ActionItem.due_date),
         "status": (status,),
         "andrad": (ActionItem.updated_at,),
-    }
-    if sort not in orders:
-        return None
-    return orders[sort], number
-
-
-def plan_page(view: ActionFilter, page: int, per_page: int,
-              programme_loaded: bool = False) -> Pagination:
-    """One page of the combined plan: filtered, sorted and cut in the database where it can
-    be, so a national plan of tens of thousands of rows is never loaded whole. With
-    `programme_loaded` (focus_areas() was called in this session) the rows' sub-goals are
-    found in the session instead of queried again."""
-    order = None if view.q else _sql_order(view.sort)
-    if order is None:
-        return RowPagination(page=page, per_page=per_page, max_per_page=None,
-                             error_out=False, rows=list_items(view))
-    keys, number = order
+        "natverk": text(Network.name_key),
+    }[view.sort]
     if view.descending:
         keys = tuple(k.desc() for k in keys)
-    stmt = _filtered(view)
     if view.sort == "delmal":
         if not view.focus_area_id:
             stmt = stmt.join(ActionItem.sub_goal)
         stmt = stmt.join(SubGoal.focus_area)
+    return stmt.order_by(*keys, *number)
+
+
+def list_items(view: ActionFilter, network: Network | None = None,
+               programme_loaded: bool = False) -> list[ActionItem]:
+    """The rows in the view, in its order: one network's, or every active network's (the
+    combined plan's files and follow-up). With `programme_loaded` (focus_areas() was called
+    in this session) and one network, a row's network and sub-goal are found in the session
+    instead of queried again."""
+    options = _ROW_OPTIONS if network is not None and programme_loaded else (
+        *_OWNER_OPTIONS, *_ROW_OPTIONS)
+    return list(db.session.scalars(_ordered(_filtered(view, network), view).options(*options)))
+
+
+def plan_page(view: ActionFilter, page: int, per_page: int,
+              programme_loaded: bool = False) -> Pagination:
+    """One page of the combined plan: filtered, sorted and cut in the database, so a national
+    plan of tens of thousands of rows is never loaded whole. With `programme_loaded`
+    (focus_areas() was called in this session) the rows' sub-goals are found in the session
+    instead of queried again."""
     options = (selectinload(ActionItem.network), *_ROW_OPTIONS) if programme_loaded else (
         *_OWNER_OPTIONS, *_ROW_OPTIONS)
-    stmt = stmt.options(*options).order_by(*keys, *number)
+    stmt = _ordered(_filtered(view), view).options(*options)
     return db.paginate(stmt, page=page, per_page=per_page, max_per_page=None,
                        error_out=False)
-
-
-def _haystack(item: ActionItem) -> str:
-    return " ".join([
-        item.activity, item.responsible, item.cost, item.time_text, item.comment,
-        item.sub_goal.text, item.sub_goal.focus_area.name, item.network.name,
-        item.network.short_name,
-    ]).casefold()
 
 
 @dataclass
@@ -520,8 +503,8 @@ def _update_columns(item: ActionItem, values: dict, actor) -> None:
     """The row's own columns written in one UPDATE that checks and bumps the version, as the
     unit of work would (a race with another save is caught here), at a quarter of its cost.
     The loaded row takes the values as written."""
-    values = {**values, "updated_at": clock.utcnow(),
-              "updated_by_id": actor.id if actor else None}
+    values = with_keys({**values, "updated_at": clock.utcnow(),
+                        "updated_by_id": actor.id if actor else None})
     statement = _update_statement(tuple(sorted(values)))
     written = db.session.execute(statement, {**values, "version": item.version + 1,
                                              "item_id": item.id,
@@ -710,10 +693,9 @@ class SummaryRow:
     def total(self) -> int:
         return sum(self.counts.values())
 
-    def add(self, item: ActionItem, on: date) -> None:
-        self.counts[item.status] = self.counts.get(item.status, 0) + 1
-        if item.is_overdue(on):
-            self.overdue += 1
+    def add(self, status: str, count: int, overdue: int) -> None:
+        self.counts[status] = self.counts.get(status, 0) + count
+        self.overdue += overdue
 
 
 @dataclass
@@ -726,16 +708,23 @@ class FollowUp:
 
 def follow_up(on: date | None = None) -> FollowUp:
     """The action plan as the committee and the management group follow it up: every active
-    network's rows by focus area and by network, by status, with the overdue ones."""
+    network's rows by focus area and by network, by status, with the overdue ones. Counted
+    in the database: a national plan has tens of thousands of rows."""
     on = on or clock.today()
-    items = list_items(ActionFilter())
     areas = {a.id: SummaryRow(a.name, focus_area=a) for a in focus_areas()}
     networks = {n.id: SummaryRow(n.name, network=n) for n in active_networks()}
     total = SummaryRow(str(_l("Alla nätverk")))
-    for item in items:
-        areas[item.sub_goal.focus_area_id].add(item, on)
-        networks[item.network_id].add(item, on)
-        total.add(item, on)
+    overdue = func.sum(case((and_(ActionItem.due_date < on,
+                                  ActionItem.status != ActionStatus.DONE), 1), else_=0))
+    live = _filtered(ActionFilter())
+    for key, rows in ((SubGoal.focus_area_id, areas), (ActionItem.network_id, networks)):
+        counted = (live.join(ActionItem.sub_goal) if key is SubGoal.focus_area_id else live)
+        counted = counted.with_only_columns(key, ActionItem.status, func.count(), overdue)
+        for row_id, status, count, late in db.session.execute(
+                counted.group_by(key, ActionItem.status)):
+            rows[row_id].add(status, count, int(late or 0))
+            if rows is networks:
+                total.add(status, count, int(late or 0))
     return FollowUp(on, list(areas.values()), list(networks.values()), total)
 
 

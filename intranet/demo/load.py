@@ -17,7 +17,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, insert, select, text
 
-from intranet.actions.models import ActionItem, action_item_municipality, action_item_network
+from intranet.actions.models import (
+    ActionItem,
+    action_item_municipality,
+    action_item_network,
+    with_keys,
+)
 from intranet.consultations.models import (
     ConsultationResponse,
     MunicipalPosition,
@@ -41,6 +46,7 @@ from intranet.org.models import (
     SubGoal,
     network_focus_area,
 )
+from intranet.text import sort_key
 
 # Every generated person logs in with this password (benchmark data only).
 LOAD_PASSWORD = "bench-samverkan-2026"  # noqa: S105
@@ -220,8 +226,9 @@ def generate(scale: float, seed: int = 2026, force: bool = False,
 
     # ---- networks
     networks = list(range(1, c["networks"] + 1))
+    names = {n: f"Nätverk {n:04d} för {_words(rng, 2)}" for n in networks}
     _bulk(Network.__table__, [
-        {"id": n, "name": f"Nätverk {n:04d} för {_words(rng, 2)}", "short_name": f"N{n}",
+        {"id": n, "name": names[n], "name_key": sort_key(names[n]), "short_name": f"N{n}",
          "slug": f"natverk-{n}", "description": _words(rng, 20), "archived_at": None,
          "created_at": STAMP} for n in networks])
     _bulk(network_focus_area, [{"network_id": n, "focus_area_id": (n % 6) + 1}
@@ -362,13 +369,13 @@ def generate(scale: float, seed: int = 2026, force: bool = False,
     for i in range(1, c["actions"] + 1):
         n = networks[(i - 1) % len(networks)]
         positions[n] = positions.get(n, 0) + 1
-        actions.append({
+        actions.append(with_keys({
             "id": i, "network_id": n, "sub_goal_id": goals[rng.randrange(len(goals))]["id"],
             "activity": f"Aktivitet {i}: {_words(rng, 6)}", "responsible": _words(rng, 2),
             "cost": "", "time_text": "2025", "due_date": START + timedelta(days=i % 700),
             "comment": "", "status": rng.choice(statuses), "position": positions[n], "version": 1,
             "created_at": STAMP, "created_by_id": None, "updated_at": STAMP,
-            "updated_by_id": None, "deleted_at": None, "deleted_by_id": None})
+            "updated_by_id": None, "deleted_at": None, "deleted_by_id": None}))
         if i % 5 == 0:
             with_networks.append({"action_item_id": i,
                                   "network_id": networks[i % len(networks)]})

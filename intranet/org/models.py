@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from intranet import clock
 from intranet.extensions import db
+from intranet.text import sort_key
 
 
 class BodyKind(StrEnum):
@@ -197,13 +198,20 @@ network_focus_area = Table(
 )
 
 
+# A key made in Python (`intranet.text.sort_key`), compared character by character:
+# SQLite's default collation does; PostgreSQL's "C" collation does, whatever the database's.
+SortKey = Text().with_variant(Text(collation="C"), "postgresql")
+
+
 class Network(db.Model):
     """A chef network (chefsnätverk), staffed by appointed members from each municipality."""
 
     __tablename__ = "network"
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Indexed: lists and the combined plan are in network name order.
+    # Indexed: lists are in network name order.
     name: Mapped[str] = mapped_column(String(200), index=True)
+    # The name in Swedish order, kept with the name: the combined plan is in this order.
+    name_key: Mapped[str] = mapped_column(SortKey, default="", server_default="", index=True)
     short_name: Mapped[str] = mapped_column(String(60))
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -214,6 +222,11 @@ class Network(db.Model):
         secondary=network_focus_area, order_by="FocusArea.position"
     )
     appointments: Mapped[list[Appointment]] = relationship(back_populates="network")
+
+    @validates("name")
+    def _keep_name_key(self, _key, value: str) -> str:
+        self.name_key = sort_key(value)
+        return value
 
 
 class Appointment(Dated, db.Model):
