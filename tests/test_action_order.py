@@ -219,3 +219,33 @@ def test_the_follow_up_counts_what_python_counts_without_archived_or_deleted_row
                 assert overdue == sum(i.is_overdue(on) for i in mine)
         assert result.total.total == len(items) == 16
         assert result.total.overdue == sum(i.is_overdue(on) for i in items) > 0
+
+
+def test_the_files_hold_the_view_s_rows_in_the_page_s_order(app, world, tricky):
+    with app.app_context():
+        areas = services.focus_areas()
+        for view in (ActionFilter(), ActionFilter(sort="aktivitet", descending=True),
+                     ActionFilter(q="å", sort="tid")):
+            items = services.list_items(view)
+            grouped = [(i.activity, i.network.name)
+                       for area in services.group_by_programme(items, areas, False)
+                       for goal in area.sub_goals for i in goal.items]
+            rows = services.export_rows(view, by_programme=True)
+            assert [(r.activity, r.network) for r in rows] == grouped
+            assert len(grouped) == len(items)
+        network = world.network()
+        view = ActionFilter(sort="kostnad")
+        assert [r.activity for r in services.export_rows(view, network)] == [
+            i.activity for i in services.list_items(view, network)]
+
+
+def test_a_file_shows_who_changed_a_row_and_when_in_swedish_time(app, world, tricky,
+                                                                 login_as):
+    with app.app_context():
+        item = db.session.scalar(select(ActionItem).where(ActionItem.activity == "aa")
+                                 .order_by(ActionItem.id))
+        item.updated_at = datetime(2026, 7, 1, 10, 5)  # UTC; summer time in Stockholm
+        item.updated_by_id = world.ids.convener
+        db.session.commit()
+    body = login_as("director").get("/handlingsplan/export.csv?q=aa").get_data(as_text=True)
+    assert "2026-07-01 12:05,Kalle Sammankallande" in body

@@ -364,8 +364,8 @@ def import_cancel(slug: str, token: str):
 # ---------------------------------------------------------------- export
 
 
-def _download(items, fmt: str, name: str, include_network: bool):
-    rows = export.table(items, include_network=include_network)
+def _download(rows, fmt: str, name: str, include_network: bool):
+    rows = export.table(rows, include_network=include_network)
     if fmt == "csv":
         body, mimetype = export.to_csv(rows), "text/csv; charset=utf-8"
     else:
@@ -382,8 +382,8 @@ def export_network(slug: str, fmt: str):
     """The view as shown (the same filter and order) as CSV or Excel."""
     network = _network(slug)
     authorize(current_user, "view_actions", network)
-    items = services.list_items(ActionFilter.from_args(request.args), network)
-    return _download(items, fmt, f"handlingsplan-{network.slug}-{clock.today().isoformat()}",
+    rows = services.export_rows(ActionFilter.from_args(request.args), network)
+    return _download(rows, fmt, f"handlingsplan-{network.slug}-{clock.today().isoformat()}",
                      include_network=False)
 
 
@@ -423,13 +423,9 @@ def plan():
 @bp.get("/handlingsplan/export.<any(csv, xlsx):fmt>")
 def export_plan(fmt: str):
     authorize(current_user, "view_action_plan")
-    view = ActionFilter.from_args(request.args)
-    items = services.list_items(view)
     # The file follows the page: grouped in programme order, the chosen order within.
-    areas = services.focus_areas()
-    ordered = [i for area in services.group_by_programme(items, areas, include_empty=False)
-               for goal in area.sub_goals for i in goal.items]
-    return _download(ordered, fmt, f"handlingsplan-{clock.today().isoformat()}",
+    rows = services.export_rows(ActionFilter.from_args(request.args), by_programme=True)
+    return _download(rows, fmt, f"handlingsplan-{clock.today().isoformat()}",
                      include_network=True)
 
 
