@@ -4,11 +4,11 @@ import csv
 import io
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from intranet import clock
 from intranet.extensions import db
-from intranet.org.models import Network, Person, Seat
+from intranet.org.models import Municipality, Network, Person, Seat
 from tests.conftest import PASSWORD, make_person
 
 
@@ -196,3 +196,38 @@ def test_editing_a_network_needs_a_fresh_login(app, world, login_as, monkeypatch
     assert staff.post("/natverk/plan/redigera", form).status_code == 422
     assert staff.post("/natverk/plan/redigera", {**form, "confirm_password": PASSWORD}
                       ).status_code == 303
+
+
+def test_the_new_seat_form_loads_every_person_s_municipality_at_once(app, world, login_as):
+    staff = login_as("secretariat")
+    url = f"/kansliet/organ/{world.ids.committee_body}/ny-plats"
+    staff.get(url)  # once first: what is set up per process is not counted
+
+    def queries() -> int:
+        counted = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *_args: counted.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            body = staff.get(url).get_data(as_text=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        assert "Nisse Nyman 0 (Gammastad)" in body
+        return len(counted)
+
+    with app.app_context():
+        places = list(db.session.scalars(select(Municipality)))
+        make_person("Nisse Nyman 0", next(m for m in places if m.name == "Gammastad"),
+                    email="nisse.0@test.example")
+        db.session.commit()
+    before = queries()
+    with app.app_context():
+        for i, place in enumerate(places * 3, start=1):
+            make_person(f"Nisse Nyman {i}", place, email=f"nisse.{i}@test.example")
+        delta = Municipality(name="Deltavik", position=3)
+        db.session.add(delta)
+        db.session.flush()
+        make_person("Nisse Nyman Delta", delta, email="nisse.delta@test.example")
+        db.session.commit()
+    assert queries() == before

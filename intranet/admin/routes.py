@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from intranet.admin import bp
@@ -171,6 +172,7 @@ def new_seat(body_id: int):
     authorize(current_user, "administer", body)
     form = SeatForm()
     people_list = db.session.scalars(select(Person).where(Person.active.is_(True))
+                                     .options(selectinload(Person.municipality))
                                      .order_by(Person.name))
     form.person_id.choices = [SelectChoice(0, _("Välj person"))] + [
         SelectChoice(p.id, f"{p.name} ({p.municipality.name if p.municipality else '–'})")

@@ -369,8 +369,7 @@ class Representation:
 def representation(municipality: Municipality, on: date | None = None) -> Representation:
     networks = list(db.session.scalars(
         select(Network).where(Network.archived_at.is_(None)).order_by(Network.name)))
-    current = [a for a in current_appointments([n.id for n in networks], on)
-               if a.municipality_id == municipality.id]
+    current = current_appointments([n.id for n in networks], on, municipality.id)
     upcoming = list(db.session.scalars(
         select(Appointment).where(Appointment.municipality_id == municipality.id,
                                   Appointment.from_date > (on or clock.today()))

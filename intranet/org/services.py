@@ -107,18 +107,19 @@ class NetworkMembers:
         return [a.person for g in self.groups for a in g.appointments if a.is_convener]
 
 
-def current_appointments(network_ids: list[int], on: date | None = None) -> list[Appointment]:
+def current_appointments(network_ids: list[int], on: date | None = None,
+                         municipality_id: int | None = None) -> list[Appointment]:
+    """The current appointments of the networks (for one municipality only, if given), by
+    the person's name."""
     if not network_ids:
         return []
-    return list(
-        db.session.scalars(
-            select(Appointment)
-            .join(Appointment.person)
+    stmt = (select(Appointment).join(Appointment.person)
             .where(Appointment.network_id.in_(network_ids), Appointment.current_on(on))
             .options(selectinload(Appointment.person))
-            .order_by(Person.name)
-        )
-    )
+            .order_by(Person.name))
+    if municipality_id is not None:
+        stmt = stmt.where(Appointment.municipality_id == municipality_id)
+    return list(db.session.scalars(stmt))
 
 
 def network_members(network: Network, on: date | None = None) -> NetworkMembers:
