@@ -6,7 +6,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Index, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    and_,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from intranet import clock
@@ -122,10 +133,15 @@ class ActionItem(db.Model):
         return self.deleted_at is not None
 
     def is_overdue(self, on: date | None = None) -> bool:
-        """The due date has passed and the row is not done."""
+        """The due date has passed and the row is not done (`overdue_on` in SQL)."""
         on = on or clock.today()
         return (self.due_date is not None and self.due_date < on
                 and self.status != ActionStatus.DONE)
+
+    @classmethod
+    def overdue_on(cls, on: date):
+        """`is_overdue` as an SQL condition, for counting in the database."""
+        return and_(cls.due_date < on, cls.status != ActionStatus.DONE)
 
     def __repr__(self) -> str:
         return f"<ActionItem {self.id} v{self.version}>"

@@ -365,11 +365,11 @@ def import_cancel(slug: str, token: str):
 
 
 def _download(rows, fmt: str, name: str, include_network: bool):
-    rows = export.table(rows, include_network=include_network)
+    lines = export.table(rows, include_network=include_network)
     if fmt == "csv":
-        body, mimetype = export.to_csv(rows), "text/csv; charset=utf-8"
+        body, mimetype = export.to_csv(lines), "text/csv; charset=utf-8"
     else:
-        body = export.to_xlsx(rows)
+        body = export.to_xlsx(lines)
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response = make_response(body)
     response.headers["Content-Type"] = mimetype

@@ -733,17 +733,20 @@ def follow_up(on: date | None = None) -> FollowUp:
     areas = {a.id: SummaryRow(a.name, focus_area=a) for a in focus_areas()}
     networks = {n.id: SummaryRow(n.name, network=n) for n in active_networks()}
     total = SummaryRow(str(_l("Alla nätverk")))
-    overdue = func.sum(case((and_(ActionItem.due_date < on,
-                                  ActionItem.status != ActionStatus.DONE), 1), else_=0))
     live = _filtered(ActionFilter())
-    for key, rows in ((SubGoal.focus_area_id, areas), (ActionItem.network_id, networks)):
-        counted = (live.join(ActionItem.sub_goal) if key is SubGoal.focus_area_id else live)
-        counted = counted.with_only_columns(key, ActionItem.status, func.count(), overdue)
-        for row_id, status, count, late in db.session.execute(
-                counted.group_by(key, ActionItem.status)):
-            rows[row_id].add(status, count, int(late or 0))
-            if rows is networks:
-                total.add(status, count, int(late or 0))
+
+    def counted(stmt, key):
+        """(key, status, rows, overdue rows) per key and status."""
+        overdue = func.sum(case((ActionItem.overdue_on(on), 1), else_=0))
+        return db.session.execute(stmt.with_only_columns(
+            key, ActionItem.status, func.count(), overdue).group_by(key, ActionItem.status))
+
+    for area_id, status, count, late in counted(live.join(ActionItem.sub_goal),
+                                                SubGoal.focus_area_id):
+        areas[area_id].add(status, count, int(late or 0))
+    for network_id, status, count, late in counted(live, ActionItem.network_id):
+        networks[network_id].add(status, count, int(late or 0))
+        total.add(status, count, int(late or 0))
     return FollowUp(on, list(areas.values()), list(networks.values()), total)
 
 
