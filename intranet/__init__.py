@@ -103,7 +103,7 @@ def _init_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter.init_app(app)
     cache.init_app(app)
-    if uri.startswith("sqlite:///"):
+    if uri.startswith("sqlite:"):
         from intranet import sqlite
 
         with app.app_context():

@@ -38,7 +38,9 @@ def lock_path(database: str) -> str:
 
 
 def configure(engine: Engine) -> None:
-    """Set up an engine on a SQLite file: the write-ahead log and the writers' queue."""
+    """Set up an engine on SQLite: lower() for all of Unicode and, on a file, the write-ahead
+    log and the writers' queue."""
+    event.listen(engine, "connect", unicode_lower)
     database = engine.url.database
     if not database or database == ":memory:":
         return
@@ -83,6 +85,16 @@ def configure(engine: Engine) -> None:
         fd = record.info.pop("writer_lock", None)
         if fd is not None:
             os.close(fd)
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def unicode_lower(dbapi_connection, _record=None) -> None:
+    """SQLite's own lower() folds only A-Z, so a search for "åsa" did not find "Åsa Öberg";
+    the app's connections fold every letter, as Python and PostgreSQL do."""
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
 
 def write_ahead_log(dbapi_connection) -> None:

@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from sqlalchemy import func, or_
+
 
 def slugify(text: str) -> str:
     """"Nätverket för planeringschefer" → "natverket-for-planeringschefer"."""
@@ -37,3 +39,10 @@ def like_pattern(key: str) -> str:
     """A LIKE pattern (escape character backslash) that finds `key` anywhere in a value."""
     escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def contains(text: str, *columns):
+    """A condition: `text` (as typed, case ignored, `%` and `_` meaning themselves) is in one
+    of the columns."""
+    pattern = like_pattern(text.strip().lower())
+    return or_(*(func.lower(column).like(pattern, escape="\\") for column in columns))

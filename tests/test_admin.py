@@ -153,6 +153,13 @@ def test_audit_log_filters_by_person_action_and_date_and_exports(app, world, log
     page = staff.get(f"/kansliet/logg?person={world.ids.member}&handling=login").get_data(
         as_text=True)
     assert "1 händelse" in page and "Maja Medlem" in page and "Loggade in" in page
+    assert "Person: <strong>Maja Medlem</strong>" in page  # the filter names the person
+    assert "Visa alla personer" in page and 'name="vem"' not in page
+    by_words = staff.get("/kansliet/logg?vem=MAJA&handling=login").get_data(as_text=True)
+    assert "1 händelse" in by_words and 'value="MAJA"' in by_words
+    assert "0 händelser" in staff.get("/kansliet/logg?vem=ingen+alls").get_data(as_text=True)
+    # "%" is a percent sign, not "anything": nobody's name or e-mail has one.
+    assert "0 händelser" in staff.get("/kansliet/logg?vem=%25").get_data(as_text=True)
     tomorrow = (clock.today() + timedelta(days=1)).isoformat()
     assert "0 händelser" in staff.get(f"/kansliet/logg?fran={tomorrow}").get_data(
         as_text=True)
@@ -198,12 +205,13 @@ def test_editing_a_network_needs_a_fresh_login(app, world, login_as, monkeypatch
                       ).status_code == 303
 
 
-def test_the_new_seat_form_loads_every_person_s_municipality_at_once(app, world, login_as):
+def test_the_new_seat_form_shows_a_bounded_search_of_people_in_constant_queries(
+        app, world, login_as):
     staff = login_as("secretariat")
-    url = f"/kansliet/organ/{world.ids.committee_body}/ny-plats"
+    url = f"/kansliet/organ/{world.ids.committee_body}/ny-plats?q=nyman"
     staff.get(url)  # once first: what is set up per process is not counted
 
-    def queries() -> int:
+    def queries() -> tuple[int, str]:
         counted = []
         with app.app_context():
             engine = db.engine
@@ -213,21 +221,60 @@ def test_the_new_seat_form_loads_every_person_s_municipality_at_once(app, world,
             body = staff.get(url).get_data(as_text=True)
         finally:
             event.remove(engine, "before_cursor_execute", listener)
-        assert "Nisse Nyman 0 (Gammastad)" in body
-        return len(counted)
+        return len(counted), body
 
     with app.app_context():
         places = list(db.session.scalars(select(Municipality)))
         make_person("Nisse Nyman 0", next(m for m in places if m.name == "Gammastad"),
                     email="nisse.0@test.example")
         db.session.commit()
-    before = queries()
+    before, body = queries()
+    assert "Nisse Nyman 0</strong> (Gammastad)" in body
+    assert "Kim Kommitté" not in body  # not matching the search
     with app.app_context():
-        for i, place in enumerate(places * 3, start=1):
-            make_person(f"Nisse Nyman {i}", place, email=f"nisse.{i}@test.example")
+        for i, place in enumerate(places * 10, start=1):
+            make_person(f"Nisse Nyman {i:02}", place, email=f"nisse.{i}@test.example")
         delta = Municipality(name="Deltavik", position=3)
         db.session.add(delta)
         db.session.flush()
         make_person("Nisse Nyman Delta", delta, email="nisse.delta@test.example")
         db.session.commit()
-    assert queries() == before
+    after, body = queries()
+    assert after == before
+    assert body.count('name="person_id"') == 20  # the first 20 in name order, of 32
+    assert "Nisse Nyman 0</strong>" in body and "Nisse Nyman Delta" not in body
+
+
+def test_the_new_seat_form_searches_as_one_types_and_keeps_the_choice(app, world, login_as):
+    staff = login_as("secretariat")
+    url = f"/kansliet/organ/{world.ids.committee_body}/ny-plats"
+    with app.app_context():
+        gamma = db.session.scalar(select(Municipality).where(Municipality.name == "Gammastad"))
+        chosen = make_person("Åsa Öberg", gamma, email="asa.oberg@test.example")
+        for i in range(25):
+            make_person(f"Anders Andersson {i:02}", gamma, email=f"anders.{i}@test.example")
+        db.session.commit()
+        chosen_id = chosen.id
+    fragment = staff.get(f"{url}?q=ÅSA ö", htmx=True).get_data(as_text=True)
+    assert "<html" not in fragment
+    assert "Åsa Öberg</strong> (Gammastad)" in fragment and "Anders" not in fragment
+    nobody = staff.get(f"{url}?q=50%25", htmx=True).get_data(as_text=True)
+    assert "Ingen aktiv person matchar ”50%”." in nobody
+    # Refused for another field: the chosen person is still there and chosen, although
+    # not among the first 20 of the list.
+    refused = staff.post(url, {"person_id": str(chosen_id), "municipality_id": "0",
+                               "officer": "", "from_date": clock.today().isoformat()})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert f'value="{chosen_id}" checked' in page
+    assert "Välj vilken kommun platsen gäller." in page
+
+
+def test_the_new_seat_form_refuses_a_person_not_in_the_list(app, world, login_as):
+    staff = login_as("secretariat")
+    url = f"/kansliet/organ/{world.ids.committee_body}/ny-plats"
+    for person_id, message in (("", "Välj en person."), ("999999", "Välj en person i listan.")):
+        response = staff.post(url, {"person_id": person_id, "municipality_id": str(
+            world.ids.beta), "officer": "", "from_date": clock.today().isoformat()})
+        assert response.status_code == 422
+        assert message in response.get_data(as_text=True)

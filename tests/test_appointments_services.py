@@ -233,6 +233,24 @@ def test_find_people_searches_within_the_municipality(ctx):
     assert inactive not in find_people(alpha(ctx), "Ivar")
 
 
+def test_find_people_folds_every_letter_and_keeps_the_chosen_one(ctx):
+    beta = db.session.get(Municipality, ctx.ids.beta)
+    asa = make_person("Åsa Öberg", beta, email="asa@test.example")
+    others = [make_person(f"Anna Ek {i:02}", alpha(ctx), email=f"anna.{i}@test.example")
+              for i in range(5)]
+    db.session.commit()
+    # Å and Ö are found by å and ö (SQLite's own lower() folds only A-Z), in every
+    # municipality when none is given, with the municipality loaded.
+    assert find_people(None, "åsa ö") == [asa] and find_people(alpha(ctx), "åsa") == []
+    assert find_people(None, "ÖBERG")[0].municipality.name == "Betaholm"
+    assert find_people(None, "Anna_Ek") == [] and find_people(None, "%") == []
+    # The chosen person first when the words or the limit would leave them out.
+    assert find_people(None, "anna ek", limit=3, chosen=asa.id) == [asa, *others[:2]]
+    assert find_people(None, "anna ek", limit=3, chosen=others[0].id) == others[:3]
+    asa.active = False
+    assert asa not in find_people(None, "anna ek", chosen=asa.id)
+
+
 def test_audit_rows_are_in_the_same_transaction(ctx):
     person = make_person("Rolf Rullad", alpha(ctx))
     db.session.commit()

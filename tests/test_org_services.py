@@ -69,6 +69,8 @@ def test_directory_search_matches_name_short_name_and_focus_area(app, world, app
     area_id = world.network().focus_areas[0].id
     assert [n.slug for n in active_networks("", area_id)] == ["plan"]
     assert active_networks("finns inte") == []
+    world.network("other_network").name = "Öppna data och Ärenden"
+    assert [n.slug for n in active_networks("öppna DATA och ä")] == ["klimat"]
 
 
 def test_archived_networks_leave_the_directory(app, world, app_ctx):
@@ -153,3 +155,9 @@ def test_the_layout_reads_the_cooperations_name_once_and_again_after_a_write(
     assert cooperation_name().short_name == "Nytt"
     page = login_as("member").get("/")
     assert "· Nytt</title>" in page.get_data(as_text=True)
+
+
+def test_two_people_are_two_even_when_neither_is_logged_in(app, world, app_ctx):
+    member, director = world.person("member"), world.person("director")
+    assert member != director and member not in [director] and member == world.person("member")
+    assert len({member, director}) == 2

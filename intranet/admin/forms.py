@@ -4,6 +4,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -37,8 +38,7 @@ class ConfirmForm(ConfirmPasswordMixin, FlaskForm):
 
 
 class SeatForm(ConfirmPasswordMixin, FlaskForm):
-    person_id = SelectField(_l("Person"), coerce=int,
-                            validators=[DataRequired(_l("Välj en person."))])
+    person_id = IntegerField(_l("Person"), validators=[DataRequired(_l("Välj en person."))])
     municipality_id = SelectField(_l("Kommun"), coerce=int)
     officer = SelectField(_l("Uppdrag i organet"))
     seat_title = StringField(_l("Titel i organet"), validators=[Optional(), Length(max=200)])

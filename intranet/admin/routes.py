@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from intranet.admin import bp
@@ -38,6 +37,7 @@ from intranet.admin.services import (
     restore_network,
     update_person,
 )
+from intranet.appointments.services import find_people
 from intranet.audit.labels import audit_label
 from intranet.auth.fresh import fresh_enough
 from intranet.auth.services import is_fresh
@@ -171,12 +171,10 @@ def new_seat(body_id: int):
     body = db.get_or_404(Body, body_id)
     authorize(current_user, "administer", body)
     form = SeatForm()
-    people_list = db.session.scalars(select(Person).where(Person.active.is_(True))
-                                     .options(selectinload(Person.municipality))
-                                     .order_by(Person.name))
-    form.person_id.choices = [SelectChoice(0, _("Välj person"))] + [
-        SelectChoice(p.id, f"{p.name} ({p.municipality.name if p.municipality else '–'})")
-        for p in people_list]
+    # The person search (as the secretariat types, the block alone): active people of every
+    # municipality.
+    query = request.values.get("q", "").strip()[:100]
+    people = find_people(None, query, chosen=form.person_id.data)
     form.municipality_id.choices = _municipality_choices(_("Ingen kommun"))
     form.officer.choices = [SelectChoice("", _("Ledamot")),
                             SelectChoice("chair", _("Ordförande")),
@@ -184,14 +182,14 @@ def new_seat(body_id: int):
     if body.kind == BodyKind.SECRETARIAT:
         form.officer.choices = form.officer.choices[:1]
     if submit(form, lambda: add_seat(
-            actor=current_user, body=body, person=db.session.get(Person, form.person_id.data),
+            actor=current_user, body=body, person=db.session.get(Person, form.person_id.data or 0),
             municipality=db.session.get(Municipality, form.municipality_id.data or 0),
             officer=form.officer.data or None, seat_title=form.seat_title.data,
             from_date=form.from_date.data), sensitive=True):
         flash(_("Platsen i %(body)s är tillsatt.", body=body.name), "success")
         return redirect(url_for("admin.bodies"), 303)
-    return render("admin/seat_form.html", status=form_status(), form=form, body=body,
-                  fresh=is_fresh(current_user))
+    return render("admin/seat_form.html", block="person_results", status=form_status(),
+                  form=form, body=body, query=query, people=people, fresh=is_fresh(current_user))
 
 
 @bp.route("/platser/<int:seat_id>/avsluta", methods=["GET", "POST"])
@@ -275,6 +273,7 @@ def restore(slug: str):
 def _audit_filter() -> AuditFilter:
     return AuditFilter(
         person_id=request.args.get("person", type=db_int),
+        person_query=request.args.get("vem", "").strip()[:100],
         object_type=request.args.get("typ", "").strip()[:60],
         action=request.args.get("handling", "").strip()[:60],
         date_from=_date_arg("fran"),
@@ -289,9 +288,9 @@ def audit_log():
     page = db.paginate(audit_filter.statement(), page=request.args.get("sida", 1, type=db_int),
                        per_page=50, error_out=False)
     types, actions = audit_choices()
-    people_list = list(db.session.scalars(select(Person).order_by(Person.name)))
+    person = db.session.get(Person, audit_filter.person_id) if audit_filter.person_id else None
     return render("admin/audit_log.html", block="results", page=page, filter=audit_filter,
-                  types=types, actions=actions, people=people_list)
+                  types=types, actions=actions, person=person)
 
 
 @bp.get("/logg.csv")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from intranet import clock
@@ -27,7 +27,7 @@ from intranet.org.models import (
     Seat,
     normalise_email,
 )
-from intranet.text import slugify
+from intranet.text import contains, slugify
 
 
 class AdminError(RuleError):
@@ -40,12 +40,9 @@ class AdminError(RuleError):
 def people_query(query: str = ""):
     stmt = select(Person).options(selectinload(Person.municipality),
                                   selectinload(Person.seats).selectinload(Seat.body))
-    query = (query or "").strip().lower()
-    if query:
-        like = f"%{query}%"
-        stmt = stmt.outerjoin(Person.municipality).where(
-            func.lower(Person.name).like(like) | Person.email.like(like)
-            | func.lower(Person.title).like(like) | func.lower(Municipality.name).like(like))
+    if (query or "").strip():
+        stmt = stmt.outerjoin(Person.municipality).where(contains(
+            query, Person.name, Person.email, Person.title, Municipality.name))
     return stmt.order_by(Person.name, Person.id)
 
 
@@ -137,10 +134,13 @@ def body_seats(on: date | None = None) -> list[BodySeats]:
     return result
 
 
-def add_seat(*, actor: Person, body: Body, person: Person, municipality: Municipality | None,
-             officer: str | None, seat_title: str, from_date: date) -> Seat:
+def add_seat(*, actor: Person, body: Body, person: Person | None,
+             municipality: Municipality | None, officer: str | None, seat_title: str,
+             from_date: date) -> Seat:
     """Give a person a seat in a body from a date. An officer role (chair, vice chair) moves:
     whoever holds it in the body hands it over."""
+    if person is None:
+        raise AdminError(_l("Välj en person i listan."), field="person_id")
     if not person.active:
         raise AdminError(_l("Personen är inaktiverad."), field="person_id")
     if body.kind != BodyKind.SECRETARIAT and municipality is None:
@@ -216,7 +216,8 @@ def restore_network(network: Network, *, actor: Person) -> None:
 
 @dataclass
 class AuditFilter:
-    person_id: int | None = None
+    person_id: int | None = None  # one person, from a link in the log
+    person_query: str = ""  # or the people whose name or e-mail has these words
     object_type: str = ""
     action: str = ""
     date_from: date | None = None
@@ -224,11 +225,17 @@ class AuditFilter:
 
     def statement(self):
         stmt = select(AuditEvent).options(selectinload(AuditEvent.actor))
+        people = None
         if self.person_id:
-            # What the person did, and what was done to the person's account.
+            people = [self.person_id]
+        elif self.person_query:
+            people = select(Person.id).where(contains(self.person_query, Person.name,
+                                                      Person.email)).scalar_subquery()
+        if people is not None:
+            # What the people did, and what was done to their accounts.
             stmt = stmt.where(or_(
-                AuditEvent.actor_id == self.person_id,
-                and_(AuditEvent.object_type == "Person", AuditEvent.object_id == self.person_id),
+                AuditEvent.actor_id.in_(people),
+                and_(AuditEvent.object_type == "Person", AuditEvent.object_id.in_(people)),
             ))
         if self.object_type:
             stmt = stmt.where(AuditEvent.object_type == self.object_type)
@@ -240,6 +247,16 @@ class AuditFilter:
             stmt = stmt.where(AuditEvent.at < datetime.combine(self.date_to + timedelta(days=1),
                                                                time.min))
         return stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+    def args(self, **changed) -> dict:
+        """The filter as a URL's query arguments (as the log's form names them), with
+        `changed` ones replaced (None leaves one out)."""
+        args = {"person": self.person_id, "vem": self.person_query, "typ": self.object_type,
+                "handling": self.action,
+                "fran": self.date_from.isoformat() if self.date_from else None,
+                "till": self.date_to.isoformat() if self.date_to else None}
+        args.update(changed)
+        return {name: value for name, value in args.items() if value}
 
 
 def audit_choices() -> tuple[list[str], list[str]]:

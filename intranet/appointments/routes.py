@@ -80,9 +80,9 @@ keep_posted_text("appointments.replace_member", _TYPED)
 keep_posted_text("appointments.end_member", {"reason": _l("Anledning")})
 
 
-def _person_search(municipality: Municipality):
+def _person_search(municipality: Municipality, form):
     query = request.values.get("q", "").strip()[:100]
-    return query, find_people(municipality, query)
+    return query, find_people(municipality, query, chosen=form.person_id.data)
 
 
 @bp.route("/representation/<int:municipality_id>/natverk/<slug>/utse", methods=["GET", "POST"])
@@ -100,7 +100,7 @@ def appoint_member(municipality_id: int, slug: str):
                                "people": find_people(municipality, query)})
         return render("appointments/appoint.html", block="person_results", cached=cached)
     form = AppointForm()
-    query, people = _person_search(municipality)
+    query, people = _person_search(municipality, form)
     outcome = submit(form, lambda: appoint(
         actor=current_user, network=network, municipality=municipality,
         person=_chosen_person(form, municipality), from_date=form.from_date.data,
@@ -126,7 +126,7 @@ def replace_member(appointment_id: int):
     appointment = _load_appointment(appointment_id)
     municipality = appointment.municipality
     form = ReplaceForm()
-    query, people = _person_search(municipality)
+    query, people = _person_search(municipality, form)
     people = [p for p in people if p.id != appointment.person_id]
     outcome = submit(form, lambda: replace(
         appointment, actor=current_user, person=_chosen_person(form, municipality),

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from intranet import clock
 from intranet.audit.services import record
@@ -32,6 +32,7 @@ from intranet.org.models import (
     normalise_email,
 )
 from intranet.org.services import current_appointments, municipalities
+from intranet.text import contains
 
 
 class AppointmentError(RuleError):
@@ -41,16 +42,25 @@ class AppointmentError(RuleError):
 # ---------------------------------------------------------------- people
 
 
-def find_people(municipality: Municipality, query: str = "", limit: int = 20) -> list[Person]:
-    """Active people of a municipality whose name, e-mail or title matches."""
-    stmt = select(Person).where(Person.municipality_id == municipality.id,
-                                Person.active.is_(True))
-    query = (query or "").strip().lower()
-    if query:
-        like = f"%{query}%"
-        stmt = stmt.where(func.lower(Person.name).like(like) | Person.email.like(like)
-                          | func.lower(Person.title).like(like))
-    return list(db.session.scalars(stmt.order_by(Person.name).limit(limit)))
+def find_people(municipality: Municipality | None, query: str = "", limit: int = 20,
+                chosen: int | None = None) -> list[Person]:
+    """Active people whose name, e-mail or title has `query`, in name order, at most `limit`:
+    of `municipality`, or of every municipality (with it loaded) when it is None. The person
+    `chosen` in the form, if active there, comes first whether matching or not, so that a
+    choice is kept when the form is shown again."""
+    base = select(Person).where(Person.active.is_(True))
+    if municipality is not None:
+        base = base.where(Person.municipality_id == municipality.id)
+    else:
+        base = base.options(joinedload(Person.municipality))
+    stmt = base.where(contains(query, Person.name, Person.email, Person.title)) \
+        if (query or "").strip() else base
+    people = list(db.session.scalars(stmt.order_by(Person.name, Person.id).limit(limit)))
+    if chosen and all(p.id != chosen for p in people):
+        kept = db.session.scalar(base.where(Person.id == chosen))
+        if kept is not None:
+            people = [kept, *people[:limit - 1]]
+    return people
 
 
 def create_person(*, name: str, email: str, title: str, municipality: Municipality,

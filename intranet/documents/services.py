@@ -27,6 +27,7 @@ from intranet.documents.sniff import Sniffed, sniff
 from intranet.documents.storage import Storage
 from intranet.extensions import db
 from intranet.org.models import Network, Person
+from intranet.text import contains
 
 MAX_TAGS = 10
 TAG_LENGTH = 40
@@ -125,8 +126,7 @@ def list_documents(network: Network, person, *, query: str = "", tag: str = "",
     """The documents of `network` that `person` may view, filtered, sorted and paged."""
     conditions = _visible(network, person)
     if query:
-        escaped = query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(func.lower(Document.title).like(f"%{escaped}%", escape="\\"))
+        conditions.append(contains(query, Document.title))
     if tag:
         conditions.append(
             Document.id.in_(select(DocumentTag.document_id).where(DocumentTag.name == tag))

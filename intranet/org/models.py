@@ -119,6 +119,13 @@ class Person(UserMixin, db.Model):
     def get_id(self) -> str | None:
         return self.login_session_key
 
+    # Flask-Login's mixin compares users by get_id(), the login's key: None for everyone not
+    # logged in through this request, so any two such people were "equal" (and `in` a list
+    # of others). A person is one row, one object in a session.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     @property
     def is_active(self) -> bool:
         return self.active

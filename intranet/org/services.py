@@ -22,6 +22,7 @@ from intranet.org.models import (
     Person,
     Seat,
 )
+from intranet.text import contains
 
 
 @dataclass(frozen=True)
@@ -189,12 +190,8 @@ def active_networks(query: str = "", focus_area_id: int | None = None) -> list[N
     )
     query = (query or "").strip()
     if query:
-        like = f"%{query.lower()}%"
-        stmt = stmt.where(
-            func.lower(Network.name).like(like)
-            | func.lower(Network.short_name).like(like)
-            | func.lower(Network.description).like(like)
-        )
+        stmt = stmt.where(contains(query, Network.name, Network.short_name,
+                                   Network.description))
     if focus_area_id:
         stmt = stmt.where(Network.focus_areas.any(id=focus_area_id))
     return list(db.session.scalars(stmt))

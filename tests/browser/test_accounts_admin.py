@@ -83,6 +83,14 @@ def test_deactivation_logs_out_an_open_session(page, live_server, login, check_a
     page.get_by_label("Händelse").select_option(label="Loggade in")
     expect(page.locator("#results")).to_contain_text("1 händelse")
     expect(page).to_have_url(re.compile(r"handling=login"))
+    # Everyone's log-ins, then those of the people whose name has the words typed.
+    page.get_by_role("link", name="Visa alla personer").click()
+    expect(page).not_to_have_url(re.compile(r"person="))
+    page.get_by_label("Person (namn eller e-post)").fill("elin strand")
+    page.get_by_label("Person (namn eller e-post)").press("Enter")
+    expect(page).to_have_url(re.compile(r"vem=elin"))
+    expect(page.locator("#results tbody")).to_contain_text("Elin Strand")
+    expect(page.locator("#results tbody")).not_to_contain_text("Ahmed Karimi")
 
 
 def test_secretariat_pages_pass_axe(page, live_server, login, check_a11y):
@@ -98,6 +106,16 @@ def test_secretariat_pages_pass_axe(page, live_server, login, check_a11y):
     page.goto(f"{live_server}/kansliet/organ")
     page.get_by_role("link", name=re.compile("^Tillsätt plats")).first.click()
     check_a11y(page, "the new-seat form")
+    # The person is searched for, not picked from a list of everyone.
+    page.get_by_label("Sök på namn, titel eller e-post").fill("karim")
+    expect(page.locator("#person-results")).to_contain_text("Ahmed Karimi")
+    expect(page.locator("#person-results")).not_to_contain_text("Elin Strand")
+    check_a11y(page, "the new-seat form after a search")
+    page.get_by_role("radio", name=re.compile("Ahmed Karimi")).check()
+    page.get_by_label("Kommun").select_option(label="Botkyrka")
+    page.get_by_role("button", name="Tillsätt").click()
+    expect(page.locator("#messages")).to_contain_text("är tillsatt")
+    expect(page.locator("main")).to_contain_text("Ahmed Karimi")
 
 
 def test_accessibility_problem_report(page, live_server, check_a11y, smtp, console):
