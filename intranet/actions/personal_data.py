@@ -1,6 +1,7 @@
 """Action-list rows a person created or last changed, for Mina uppgifter."""
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from intranet.accounts.services import personal_data_provider
 from intranet.actions.models import ActionItem
@@ -13,7 +14,7 @@ def action_rows(person):
     items = db.session.scalars(
         select(ActionItem).where(or_(ActionItem.created_by_id == person.id,
                                      ActionItem.updated_by_id == person.id))
-        .order_by(ActionItem.created_at)
+        .order_by(ActionItem.created_at).options(joinedload(ActionItem.network))
     ).all()
     return "action_rows", [
         {"network": i.network.name, "activity": i.activity, "status": i.status,
