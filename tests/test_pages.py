@@ -1,8 +1,11 @@
 """The pages as a logged-in person sees them, through HTTP."""
 
+import re
+
 from intranet import clock
 from intranet.audit.models import AuditEvent
 from intranet.extensions import db
+from intranet.org.models import Network
 
 
 def test_start_page_lists_only_my_networks_with_my_role(world, login_as):
@@ -24,6 +27,28 @@ def test_directory_lists_every_network_with_convener_and_focus_areas(world, logi
     assert "Kalle Sammankallande" in page
     assert "Infrastruktur" in page
     assert "2 av 3 kommuner" in page
+
+
+def test_directory_is_paged_in_swedish_order_and_keeps_the_search(app, world, login_as,
+                                                                  monkeypatch):
+    monkeypatch.setitem(app.config, "NETWORKS_PER_PAGE", 2)
+    with app.app_context():
+        for name, slug in (("Ärendenätverket", "arende"), ("Åtgärdsnätverket", "atgard")):
+            db.session.add(Network(name=name, short_name=name[:4], slug=slug))
+        db.session.commit()
+
+    def cards(page: str) -> list[str]:
+        return re.findall(r'class="card__title"[^>]*>\s*<a href="/natverk/([^"]+)"', page)
+
+    member = login_as("member")
+    first = member.get("/natverk/?q=N%C3%84TVERKET").get_data(as_text=True)
+    assert cards(first) == ["klimat", "plan"]
+    assert "4 nätverk" in first and "Sida 1 av 2" in first
+    assert 'href="/natverk/?sida=2&amp;q=N%C3%84TVERKET"' in first
+    second = member.get("/natverk/?sida=2&q=N%C3%84TVERKET").get_data(as_text=True)
+    assert cards(second) == ["atgard", "arende"]  # Å before Ä, both after Z
+    beyond = member.get("/natverk/?sida=9&q=N%C3%84TVERKET").get_data(as_text=True)
+    assert "4 nätverk" in beyond and "Inga nätverk matchar sökningen." in beyond
 
 
 def test_directory_search_as_htmx_returns_only_the_results_block(world, login_as):

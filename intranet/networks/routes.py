@@ -18,7 +18,7 @@ from intranet.htmx import render
 from intranet.networks import bp
 from intranet.org.models import Appointment, FocusArea
 from intranet.org.services import (
-    active_networks,
+    directory_page,
     network_members,
     network_summaries,
 )
@@ -35,11 +35,13 @@ def directory():
     query = request.args.get("q", "").strip()[:100]
     focus_area_id = request.args.get("fokus", type=db_int)
     focus_areas = list(db.session.scalars(select(FocusArea).order_by(FocusArea.position)))
-    summaries = network_summaries(active_networks(query, focus_area_id), person=current_user)
+    page = directory_page(query, focus_area_id, request.args.get("sida", 1, type=db_int))
     return render(
         "networks/directory.html",
         block="results",
-        summaries=summaries,
+        page=page,
+        args={name: value for name, value in (("q", query), ("fokus", focus_area_id)) if value},
+        summaries=network_summaries(page.items, person=current_user),
         query=query,
         focus_area_id=focus_area_id,
         focus_areas=focus_areas,

@@ -182,11 +182,22 @@ def network_summaries(networks: list[Network], person: Person | None = None,
 
 
 def active_networks(query: str = "", focus_area_id: int | None = None) -> list[Network]:
+    return list(db.session.scalars(_directory(query, focus_area_id)))
+
+
+def directory_page(query: str = "", focus_area_id: int | None = None, page: int = 1):
+    """A page of the network directory (a Flask-SQLAlchemy pagination): at national scale
+    the networks are hundreds."""
+    return db.paginate(_directory(query, focus_area_id), page=page,
+                       per_page=current_app.config["NETWORKS_PER_PAGE"], error_out=False)
+
+
+def _directory(query: str, focus_area_id: int | None):
     stmt = (
         select(Network)
         .where(Network.archived_at.is_(None))
         .options(selectinload(Network.focus_areas))
-        .order_by(Network.name)
+        .order_by(Network.name_key, Network.id)  # Swedish order, one order across pages
     )
     query = (query or "").strip()
     if query:
@@ -194,7 +205,7 @@ def active_networks(query: str = "", focus_area_id: int | None = None) -> list[N
                                    Network.description))
     if focus_area_id:
         stmt = stmt.where(Network.focus_areas.any(id=focus_area_id))
-    return list(db.session.scalars(stmt))
+    return stmt
 
 
 def networks_of(person: Person, on: date | None = None) -> list[Network]:
