@@ -57,6 +57,7 @@ class Config:
     ACTIONS_PER_PAGE = _int("ACTIONS_PER_PAGE", 50)
     COVERAGE_PER_PAGE = _int("COVERAGE_PER_PAGE", 10)
     NETWORKS_PER_PAGE = _int("NETWORKS_PER_PAGE", 24)  # the directory's cards
+    FOLLOW_UP_PER_PAGE = _int("FOLLOW_UP_PER_PAGE", 50)  # networks in the plan's follow-up
     # Cached page fragments kept by each worker, in characters (intranet/cache.py); 0: none.
     FRAGMENT_CACHE_CHARS = _int("FRAGMENT_CACHE_CHARS", 16_000_000)
     PREFERRED_URL_SCHEME = "https"

@@ -515,6 +515,30 @@ def test_follow_up_counts_rows_by_status_and_overdue_per_focus_area_and_network(
     assert login_as("member").get("/handlingsplan/uppfoljning").status_code == 403
 
 
+def test_the_follow_up_pages_the_networks_and_counts_all_of_them(app, world, rows, login_as,
+                                                                 monkeypatch):
+    with app.app_context():
+        first = services.follow_up(on=date(2021, 1, 1), page=1, per_page=1)
+        second = services.follow_up(on=date(2021, 1, 1), page=2, per_page=1)
+        assert [r.label for r in first.by_network] == ["Klimatnätverket"]
+        assert [r.label for r in second.by_network] == ["Planeringsnätverket"]
+        assert second.by_network[0].total == 3 and first.networks.total == 2
+        for result in (first, second):  # the plan's total and the areas: every network
+            assert result.total.total == 4 and result.total.overdue == 1
+            assert sum(r.total for r in result.by_focus_area) == 4
+    monkeypatch.setitem(app.config, "FOLLOW_UP_PER_PAGE", 1)
+    client = login_as("committee")
+    page = client.get("/handlingsplan/uppfoljning?sida=2").get_data(as_text=True)
+    networks = page.split('id="by-network"')[1]
+    assert "Nätverk 2–2 av 2, i bokstavsordning." in networks
+    assert "Planeringsnätverket" in networks and "Klimatnätverket" not in networks
+    assert 'href="/handlingsplan/uppfoljning?sida=1#by-network"' in networks
+    assert re.search(r'<th scope="row">Alla nätverk</th>\s*(<td>\d+</td>\s*){4}<td>4</td>',
+                     networks)
+    first_page = client.get("/handlingsplan/uppfoljning").get_data(as_text=True)
+    assert "Klimatnätverket" in first_page.split('id="by-network"')[1]
+
+
 def test_the_follow_up_served_from_the_store_changes_with_the_rows(app, world, rows,
                                                                    login_as):
     client = login_as("committee")

@@ -434,12 +434,14 @@ def summary():
     """The follow-up: rows by status and overdue, per focus area and per network. The same
     for everyone who may see it (overdue as of today): a cached fragment until rows change."""
     authorize(current_user, "view_action_summary")
+    page = request.args.get("sida", 1, type=db_int)
 
     def context() -> dict:
-        result = services.follow_up()
+        result = services.follow_up(page=page,
+                                    per_page=current_app.config["FOLLOW_UP_PER_PAGE"])
         return dict(result=result, area_chart=services.bar_chart(result.by_focus_area),
                     network_chart=services.bar_chart(result.by_network),
                     status_labels=services.STATUS_LABELS)
 
-    cached = cache.blocks("actions/summary.html", ("content",), (), LIST_SCOPES, context)
+    cached = cache.blocks("actions/summary.html", ("content",), (page,), LIST_SCOPES, context)
     return render("actions/summary.html", cached=cached)

@@ -721,17 +721,23 @@ class SummaryRow:
 class FollowUp:
     on: date
     by_focus_area: list[SummaryRow]
-    by_network: list[SummaryRow]
-    total: SummaryRow
+    by_network: list[SummaryRow]  # the page's networks
+    networks: object  # their pagination (Flask-SQLAlchemy)
+    total: SummaryRow  # every active network's rows
 
 
-def follow_up(on: date | None = None) -> FollowUp:
+def follow_up(on: date | None = None, page: int = 1, per_page: int | None = None) -> FollowUp:
     """The action plan as the committee and the management group follow it up: every active
-    network's rows by focus area and by network, by status, with the overdue ones. Counted
-    in the database: a national plan has tens of thousands of rows."""
+    network's rows by focus area and in all, and a page of networks (in Swedish order) with
+    theirs, by status, with the overdue ones. Counted in the database: a national plan has
+    tens of thousands of rows in hundreds of networks. Without `per_page`, every network."""
     on = on or clock.today()
     areas = {a.id: SummaryRow(a.name, focus_area=a) for a in focus_areas()}
-    networks = {n.id: SummaryRow(n.name, network=n) for n in active_networks()}
+    pagination = db.paginate(
+        select(Network).where(Network.archived_at.is_(None))
+        .order_by(Network.name_key, Network.id),
+        page=page, per_page=per_page or 1_000_000, max_per_page=None, error_out=False)
+    networks = {n.id: SummaryRow(n.name, network=n) for n in pagination.items}
     total = SummaryRow(str(_l("Alla nätverk")))
     live = _filtered(ActionFilter())
 
@@ -744,10 +750,13 @@ def follow_up(on: date | None = None) -> FollowUp:
     for area_id, status, count, late in counted(live.join(ActionItem.sub_goal),
                                                 SubGoal.focus_area_id):
         areas[area_id].add(status, count, int(late or 0))
-    for network_id, status, count, late in counted(live, ActionItem.network_id):
-        networks[network_id].add(status, count, int(late or 0))
+    for _status, status, count, late in counted(live, ActionItem.status):
         total.add(status, count, int(late or 0))
-    return FollowUp(on, list(areas.values()), list(networks.values()), total)
+    if networks:
+        for network_id, status, count, late in counted(
+                live.where(ActionItem.network_id.in_(list(networks))), ActionItem.network_id):
+            networks[network_id].add(status, count, int(late or 0))
+    return FollowUp(on, list(areas.values()), list(networks.values()), pagination, total)
 
 
 @dataclass
