@@ -2,11 +2,13 @@
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import event, select
 
 from intranet import clock
+from intranet.admin.services import AuditFilter
+from intranet.audit.models import AuditEvent
 from intranet.extensions import db
 from intranet.org.models import Municipality, Network, Person, Seat
 from tests.conftest import PASSWORD, make_person
@@ -172,6 +174,31 @@ def test_audit_log_filters_by_person_action_and_date_and_exports(app, world, log
                            delimiter=";"))
     assert rows[0][:4] == ["Tid (UTC)", "Person", "E-post", "Händelse"]
     assert {r[4] for r in rows[1:]} == {"login"}
+
+
+def test_the_audit_log_file_has_every_event_read_in_batches(app, world, login_as):
+    staff = login_as("secretariat")
+    stamp = datetime(2026, 1, 1, 12, 0)
+    with app.app_context():
+        member = db.session.get(Person, world.ids.member)
+        # Seven events in the same second and five a minute apart: the batches must go on
+        # after the last one read, neither skipping nor repeating one with the same time.
+        for i in range(12):
+            db.session.add(AuditEvent(at=stamp + timedelta(minutes=i // 7), actor_id=member.id,
+                                      action="test_event", object_type="Test", object_id=i + 1,
+                                      ip="127.0.0.1", detail={}))
+        db.session.commit()
+        everything = AuditFilter(action="test_event")
+        expected = list(db.session.scalars(everything.statement()))
+        assert len(expected) == 12
+        for batch in (1, 3, 5, 7, 12, 13):
+            assert list(everything.events(batch=batch)) == expected, batch
+    response = staff.get("/kansliet/logg.csv?handling=test_event")
+    assert response.is_streamed
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")),
+                           delimiter=";"))
+    assert [int(r[6]) for r in rows[1:]] == [e.object_id for e in expected]
+    assert {r[1] for r in rows[1:]} == {"Maja Medlem"}
 
 
 def test_refused_attempts_are_in_the_audit_log_without_secrets(app, world, login_as, client):

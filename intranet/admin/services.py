@@ -248,6 +248,20 @@ class AuditFilter:
                                                                time.min))
         return stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
 
+    def events(self, batch: int = 1000):
+        """Every event the filter matches, newest first, read `batch` at a time, each batch
+        after the time and id of the last one read: a log of years is never loaded whole."""
+        statement = self.statement()
+        last = None
+        while True:
+            page = statement if last is None else statement.where(or_(
+                AuditEvent.at < last.at, and_(AuditEvent.at == last.at, AuditEvent.id < last.id)))
+            events = db.session.scalars(page.limit(batch)).all()
+            yield from events
+            if len(events) < batch:
+                return
+            last = events[-1]
+
     def args(self, **changed) -> dict:
         """The filter as a URL's query arguments (as the log's form names them), with
         `changed` ones replaced (None leaves one out)."""
