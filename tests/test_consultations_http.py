@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from intranet import clock
@@ -25,6 +25,7 @@ from intranet.consultations.models import (
     allowed_transitions,
 )
 from intranet.extensions import db
+from tests.conftest import make_person
 from tests.consultation_fixtures import (
     COMMENT_ID,
     FOREIGN_COMMENT_ID,
@@ -324,6 +325,46 @@ def test_moving_a_section_keeps_open_edits_valid(app, resp, login_as):
     plain = member.post(f"{R}/avsnitt/{SECTION_IDS[1]}/flytta", {"direction": "ner"})
     assert plain.status_code == 303
     assert section_titles(app, RESPONSE_ID) == ["Sammanfattning", "Synpunkter"]
+
+
+def test_who_wrote_what_makes_as_many_queries_however_many_sections_and_writers(
+        app, resp, login_as):
+    member = login_as("member")
+    member.get(f"{R}/historik")  # once first: what is set up per process is not counted
+
+    def queries() -> tuple[int, str]:
+        counted = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *_args: counted.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            body = member.get(f"{R}/historik").get_data(as_text=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(counted), body
+
+    def add(salt: str, n: int) -> None:
+        with app.app_context():
+            for i in range(n):
+                writer = make_person(f"Skribent {salt}{i}",
+                                     email=f"skribent.{salt}{i}@test.example")
+                section = ResponseSection(response_id=RESPONSE_ID, position=50 + i,
+                                          title=f"Avsnitt {salt}{i}", body="Text")
+                db.session.add(section)
+                db.session.flush()
+                for number in (1, 2):
+                    db.session.add(SectionRevision(section_id=section.id, number=number,
+                                                   title=section.title, body=f"Text {number}",
+                                                   created_by_id=writer.id))
+            db.session.commit()
+
+    add("a", 1)
+    before, _ = queries()
+    add("b", 4)
+    after, body = queries()
+    assert after == before <= 8
+    assert "Skribent b3" in body and "Avsnitt b3" in body
 
 
 def test_add_rename_and_remove_sections(app, resp, login_as):

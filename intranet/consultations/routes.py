@@ -486,7 +486,8 @@ def resolve_comment(slug: str, response_id: int, comment_id: int):
 @bp.get("/<int:response_id>/historik")
 def history(slug: str, response_id: int):
     network, response = _response(slug, response_id)
-    return render("consultations/history.html", network=network, response=response)
+    return render("consultations/history.html", network=network, response=response,
+                  sections=svc.section_history(response))
 
 
 @bp.post("/<int:response_id>/versioner")

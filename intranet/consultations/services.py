@@ -69,6 +69,15 @@ def get_response(network: Network, response_id: int,
                              {"response_id": response_id, "network_id": network.id})
 
 
+def section_history(response: ConsultationResponse) -> list[ResponseSection]:
+    """Every section of the response, removed ones too, with every revision (newest first)
+    and who saved it: two queries however many sections, revisions and people."""
+    return list(db.session.scalars(
+        select(ResponseSection).where(ResponseSection.response_id == response.id)
+        .order_by(ResponseSection.position, ResponseSection.id)
+        .options(selectinload(ResponseSection.revisions).joinedload(SectionRevision.created_by))))
+
+
 # What a response's page shows, a query per kind however many sections, comments and
 # positions there are: the many-to-one people joined in, the lists loaded "select in".
 _PAGE_OPTIONS = (
