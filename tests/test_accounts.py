@@ -2,7 +2,7 @@
 
 import json
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from intranet.actions.models import ActionItem
 from intranet.consultations.models import (
@@ -147,30 +147,16 @@ def _spread_data(person_id: int, director_id: int, salt: str, n: int) -> None:
 def test_my_data_makes_as_many_queries_however_much_it_names(app, world, login_as):
     c = login_as("member")
 
-    def queries(url: str) -> tuple[int, str]:
-        counted = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *_args: counted.append(1)  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            response = c.get(url)
-            assert response.status_code == 200, url
-            body = response.get_data(as_text=True)
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(counted), body
-
     with app.app_context():
         _spread_data(world.ids.member, world.ids.director, "a", 2)
     c.get("/profil/mina-uppgifter")  # once first: what is set up per process is not counted
-    before = {url: queries(url)[0] for url in ("/profil/mina-uppgifter",
-                                                "/profil/mina-uppgifter.json")}
+    urls = ("/profil/mina-uppgifter", "/profil/mina-uppgifter.json")
+    before = {url: c.counted_get(url)[0] for url in urls}
     with app.app_context():
         _spread_data(world.ids.member, world.ids.director, "b", 6)
     c.get("/profil/mina-uppgifter")  # the standing read again after the organisation changed
     for url, count in before.items():
-        after, body = queries(url)
+        after, body = c.counted_get(url)
         assert after == count, (url, count, after)
         for kind in ("Nätverk b5", "Kommun b5", "Organ b5", "Annan b5", "Remiss b5"):
             assert kind in body, (url, kind)
