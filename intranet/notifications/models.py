@@ -1,5 +1,5 @@
 """E-mail waiting to be delivered: written in the same transaction as the change it tells
-about, delivered after the commit, retried until it goes out."""
+about, delivered by the sender process, retried until it goes out."""
 
 from __future__ import annotations
 
@@ -23,3 +23,8 @@ class OutgoingMail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # After a failed attempt, the sender waits until then before the next one (back-off).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A sender is delivering it: no other sender takes it before then (one that died while
+    # sending is taken over after).
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
