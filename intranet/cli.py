@@ -38,22 +38,33 @@ def register(app: Flask) -> None:
                    f"Every generated person's password: {LOAD_PASSWORD}")
 
     @app.cli.command("deliver-mail")
-    def deliver_mail_command() -> None:
-        """Deliver e-mail that is still waiting (after an SMTP outage)."""
+    @click.option("--watch", is_flag=True,
+                  help="Keep running as the sender: deliver mail within seconds of its commit "
+                       "and retry failed mail later, until SIGTERM or SIGINT.")
+    @click.option("--poll", type=click.FloatRange(min=0.1), default=None,
+                  help="With --watch: seconds between looks at the outbox (30 on PostgreSQL, "
+                       "which is also woken by NOTIFY; 1 on SQLite).")
+    def deliver_mail_command(watch: bool, poll: float | None) -> None:
+        """Deliver e-mail that is still waiting, now (after an SMTP outage); with --watch, run
+        the sender process."""
+        if watch:
+            from intranet.notifications.watcher import watch_until_stopped
+
+            watch_until_stopped(current_app._get_current_object(), poll)
+            return
         from intranet.notifications.services import deliver_pending
 
         click.echo(f"{deliver_pending()} e-mail delivered.")
 
     @app.cli.command("send-term-reminders")
     def send_term_reminders_command() -> None:
-        """Run daily: tell people and directors two weeks before an appointment's term ends."""
+        """Run daily: tell people and directors two weeks before an appointment's term ends
+        (the mail goes to the outbox, for the sender process)."""
         from intranet.appointments.services import send_term_reminders
         from intranet.extensions import db
-        from intranet.notifications.services import deliver_pending
 
         count = send_term_reminders()
         db.session.commit()
-        deliver_pending()
         click.echo(f"{count} appointment(s) reminded.")
 
     @app.cli.command("backup")

@@ -1,6 +1,7 @@
 """The one way a route handles a form that changes something: validate, check a fresh login
-for sensitive actions, call the service, commit once, deliver the mail it queued. A broken
-rule (RuleError) goes back onto the form, so the user's input stays and they are told why."""
+for sensitive actions, call the service, commit once (the mail it queued is then in the
+outbox, for the sender process to deliver). A broken rule (RuleError) goes back onto the
+form, so the user's input stays and they are told why."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import TypeVar
 from flask import request
 
 from intranet.extensions import db
-from intranet.notifications.services import deliver_queued
 
 T = TypeVar("T")
 
@@ -60,7 +60,6 @@ def submit(form, action: Callable[[], T], *, sensitive: bool = False) -> Outcome
         put_error(form, error)
         return Outcome(False)
     db.session.commit()
-    deliver_queued()
     return Outcome(True, result)
 
 

@@ -332,15 +332,37 @@ def world(app) -> World:
 
 
 class MailCollector:
-    """An aiosmtpd handler keeping every message that arrives."""
+    """An aiosmtpd handler keeping every message that arrives, and counting the connections
+    made to it. Requests only queue mail: `deliver()` runs the sender's pass (what `flask
+    deliver-mail --watch` does), so a test says when the mail leaves."""
 
-    def __init__(self):
+    def __init__(self, app=None):
+        self.app = app
         self.messages: list[EmailMessage] = []
+        self.connections = 0
+        self.refusals = 0
+
+    def refuse(self, times: int = 1) -> None:
+        """Answer the next `times` messages with 451 (try again later)."""
+        self.refusals = times
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.refusals:
+            self.refusals -= 1
+            return "451 Requested action aborted: try again later"
         self.messages.append(
             message_from_bytes(envelope.content, policy=email_policy.default))
         return "250 Message accepted"
+
+    def deliver(self) -> int:
+        """The sender's pass over the outbox: the mail that is due goes out."""
+        from intranet.notifications.services import deliver_due
+
+        with self.app.app_context():
+            try:
+                return deliver_due()
+            finally:
+                db.session.remove()
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
@@ -349,15 +371,28 @@ class MailCollector:
         return message.get_content()
 
 
-@pytest.fixture
-def smtp(app):
-    """A real SMTP server on loopback; the app delivers to it during the test."""
+def smtp_server(collector: MailCollector):
+    """A started aiosmtpd server on loopback that counts connections in the collector."""
     from aiosmtpd.controller import Controller
 
-    collector = MailCollector()
+    class CountingController(Controller):
+        def factory(self):
+            collector.connections += 1
+            return super().factory()
+
     collector.port = free_port()
-    controller = Controller(collector, hostname="127.0.0.1", port=collector.port)
+    controller = CountingController(collector, hostname="127.0.0.1", port=collector.port)
     controller.start()
+    collector.connections = 0  # start() connects once to see the server answer
+    return controller
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on loopback, which the app's mail goes to (when the test runs the
+    sender: `smtp.deliver()`)."""
+    collector = MailCollector(app)
+    controller = smtp_server(collector)
     saved = {key: app.config[key] for key in ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT")}
     app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
     yield collector

@@ -30,6 +30,7 @@ def test_a_report_is_mailed_to_the_secretariat(app, world, client, smtp):
         staff = world.person("secretariat").email
         assert db.session.scalar(select(AuditEvent.action).where(
             AuditEvent.action == "accessibility_report"))
+    smtp.deliver()
     [mail] = smtp.to(staff)
     body = smtp.body(mail)
     assert "Knappen går inte att nå" in body and "anna@alfaby.example" in body

@@ -43,6 +43,7 @@ def test_secretariat_adds_a_person_with_an_invitation(app, world, login_as, smtp
     with app.app_context():
         vera = person_by_email("vera.ny@gammastad.example")
         assert vera.municipality_id == world.ids.gamma
+    smtp.deliver()
     assert smtp.to("vera.ny@gammastad.example")[0]["Subject"] == "Inbjudan till Samverkansytan"
 
 

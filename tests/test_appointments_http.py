@@ -34,6 +34,8 @@ def test_director_appoints_new_person_who_accepts_the_invitation(app, world, log
     page = director.get(response.headers["Location"]).get_data(as_text=True)
     assert "Nora Nyberg är utsedd till KLIMAT." in page
 
+    assert smtp.connections == 0  # the request only queued the invitation
+    smtp.deliver()
     invitation = [m for m in smtp.to("nora.nyberg@alfaby.example")
                   if m["Subject"] == "Inbjudan till Samverkansytan"]
     assert len(invitation) == 1
@@ -61,6 +63,7 @@ def test_invitation_expires_after_seven_days(app, world, login_as, smtp, monkeyp
     login_as("director").post(appoint_url(world), {
         "name": "Sen Sture", "email": "sen.sture@alfaby.example",
         "from_date": clock.today().isoformat()})
+    smtp.deliver()
     body = smtp.body(smtp.to("sen.sture@alfaby.example")[0])
     link = re.search(r"http://localhost(/inbjudan/\S+)", body).group(1)
     real = clock.utcnow
@@ -77,6 +80,7 @@ def test_convener_hears_of_appointments_and_endings(app, world, login_as, smtp):
     with app.app_context():
         convener = world.person("convener").email
         member = world.person("member").email
+    smtp.deliver()
     assert [m["Subject"] for m in smtp.to(convener)] == [
         "Uppdrag i Planeringsnätverket avslutat"]
     mail = smtp.to(member)[0]

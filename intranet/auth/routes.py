@@ -15,7 +15,6 @@ from intranet.auth.services import (
 )
 from intranet.extensions import db, limiter
 from intranet.htmx import render
-from intranet.notifications.services import deliver_queued
 from intranet.org.models import normalise_email
 from intranet.urls import safe_next
 
@@ -96,7 +95,6 @@ def forgot_password():
     if form.validate_on_submit():
         request_password_reset(form.email.data)
         db.session.commit()
-        deliver_queued()
         flash(_("Om adressen finns hos oss har vi skickat ett e-postmeddelande med en länk för "
                 "att välja nytt lösenord. Länken gäller i en timme."), "info")
         return redirect(url_for("auth.login"), 303)

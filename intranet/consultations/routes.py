@@ -41,7 +41,6 @@ from intranet.extensions import db
 from intranet.forms_flow import RuleError, form_status, put_error, submit
 from intranet.htmx import is_htmx, render
 from intranet.meetings import services as meetings
-from intranet.notifications.services import deliver_queued
 from intranet.org.models import Municipality, Network
 from intranet.urls import db_int, network_or_404
 
@@ -570,13 +569,12 @@ def _review_forms(response, tracker, latest, **given) -> dict:
 
 
 def _review_step(slug: str, response_id: int, action: str, form, step, message):
-    """One step of the review path: load, check the policy (role and state), run the step,
-    commit, send the mail, and go back to the response; with the form's errors on the page
-    otherwise."""
+    """One step of the review path: load, check the policy (role and state), run the step
+    (which queues the mail), commit, and go back to the response; with the form's errors on
+    the page otherwise."""
     network, response = _response(slug, response_id, action)
     done = submit(form, lambda: step(response))
     if done:
-        deliver_queued()
         flash(message if isinstance(message, str) else message(done.result), "success")
         return redirect(url_for(".show", slug=slug, response_id=response_id,
                                 _anchor="review"), 303)
@@ -663,7 +661,6 @@ def record_position(slug: str, response_id: int, municipality_id: int):
         decision_reference=form.decision_reference.data or "",
         expected_version=_version_number(form.version.data)))
     if done:
-        deliver_queued()
         flash(_("%(municipality)s ställningstagande är sparat.",
                 municipality=municipality.name), "success")
         return redirect(url_for(".show", slug=slug, response_id=response_id,

@@ -10,7 +10,6 @@ from intranet.htmx import render
 from intranet.main import bp
 from intranet.main.forms import AccessibilityReportForm
 from intranet.main.services import report_accessibility_problem
-from intranet.notifications.services import deliver_queued
 from intranet.org.services import network_summaries, networks_of, seats_of
 from intranet.urls import safe_next
 
@@ -63,7 +62,6 @@ def accessibility():
             reporter=current_user if current_user.is_authenticated else None,
             message=form.message.data, page=form.page.data, contact=form.contact.data)
         db.session.commit()
-        deliver_queued()
         flash(_("Tack! Din rapport har skickats till kansliet."), "success")
         return redirect(url_for("main.accessibility"), 303)
     status = 422 if request.method == "POST" else 200

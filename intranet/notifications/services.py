@@ -1,4 +1,12 @@
-"""E-mail: queued in the transaction of the change it tells about, delivered after commit.
+"""E-mail: queued in the transaction of the change it tells about, delivered by the sender
+process (`flask deliver-mail --watch`, intranet/notifications/watcher.py), never during a
+request. A request that sent its mail itself took longer for a known address than for an
+unknown one (the password reset), and waited for the SMTP relay.
+
+Delivery claims one mail at a time with a conditional UPDATE (the same on SQLite and
+PostgreSQL), so that two senders running at once never send a mail twice. A failed mail keeps
+its attempts and last error and is tried again after a wait that grows with its attempts
+(RETRY_DELAYS).
 
 Backends (MAIL_BACKEND): "smtp" sends through MAIL_SERVER:MAIL_PORT; "file" writes each
 message as an .eml file under MAIL_DIR and logs it (development)."""
@@ -8,13 +16,15 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
-from flask import current_app, g, has_request_context, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, text, update
 
 from intranet import clock
 from intranet.extensions import db
@@ -22,14 +32,23 @@ from intranet.notifications.models import OutgoingMail
 
 log = logging.getLogger(__name__)
 
+# The PostgreSQL channel queue() notifies at commit and the sender listens on.
+CHANNEL = "outgoing_mail"
+# The wait before the next attempt after the first, second, ... failed one (the last repeats).
+RETRY_DELAYS = tuple(timedelta(minutes=m) for m in (1, 2, 5, 15, 60))
+# How long a sender may take to deliver a mail it claimed; one that died with it is then
+# taken over by another. Far longer than an SMTP conversation with its 10 s timeouts.
+CLAIM_TIME = timedelta(minutes=10)
+
 
 def queue(person, template: str, to_address: str | None = None, **context) -> OutgoingMail:
     """Queue a mail to a person, written from templates/mail/<template>.txt in the person's
-    language. The first line of the rendered template is the subject."""
+    language. The first line of the rendered template is the subject. On PostgreSQL the
+    sender is notified in the same transaction: it hears of the mail when it is committed."""
     language = getattr(person, "language", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
-        text = render_template(f"mail/{template}.txt", person=person, **context)
-    subject, _, body = text.strip().partition("\n")
+        rendered = render_template(f"mail/{template}.txt", person=person, **context)
+    subject, _, body = rendered.strip().partition("\n")
     mail = OutgoingMail(
         to_address=to_address or person.email,
         person_id=getattr(person, "id", None),
@@ -37,43 +56,97 @@ def queue(person, template: str, to_address: str | None = None, **context) -> Ou
         body=body.strip() + "\n",
     )
     db.session.add(mail)
-    if has_request_context():
-        g.setdefault("queued_mail", []).append(mail)
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text(f"NOTIFY {CHANNEL}"))
     return mail
 
 
-def deliver_queued() -> int:
-    """Deliver what this request queued (call after the commit)."""
-    mails = [m for m in g.pop("queued_mail", []) if m.id is not None]
-    return _deliver(mails)
+def retry_delay(attempts: int) -> timedelta:
+    """The wait after a mail's `attempts`-th failed attempt."""
+    return RETRY_DELAYS[min(max(attempts, 1), len(RETRY_DELAYS)) - 1]
 
 
-def deliver_pending(limit: int = 200) -> int:
-    """Deliver every mail not yet sent (retries; `flask deliver-mail`)."""
-    mails = list(db.session.scalars(
-        select(OutgoingMail).where(OutgoingMail.sent_at.is_(None))
-        .order_by(OutgoingMail.id).limit(limit)
-    ))
-    return _deliver(mails)
+def deliver_due(keep_going: Callable[[], bool] = lambda: True) -> int:
+    """Deliver the mail that is due: new mail, and failed mail whose wait is over (the
+    sender's pass). Returns how many went out."""
+    return _deliver_waiting(due_only=True, keep_going=keep_going)
 
 
-def _deliver(mails: list[OutgoingMail]) -> int:
-    sent = 0
-    for mail in mails:
-        if mail.sent_at is not None:
-            continue
-        mail.attempts += 1
-        try:
-            _send(mail)
-        except (OSError, smtplib.SMTPException) as error:
-            mail.last_error = f"{type(error).__name__}: {error}"[:2000]
-            log.warning("Mail %s to %s not delivered: %s", mail.id, mail.to_address, error)
-        else:
-            mail.sent_at = clock.utcnow()
-            mail.last_error = ""
-            sent += 1
-        db.session.commit()
+def deliver_pending() -> int:
+    """Try every mail not yet sent once, now, even those waiting to be retried (`flask
+    deliver-mail`, after the SMTP relay is back). Mail another sender is delivering is left
+    to it."""
+    return _deliver_waiting(due_only=False)
+
+
+def next_retry_at() -> datetime | None:
+    """When the earliest failed mail that waits is due again (None: none waits)."""
+    return db.session.scalar(select(func.min(OutgoingMail.next_attempt_at)).where(
+        OutgoingMail.sent_at.is_(None), OutgoingMail.next_attempt_at > clock.utcnow()))
+
+
+def _waiting(now: datetime, due_only: bool):
+    """Not sent, and no sender holds it; with due_only, not waiting to be retried either."""
+    condition = OutgoingMail.sent_at.is_(None) & or_(
+        OutgoingMail.claimed_until.is_(None), OutgoingMail.claimed_until <= now)
+    if due_only:
+        condition &= or_(OutgoingMail.next_attempt_at.is_(None),
+                         OutgoingMail.next_attempt_at <= now)
+    return condition
+
+
+def _deliver_waiting(*, due_only: bool, keep_going: Callable[[], bool] = lambda: True) -> int:
+    """Each waiting mail in order, once: claim it, send it, record how it went."""
+    sent = after = 0
+    while keep_going():
+        now = clock.utcnow()
+        # A plain read first: a look at an empty outbox takes no lock and writes nothing.
+        mail_id = db.session.scalar(
+            select(OutgoingMail.id).where(_waiting(now, due_only), OutgoingMail.id > after)
+            .order_by(OutgoingMail.id).limit(1))
+        if mail_id is None:
+            break
+        after = mail_id
+        if _claim(mail_id, now, due_only):
+            sent += _attempt(db.session.get(OutgoingMail, mail_id))
     return sent
+
+
+def _claim(mail_id: int, now: datetime, due_only: bool) -> bool:
+    """Take the mail for this sender, if it still waits (another sender may have taken it
+    since it was read: on PostgreSQL this UPDATE waits for that sender's and then finds the
+    row taken, on SQLite writers take turns), and count the attempt."""
+    claimed = db.session.execute(
+        update(OutgoingMail)
+        .where(OutgoingMail.id == mail_id, _waiting(now, due_only))
+        .values(claimed_until=now + CLAIM_TIME, attempts=OutgoingMail.attempts + 1)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return claimed.rowcount == 1
+
+
+def _attempt(mail: OutgoingMail) -> bool:
+    try:
+        _send(mail)
+    except Exception as error:
+        # The relay's refusal or absence (OSError, SMTPException) is expected; anything else
+        # (a message that cannot be written) is logged in full. Either way the mail waits and
+        # the sender goes on with the others.
+        expected = isinstance(error, OSError | smtplib.SMTPException)
+        mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+        mail.next_attempt_at = clock.utcnow() + retry_delay(mail.attempts)
+        (log.warning if expected else log.exception)(
+            "Mail %s to %s not delivered (attempt %s, next at %s UTC): %s", mail.id,
+            mail.to_address, mail.attempts, f"{mail.next_attempt_at:%H:%M:%S}", error)
+        delivered = False
+    else:
+        mail.sent_at = clock.utcnow()
+        mail.last_error = ""
+        mail.next_attempt_at = None
+        delivered = True
+    mail.claimed_until = None
+    db.session.commit()
+    return delivered
 
 
 def _message(mail: OutgoingMail) -> EmailMessage:

@@ -57,6 +57,7 @@ def test_director_appoints_a_new_person_who_accepts_the_invitation(
         "Nils Nykomling är utsedd till Klimat.")
     expect(row(page, "Klimatnätverket")).to_contain_text("Nils Nykomling")
 
+    smtp.deliver()
     invitation = [m for m in smtp.to("nils.nykomling@huddinge.example")
                   if m["Subject"] == "Inbjudan till Samverkansytan"]
     assert len(invitation) == 1
