@@ -25,10 +25,15 @@ extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o intranet/translations/messages.pot .
 	$(BIN)/pybabel update -i intranet/translations/messages.pot -d intranet/translations --no-fuzzy-matching
 
-# Development server with demo data on SQLite under instance/.
+# Development server with demo data on SQLite under instance/, and beside it the mail sender:
+# what the app sends appears as .eml files under instance/mail within a second or two. The
+# sender stops when the server does (Ctrl-C, or the server ending on its own).
 run: translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
+	@$(BIN)/flask deliver-mail --watch & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # The whole suite on TEST_WORKERS processes (0: in this one); on PostgreSQL too when
