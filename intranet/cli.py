@@ -12,9 +12,13 @@ def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Load the demo organisation and invented people (safe to run again)."""
+        from intranet.demo import NotForProduction
         from intranet.demo.seed import DEMO_PASSWORD, seed_demo
 
-        seed_demo(current_app.config["DEMO_DATA_DIR"] / "organisation.json")
+        try:
+            seed_demo(current_app.config["DEMO_DATA_DIR"] / "organisation.json")
+        except NotForProduction as error:
+            raise click.ClickException(str(error)) from error
         click.echo(f"Demo data loaded. Every demo account's password: {DEMO_PASSWORD}")
 
     @app.cli.command("generate-load")
@@ -24,13 +28,14 @@ def register(app: Flask) -> None:
     @click.option("--force", is_flag=True, help="Empty a database that already has data.")
     def generate_load_command(scale: float, seed: int, force: bool) -> None:
         """Fill an empty database with benchmark data (bulk inserts, deterministic)."""
+        from intranet.demo import NotForProduction
         from intranet.demo.load import LOAD_PASSWORD, LoadError, generate
 
         if scale <= 0:
             raise click.BadParameter("must be above 0", param_hint="--scale")
         try:
             report = generate(scale, seed=seed, force=force)
-        except LoadError as error:
+        except (LoadError, NotForProduction) as error:
             raise click.ClickException(str(error)) from error
         for name, count in report.counts.items():
             click.echo(f"{name:>20}: {count:,}")

@@ -30,6 +30,7 @@ from intranet.consultations.models import (
     SectionComment,
     SectionRevision,
 )
+from intranet.demo import require_development
 from intranet.documents.models import Document, DocumentTag, DocumentVersion, PageRevision
 from intranet.documents.storage import get_storage
 from intranet.extensions import db
@@ -155,6 +156,7 @@ def generate(scale: float, seed: int = 2026, force: bool = False,
     """Fill an empty, migrated database with benchmark data at `scale`."""
     from intranet.auth.passwords import hash_password
 
+    require_development()
     if _has_data():
         if not force:
             raise LoadError("The database already has data; give --force to replace it.")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from intranet import clock
 from intranet.auth.passwords import hash_password
+from intranet.demo import require_development
 from intranet.extensions import db
 from intranet.org.models import (
     Appointment,
@@ -291,6 +292,7 @@ def seed_people() -> None:
 def seed_demo(organisation_path: Path) -> None:
     from intranet.actions.demo import seed_actions
 
+    require_development()
     data = load_organisation(organisation_path)
     seed_structure(data)
     seed_people()
