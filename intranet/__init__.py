@@ -14,7 +14,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from intranet.config import ROOT, config_for
+from intranet.config import ROOT, config_for, trusted_hosts
+from intranet.config import check as check_config
 from intranet.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # htmx settings, read by htmx from a <meta> tag: no eval, no inline scripts, no
@@ -43,10 +44,11 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     app.config.from_object(config_for(config_name))
     if test_config:
         app.config.update(test_config)
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set in the environment.")
-    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        raise RuntimeError("DATABASE_URL must be set in the environment.")
+    check_config(app.config)
+    if app.config["ENV_NAME"] == "production":
+        # Flask answers 400 to a request for any other host (a forged Host header).
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+    _proxy_fix(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         (ROOT / "instance").mkdir(exist_ok=True)
 
@@ -70,12 +72,24 @@ def create_app(config_name: str | None = None, test_config: dict | None = None) 
     return app
 
 
+def _proxy_fix(app: Flask) -> None:
+    """Behind a reverse proxy: trust exactly as many X-Forwarded-* values as the settings say
+    (none by default, so a client cannot forge its address or scheme)."""
+    counts = {"x_for": app.config["PROXY_X_FOR"], "x_proto": app.config["PROXY_X_PROTO"],
+              "x_host": app.config["PROXY_X_HOST"]}
+    if any(counts.values()):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, **counts)
+
+
 def _init_extensions(app: Flask) -> None:
     # Every model module is imported, so that Alembic and the mappers see them all.
     from intranet import cache
     from intranet.actions import models as _actions  # noqa: F401
     from intranet.audit import models as _audit  # noqa: F401
     from intranet.auth import models as _auth  # noqa: F401
+    from intranet.auth import throttle
     from intranet.consultations import models as _consultations  # noqa: F401
     from intranet.documents import models as _documents  # noqa: F401
     from intranet.meetings import models as _meetings  # noqa: F401
@@ -102,6 +116,7 @@ def _init_extensions(app: Flask) -> None:
     )
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter.init_app(app)
+    throttle.init_app(app)
     cache.init_app(app)
     if uri.startswith("sqlite:"):
         from intranet import sqlite

@@ -6,6 +6,7 @@ Production refuses to start without a SECRET_KEY; development and tests get thei
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +26,17 @@ def _int(name: str, default: int) -> int:
 class Config:
     ENV_NAME = "production"
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # The address people open, e.g. https://samverkan.example.se: every link in e-mail and in
+    # files is built from it, never from a request's Host header (intranet.urls.external_url).
+    # Required in production; requests for any other host are answered 400 there.
+    BASE_URL = os.environ.get("BASE_URL")
+    # More host names the app answers to in production, beside BASE_URL's (comma-separated).
+    EXTRA_TRUSTED_HOSTS = os.environ.get("EXTRA_TRUSTED_HOSTS", "")
+    # Behind a reverse proxy: how many proxies set each X-Forwarded-* header (werkzeug's
+    # ProxyFix). 0, the default, trusts none of them.
+    PROXY_X_FOR = _int("PROXY_X_FOR", 0)
+    PROXY_X_PROTO = _int("PROXY_X_PROTO", 0)
+    PROXY_X_HOST = _int("PROXY_X_HOST", 0)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     # Connections are renewed every half hour rather than pinged before every request (a
     # round trip on each, a fifth of a page's cost on PostgreSQL). A connection the database
@@ -67,11 +79,22 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
     LANGUAGES = ("sv", "en")
 
-    # Login throttling: Redis when configured, so every worker shares the counts.
+    # Password throttling (intranet.auth.throttle, docs/THROTTLING.md) counts in Redis, so that
+    # every worker and server shares the counts; required in production.
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_ENABLED = True
+    # Wrong passwords for one account from one client (an address, or a browser that has
+    # logged in to the account before) before that client waits.
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
-    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 15 minutes")
+    # Wrong passwords from one address, any accounts; browsers known to the account are exempt.
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "50 per 15 minutes")
+    # Wrong passwords for one account from everywhere before attempts from unknown browsers
+    # are slowed down, each further one waiting twice as long (up to LOGIN_SLOWDOWN_MAX_SECONDS).
+    LOGIN_SLOWDOWN_AFTER = _int("LOGIN_SLOWDOWN_AFTER", 10)
+    LOGIN_SLOWDOWN_MAX_SECONDS = _int("LOGIN_SLOWDOWN_MAX_SECONDS", 300)
+    # How long a browser stays known to an account after a login with the right password.
+    LOGIN_DEVICE_DAYS = _int("LOGIN_DEVICE_DAYS", 180)
+    THROTTLE_KEY_PREFIX = os.environ.get("THROTTLE_KEY_PREFIX", "samverkan:throttle:")
 
     DEMO_DATA_DIR = ROOT / "intranet" / "demo"
     # `make bench` only: adds /_bench/floor, the layout without data, to compare pages with.
@@ -97,6 +120,7 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'samverkansytan.sqlite3'}"
     )
@@ -112,6 +136,7 @@ class TestConfig(DevelopmentConfig):
     ENV_NAME = "test"
     TESTING = True
     SECRET_KEY = "test-only"
+    BASE_URL = "http://localhost"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 
 
@@ -124,3 +149,37 @@ CONFIGS = {
 
 def config_for(name: str | None) -> type[Config]:
     return CONFIGS[name or os.environ.get("INTRANET_ENV", "production")]
+
+
+class ConfigError(RuntimeError):
+    """A setting the app cannot start without is missing or wrong: the message says which."""
+
+
+def check(config) -> None:
+    """Refuse to start without what the environment needs, saying what to set."""
+    if not config.get("SECRET_KEY"):
+        raise ConfigError("SECRET_KEY must be set in the environment.")
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        raise ConfigError("DATABASE_URL must be set in the environment.")
+    base = config.get("BASE_URL")
+    if not base:
+        raise ConfigError(
+            "BASE_URL must be set in production: the address people open, e.g. "
+            "BASE_URL=https://samverkan.example.se. Links in e-mail and files are built from "
+            "it, and requests for other host names are refused.")
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment:
+        raise ConfigError(f"BASE_URL must be an address like https://samverkan.example.se, "
+                          f"not {base!r}.")
+    if config.get("ENV_NAME") == "production" and not config.get("REDIS_URL"):
+        raise ConfigError(
+            "REDIS_URL must be set in production, e.g. REDIS_URL=redis://127.0.0.1:6379/0: "
+            "every worker and server counts wrong passwords in it (docs/THROTTLING.md).")
+
+
+def trusted_hosts(config) -> list[str]:
+    """The host names production answers to: BASE_URL's and EXTRA_TRUSTED_HOSTS."""
+    hosts = [urlsplit(config["BASE_URL"]).hostname]
+    hosts += [h.strip() for h in config.get("EXTRA_TRUSTED_HOSTS", "").split(",") if h.strip()]
+    return hosts

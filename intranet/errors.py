@@ -7,11 +7,11 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from flask import Flask, g, request
+from flask import Flask, Response, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from intranet.extensions import db
 from intranet.htmx import is_htmx, render
@@ -40,6 +40,13 @@ MESSAGES = {
         _l("Ett oväntat fel inträffade. Felet är loggat; försök igen om en stund."),
     ),
 }
+# For a request to an unknown host name: in both languages, since nothing of the person's
+# choice can be read for a host the app does not serve.
+UNTRUSTED_HOST_PAGE = (
+    '<!doctype html><html lang="sv"><meta charset="utf-8"><title>Felaktig begäran</title>'
+    "<h1>Felaktig begäran</h1><p>Adressen du använde hör inte till den här tjänsten.</p>"
+    '<p lang="en">Bad request: this address does not belong to this service.</p></html>'
+)
 CSRF_MESSAGE = (
     _l("Formuläret kunde inte skickas"),
     _l(
@@ -118,6 +125,13 @@ def init_app(app: Flask) -> None:
                 return kept
         title, message = CSRF_MESSAGE
         return _respond(400, title, message)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # A Host header that is not the configured one (TRUSTED_HOSTS in production): no URL
+        # can be built for it, so the answer is a page of its own that links nowhere.
+        log.warning("Refused a request for an untrusted host: %s", error.description)
+        return Response(UNTRUSTED_HOST_PAGE, 400, content_type="text/html; charset=utf-8")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,12 +1,23 @@
-"""What routes share about URLs: only local redirect targets are followed, ids beyond the
-database's integers are absent, and a network's slug finds it or answers 404."""
+"""What routes share about URLs: links in mail and files come from BASE_URL, only local
+redirect targets are followed, ids beyond the database's integers are absent, and a network's
+slug finds it or answers 404."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort
+from flask import abort, current_app
 from werkzeug.routing import IntegerConverter
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL for e-mail and files, from BASE_URL: never from the request's Host
+    header, which the client chooses (a reset link to a forged host is an account takeover),
+    and the same outside a request (a command run by cron)."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/",
+                                       url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def safe_next(target: str | None, default: str) -> str:

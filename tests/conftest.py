@@ -20,6 +20,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, make_url, text
 
 from intranet import cache, create_app
+from intranet.auth import throttle
 from intranet.auth.passwords import hash_password
 from intranet.config import ROOT
 from intranet.extensions import db, limiter
@@ -179,6 +180,7 @@ def _clean(request):
         empty_all_tables(app)
         with app.app_context():
             limiter.reset()
+            throttle.reset()
 
 
 @pytest.fixture

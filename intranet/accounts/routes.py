@@ -14,6 +14,7 @@ from intranet.accounts.services import (
     update_profile,
 )
 from intranet.audit.services import record
+from intranet.auth import throttle
 from intranet.authz import authorize
 from intranet.extensions import db
 from intranet.htmx import render
@@ -45,16 +46,24 @@ def profile():
 def password():
     authorize(current_user, "edit_own_profile", current_user)
     form = ChangePasswordForm()
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
-        if change_password(current_user, current=form.current_password.data,
-                           new=form.password.data):
+        # The current password is guessed like a login's: the same throttle.
+        wait = throttle.wait_seconds(current_user.email)
+        if wait:
+            form.current_password.errors = [throttle.wait_message(wait)]
+            status = 429
+        elif change_password(current_user, current=form.current_password.data,
+                             new=form.password.data):
+            throttle.succeeded(current_user.email)
             db.session.commit()
             flash(_("Ditt lösenord är bytt. Alla dina andra inloggningar är avslutade."),
                   "success")
             return redirect(url_for("accounts.profile"), 303)
-        db.session.commit()  # the failed attempt's audit row
-        form.current_password.errors = [_("Fel lösenord.")]
-    status = 422 if request.method == "POST" else 200
+        else:
+            throttle.failed(current_user.email)
+            db.session.commit()  # the failed attempt's audit row
+            form.current_password.errors = [_("Fel lösenord.")]
     return render("accounts/password.html", status=status, form=form)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -33,6 +33,7 @@ from intranet.org.models import (
 )
 from intranet.org.services import current_appointments, municipalities
 from intranet.text import contains
+from intranet.urls import external_url
 
 
 class AppointmentError(RuleError):
@@ -143,7 +144,7 @@ def invite(person: Person, actor: Person) -> None:
     """Send a one-time link (valid INVITATION_DAYS) to set a password."""
     days = current_app.config["INVITATION_DAYS"]
     token = issue_token(person, TokenPurpose.INVITATION, timedelta(days=days), actor=actor)
-    link = url_for("auth.accept_invitation", token=token, _external=True)
+    link = external_url("auth.accept_invitation", token=token)
     queue(person, "invitation", link=link, days=days, inviter=actor)
     record("invitation_sent", actor=actor, obj=person)
 
@@ -227,7 +228,7 @@ def _notify(appointment: Appointment, event: str, actor: Person) -> None:
     for current in current_appointments([appointment.network_id]):
         if current.is_convener and current.person.active:
             recipients.setdefault(current.person.id, current.person)
-    link = url_for("networks.show", slug=appointment.network.slug, _external=True)
+    link = external_url("networks.show", slug=appointment.network.slug)
     for person in recipients.values():
         queue(person, f"appointment_{event}", appointment=appointment, actor=actor,
               link=link, is_appointee=person.id == appointment.person_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from intranet.auth import throttle
 from intranet.auth.services import confirm_password, is_fresh
 from intranet.extensions import db
 
@@ -15,13 +16,20 @@ def fresh_enough(form) -> bool:
     form's password field gets a message and the caller re-renders the form (input kept)."""
     if is_fresh(current_user):
         return True
-    confirmed = bool(form.confirm_password.data) and confirm_password(
-        current_user, form.confirm_password.data)
+    if not form.confirm_password.data:
+        form.confirm_password.errors = [
+            _("Bekräfta med ditt lösenord: det var en stund sedan du loggade in.")]
+        return False
+    # Guessed like a login's password: the same throttle, and a throttled one is not checked.
+    wait = throttle.wait_seconds(current_user.email)
+    if wait:
+        form.confirm_password.errors = [throttle.wait_message(wait)]
+        return False
+    confirmed = confirm_password(current_user, form.confirm_password.data)
     db.session.commit()  # the confirmation (or the failed attempt's audit row) stands alone
     if confirmed:
+        throttle.succeeded(current_user.email)
         return True
-    form.confirm_password.errors = [
-        _("Fel lösenord.") if form.confirm_password.data
-        else _("Bekräfta med ditt lösenord: det var en stund sedan du loggade in.")
-    ]
+    throttle.failed(current_user.email)
+    form.confirm_password.errors = [_("Fel lösenord.")]
     return False

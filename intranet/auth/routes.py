@@ -2,7 +2,7 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from intranet.auth import bp
+from intranet.auth import bp, throttle
 from intranet.auth.forms import ForgotPasswordForm, LoginForm, LogoutForm, SetPasswordForm
 from intranet.auth.models import TokenPurpose
 from intranet.auth.services import (
@@ -23,21 +23,7 @@ def _account_key() -> str:
     return "login-account:" + normalise_email(request.form.get("email", ""))[:254]
 
 
-def _failed(response) -> bool:
-    # Only failed attempts count towards the limits.
-    return response.status_code != 303
-
-
 @bp.route("/logga-in", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    methods=["POST"],
-    key_func=_account_key,
-    deduct_when=_failed,
-)
 def login():
     default = url_for("main.index")
     if current_user.is_authenticated:
@@ -46,15 +32,23 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     error = None
-    if form.validate_on_submit():
-        person = authenticate(form.email.data, form.password.data)
-        if person is not None:
-            start_session(person)
-            db.session.commit()
-            return redirect(safe_next(form.next.data, default), 303)
-        db.session.commit()  # the failed attempt's audit row
-        error = _("Fel e-postadress eller lösenord.")
     status = 200 if request.method == "GET" else 422
+    if form.validate_on_submit():
+        # Wrong passwords are counted per account and client, per address and per account
+        # (auth.throttle); a throttled attempt is not checked at all.
+        wait = throttle.wait_seconds(form.email.data)
+        if wait:
+            error, status = throttle.wait_message(wait), 429
+        else:
+            person = authenticate(form.email.data, form.password.data)
+            if person is not None:
+                throttle.succeeded(form.email.data)
+                start_session(person)
+                db.session.commit()
+                return redirect(safe_next(form.next.data, default), 303)
+            throttle.failed(form.email.data)
+            db.session.commit()  # the failed attempt's audit row
+            error = _("Fel e-postadress eller lösenord.")
     return render("auth/login.html", form=form, error=error, status=status)
 
 
@@ -78,6 +72,7 @@ def accept_invitation(token: str):
         if current_user.is_authenticated:
             end_session(current_user._get_current_object())
         person = set_password_with_token(invitation, form.password.data)
+        throttle.succeeded(person.email)
         start_session(person)
         db.session.commit()
         flash(_("Välkommen! Ditt lösenord är sparat och du är inloggad."), "success")
@@ -113,6 +108,7 @@ def reset_password(token: str):
         if current_user.is_authenticated:
             end_session(current_user._get_current_object())
         person = set_password_with_token(reset, form.password.data)
+        throttle.succeeded(person.email)
         start_session(person)
         db.session.commit()
         flash(_("Ditt nya lösenord är sparat. Du är inloggad, och alla andra inloggningar "

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, request, session, url_for
+from flask import current_app, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
@@ -17,6 +17,7 @@ from intranet.auth.models import AccountToken, LoginSession, TokenPurpose
 from intranet.auth.passwords import hash_password, needs_rehash, verify_password
 from intranet.extensions import db
 from intranet.org.models import Person, normalise_email
+from intranet.urls import external_url
 
 # last_seen_at is written at most this often, not on every request.
 _TOUCH_EVERY = timedelta(minutes=1)
@@ -208,6 +209,6 @@ def request_password_reset(email: str) -> None:
         return
     minutes = current_app.config["PASSWORD_RESET_MINUTES"]
     token = issue_token(person, TokenPurpose.PASSWORD_RESET, timedelta(minutes=minutes))
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = external_url("auth.reset_password", token=token)
     queue(person, "password_reset", link=link, minutes=minutes)
     record("password_reset_requested", actor=person, obj=person)

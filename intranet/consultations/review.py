@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
@@ -45,6 +44,7 @@ from intranet.org.models import (
     Person,
     Seat,
 )
+from intranet.urls import external_url
 
 S = ResponseStatus
 
@@ -105,8 +105,8 @@ def network_members(network: Network) -> list[Person]:
 
 def _notify(people: list[Person], template: str, response: ConsultationResponse,
             actor: Person, **context) -> None:
-    link = url_for("consultations.show", slug=response.network.slug,
-                   response_id=response.id, _external=True)
+    link = external_url("consultations.show", slug=response.network.slug,
+                        response_id=response.id)
     for person in {p.id: p for p in people}.values():
         if person.id != actor.id:
             queue(person, template, response=response, actor=actor, link=link, **context)
