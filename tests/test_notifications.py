@@ -17,6 +17,9 @@ from sqlalchemy import make_url, select, text
 
 from intranet import clock
 from intranet.appointments.services import end
+from intranet.audit.models import AuditEvent
+from intranet.auth.models import PasswordResetRequest
+from intranet.auth.services import handle_reset_requests
 from intranet.config import ROOT
 from intranet.extensions import db
 from intranet.notifications import services
@@ -58,9 +61,19 @@ def request_reset(app, world) -> str:
 # ---------------------------------------------------------------- requests only queue
 
 
+def reset_requests(app) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(PasswordResetRequest.email)))
+
+
 def test_the_reset_request_for_a_known_address_opens_no_smtp_connection(app, world, smtp):
     email = request_reset(app, world)
     assert smtp.connections == 0 and smtp.messages == []
+    # The request wrote the address down, as for any address; the sender looks it up.
+    assert reset_requests(app) == [email] and outbox(app) == []
+    with app.app_context():
+        assert handle_reset_requests() == 1
+    assert reset_requests(app) == []
     [mail] = outbox(app)
     assert (mail.to_address, mail.sent_at, mail.attempts) == (email, None, 0)
 
@@ -201,9 +214,26 @@ def test_mail_survives_an_smtp_outage_and_the_command_sends_it_at_once(app, worl
 # ---------------------------------------------------------------- two senders
 
 
+def test_the_sender_mails_a_link_for_known_addresses_only_and_handles_each_request_once(
+        app, world, smtp):
+    email = request_reset(app, world)
+    assert Client(app).post("/glomt-losenord",
+                            {"email": "ingen.alls@alfaby.example"}).status_code == 303
+    assert smtp.deliver() == 1  # both requests handled, one mail: to the known address
+    assert [m["To"] for m in smtp.messages] == [email]
+    assert "/nytt-losenord/" in smtp.messages[0].get_content()
+    assert reset_requests(app) == []
+    assert smtp.deliver() == 0  # handled once
+    with app.app_context():
+        actions = list(db.session.scalars(select(AuditEvent.action).where(
+            AuditEvent.action.like("password_reset%")).order_by(AuditEvent.id)))
+    assert actions == ["password_reset_requested", "password_reset_unknown"]
+
+
 def test_a_mail_another_sender_holds_is_left_to_it(app, world, smtp, monkeypatch):
     request_reset(app, world)
     with app.app_context():
+        handle_reset_requests()
         db.session.execute(text("UPDATE outgoing_mail SET claimed_until = :until"),
                            {"until": clock.utcnow() + CLAIM_TIME})
         db.session.commit()

@@ -53,3 +53,15 @@ class AccountToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
+
+
+class PasswordResetRequest(db.Model):
+    """Someone asked for a reset link for this address. The request only writes this row, the
+    same for every address; the mail sender looks the address up, and mails a link if it
+    belongs to an active person (auth.services.handle_reset_requests). The row is gone once
+    handled, within seconds."""
+
+    __tablename__ = "password_reset_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)

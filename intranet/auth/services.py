@@ -8,14 +8,20 @@ from datetime import timedelta
 
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
 
 from intranet import cache, clock
 from intranet.audit.services import record
-from intranet.auth.models import AccountToken, LoginSession, TokenPurpose
+from intranet.auth.models import (
+    AccountToken,
+    LoginSession,
+    PasswordResetRequest,
+    TokenPurpose,
+)
 from intranet.auth.passwords import hash_password, needs_rehash, verify_password
 from intranet.extensions import db
+from intranet.notifications.services import before_delivery
 from intranet.org.models import Person, normalise_email
 from intranet.urls import external_url
 
@@ -199,16 +205,42 @@ def set_password_with_token(token: AccountToken, password: str) -> Person:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a one-time link to set a new password, if the address belongs to an active
-    person. The caller answers the same either way."""
+    """Ask for a one-time link to set a new password. The request only writes the address
+    down, the same for every address, so that its answer takes the same time whether or not
+    the address has an account; the mail sender handles it (handle_reset_requests)."""
+    from intranet.notifications.services import wake_sender
+
+    db.session.add(PasswordResetRequest(email=normalise_email(email)[:254],
+                                        requested_at=clock.utcnow()))
+    wake_sender()
+
+
+@before_delivery
+def handle_reset_requests() -> int:
+    """The sender's step: for each reset request, a link by mail if the address belongs to an
+    active person, an audit row either way; each request handled once, even by two senders
+    at once (the one whose DELETE removes the row handles it), and committed on its own."""
     from intranet.notifications.services import queue
 
-    person = db.session.scalar(select(Person).where(Person.email == normalise_email(email)))
-    if person is None or not person.active:
-        record("password_reset_unknown", email=normalise_email(email)[:254])
-        return
-    minutes = current_app.config["PASSWORD_RESET_MINUTES"]
-    token = issue_token(person, TokenPurpose.PASSWORD_RESET, timedelta(minutes=minutes))
-    link = external_url("auth.reset_password", token=token)
-    queue(person, "password_reset", link=link, minutes=minutes)
-    record("password_reset_requested", actor=person, obj=person)
+    handled = 0
+    for request_id, email in db.session.execute(
+            select(PasswordResetRequest.id, PasswordResetRequest.email)
+            .order_by(PasswordResetRequest.id)).all():
+        taken = db.session.execute(delete(PasswordResetRequest).where(
+            PasswordResetRequest.id == request_id))
+        if taken.rowcount != 1:
+            db.session.rollback()
+            continue
+        person = db.session.scalar(select(Person).where(Person.email == email))
+        if person is None or not person.active:
+            record("password_reset_unknown", email=email)
+        else:
+            minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+            token = issue_token(person, TokenPurpose.PASSWORD_RESET,
+                                timedelta(minutes=minutes))
+            link = external_url("auth.reset_password", token=token)
+            queue(person, "password_reset", link=link, minutes=minutes)
+            record("password_reset_requested", actor=person, obj=person)
+        db.session.commit()
+        handled += 1
+    return handled

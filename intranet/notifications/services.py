@@ -56,9 +56,31 @@ def queue(person, template: str, to_address: str | None = None, **context) -> Ou
         body=body.strip() + "\n",
     )
     db.session.add(mail)
+    wake_sender()
+    return mail
+
+
+def wake_sender() -> None:
+    """On PostgreSQL, tell the sender in this transaction: it hears of it at the commit."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text(f"NOTIFY {CHANNEL}"))
-    return mail
+
+
+# What the sender does before each pass over the outbox, registered by the domains that give
+# it work (auth: the password reset requests), so that this module depends on none of them.
+_BEFORE_DELIVERY: list[Callable[[], object]] = []
+
+
+def before_delivery(step: Callable[[], object]) -> Callable[[], object]:
+    """Register a step the sender runs (and commits) before each pass over the outbox."""
+    if step not in _BEFORE_DELIVERY:
+        _BEFORE_DELIVERY.append(step)
+    return step
+
+
+def _run_steps() -> None:
+    for step in _BEFORE_DELIVERY:
+        step()
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -97,6 +119,7 @@ def _waiting(now: datetime, due_only: bool):
 
 def _deliver_waiting(*, due_only: bool, keep_going: Callable[[], bool] = lambda: True) -> int:
     """Each waiting mail in order, once: claim it, send it, record how it went."""
+    _run_steps()
     sent = after = 0
     while keep_going():
         now = clock.utcnow()
