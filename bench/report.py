@@ -7,6 +7,7 @@ import math
 import sys
 from pathlib import Path
 
+from bench import timing
 from bench.pages import PAGES
 
 NOTES = Path(__file__).with_name("NOTES.md")
@@ -154,6 +155,10 @@ def write_report(results: dict, out: Path) -> None:
         if errors:
             lines += ["", f"Unexpected answers: {errors}"]
         lines.append("")
+    measured = {kind: entry["timing"] for kind, entry in results["databases"].items()
+                if entry.get("timing")}
+    if measured:
+        lines += timing.section(measured)
     if NOTES.exists():
         lines += [NOTES.read_text().rstrip(), ""]
     out.write_text("\n".join(lines))

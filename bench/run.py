@@ -32,6 +32,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from bench import timing
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "instance" / "bench"
 RESULTS = BENCH_DIR / "results.json"
@@ -67,7 +69,8 @@ def app_env(url: str, **extra) -> dict:
            "DATABASE_URL": url, "STORAGE_DIR": str(BENCH_DIR / "files"),
            "MAIL_BACKEND": "file", "MAIL_DIR": str(BENCH_DIR / "mail"), "BENCH_FLOOR": "1",
            "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
-           "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute", "FLASK_APP": "wsgi"}
+           "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute", "LOGIN_SLOWDOWN_AFTER": "1000000",
+           "FLASK_APP": "wsgi"}
     env.pop("REDIS_URL", None)
     env.update(extra)
     return env
@@ -479,6 +482,12 @@ def main(argv: list[str] | None = None) -> int:
         entry["load"] = load_run(kind, url, args.seconds, args.warmup, args.users,
                                  args.pages)
         if not args.skip_memory:
+            server = Server(url)
+            try:
+                entry["timing"] = timing.measure(server.port, url, 300)
+            finally:
+                server.stop()
+            log(f"{kind}: known and unknown addresses measured")
             entry["memory"] = memory_run(url)
             log(f"{kind}: memory grew {entry['memory']['growth_mb']:.1f} MB")
         failed |= any(r["errors"] for r in entry["load"].values())

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import delete, or_
 
 from intranet import clock
-from intranet.auth.models import AccountToken, LoginSession
+from intranet.auth.models import AccountToken, LoginSession, PasswordResetRequest
 from intranet.extensions import db
 from intranet.notifications.models import OutgoingMail
 
@@ -17,6 +17,7 @@ from intranet.notifications.models import OutgoingMail
 LOGIN_SESSIONS = timedelta(days=90)  # after they ended (logout, timeout, revocation)
 TOKENS = timedelta(days=30)  # after use or expiry
 SENT_MAIL = timedelta(days=365)  # after delivery
+RESET_REQUESTS = timedelta(days=1)  # never handled (no mail sender ran)
 
 
 def prune() -> dict[str, int]:
@@ -36,6 +37,8 @@ def prune() -> dict[str, int]:
         "outgoing_mail": db.session.execute(delete(OutgoingMail).where(
             OutgoingMail.sent_at.is_not(None), OutgoingMail.sent_at < now - SENT_MAIL
         )).rowcount,
+        "password_reset_request": db.session.execute(delete(PasswordResetRequest).where(
+            PasswordResetRequest.requested_at < now - RESET_REQUESTS)).rowcount,
     }
     from intranet.actions.services import purge_stale_imports
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from intranet import clock
 from intranet.audit.models import AuditEvent
-from intranet.auth.models import AccountToken, LoginSession
+from intranet.auth.models import AccountToken, LoginSession, PasswordResetRequest
 from intranet.extensions import db
 from intranet.notifications.models import OutgoingMail
 from intranet.org.models import Appointment
@@ -33,13 +33,19 @@ def test_prune_removes_only_old_technical_rows(app, world, login_as):
                          created_at=old, sent_at=old),
             OutgoingMail(to_address="x@test.example", subject="Ej skickat", body="",
                          created_at=old),
+            PasswordResetRequest(email="gammal@test.example",
+                                 requested_at=clock.utcnow() - timedelta(days=2)),
+            PasswordResetRequest(email="ny@test.example", requested_at=clock.utcnow()),
         ])
         db.session.commit()
         sessions, appointments, audit = count(LoginSession), count(Appointment), count(AuditEvent)
     result = app.test_cli_runner().invoke(args=["prune"])
     assert result.exit_code == 0, result.output
-    assert "login_session 1, login_session_idle 1, account_token 1, outgoing_mail 1" in (
-        result.output)
+    assert ("login_session 1, login_session_idle 1, account_token 1, outgoing_mail 1, "
+            "password_reset_request 1") in result.output
+    with app.app_context():
+        assert list(db.session.scalars(select(PasswordResetRequest.email))) == [
+            "ny@test.example"]
     with app.app_context():
         assert count(LoginSession) == sessions - 2  # the two live ones stay
         assert count(AccountToken) == 0
