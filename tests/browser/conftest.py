@@ -72,7 +72,7 @@ def _closing(app):
 
 
 @pytest.fixture(scope="session")
-def live_server(app):
+def _live_server(app):
     """The session's app on 127.0.0.1 and a free port, in a daemon thread. The tables are
     emptied after each test by tests/conftest.py; the server keeps running on the same
     database, so each test seeds the data it needs."""
@@ -86,6 +86,15 @@ def live_server(app):
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(app, _live_server):
+    """The live server's address, which is the app's BASE_URL during the test, as in
+    production: the links in mail lead to it."""
+    base, app.config["BASE_URL"] = app.config["BASE_URL"], _live_server
+    yield _live_server
+    app.config["BASE_URL"] = base
 
 
 @pytest.fixture(scope="session")
