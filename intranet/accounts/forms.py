@@ -4,17 +4,18 @@ from wtforms import PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from intranet.auth.passwords import MIN_LENGTH
+from intranet.fields import OneLine
 
 LANGUAGE_CHOICES = [SelectChoice("sv", "Svenska"), SelectChoice("en", "English")]
 
 
 class ProfileForm(FlaskForm):
     name = StringField(_l("Namn"), validators=[DataRequired(_l("Skriv ditt namn.")),
-                                                Length(max=200)],
+                                                Length(max=200), OneLine()],
                        render_kw={"autocomplete": "name"})
-    title = StringField(_l("Titel"), validators=[Optional(), Length(max=200)],
+    title = StringField(_l("Titel"), validators=[Optional(), Length(max=200), OneLine()],
                         render_kw={"autocomplete": "organization-title"})
-    phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=60)],
+    phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=60), OneLine()],
                         render_kw={"autocomplete": "tel", "inputmode": "tel"})
     language = SelectField(_l("Språk i gränssnitt och e-post"), choices=LANGUAGE_CHOICES)
 

@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -15,6 +14,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from intranet.actions.importer import LIMITS
 from intranet.actions.models import STATUS_ORDER
+from intranet.fields import DateField
 
 
 def status_choices():

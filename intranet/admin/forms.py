@@ -2,9 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -14,17 +12,18 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from intranet import clock
 from intranet.appointments.forms import MultiCheckboxField
 from intranet.auth.forms import ConfirmPasswordMixin
+from intranet.fields import DateField, IdField, OneLine
 
 
 class PersonForm(ConfirmPasswordMixin, FlaskForm):
     name = StringField(_l("Namn"), validators=[DataRequired(_l("Skriv personens namn.")),
-                                                Length(max=200)])
+                                                Length(max=200), OneLine()])
     email = EmailField(_l("E-postadress"), validators=[
         DataRequired(_l("Skriv personens e-postadress.")),
         Email(_l("Skriv en giltig e-postadress, till exempel namn@kommun.se.")),
         Length(max=254)])
-    title = StringField(_l("Titel"), validators=[Optional(), Length(max=200)])
-    phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=60)])
+    title = StringField(_l("Titel"), validators=[Optional(), Length(max=200), OneLine()])
+    phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=60), OneLine()])
     municipality_id = SelectField(_l("Kommun"), coerce=int)
 
 
@@ -38,10 +37,11 @@ class ConfirmForm(ConfirmPasswordMixin, FlaskForm):
 
 
 class SeatForm(ConfirmPasswordMixin, FlaskForm):
-    person_id = IntegerField(_l("Person"), validators=[DataRequired(_l("Välj en person."))])
+    person_id = IdField(_l("Person"), validators=[DataRequired(_l("Välj en person."))])
     municipality_id = SelectField(_l("Kommun"), coerce=int)
     officer = SelectField(_l("Uppdrag i organet"))
-    seat_title = StringField(_l("Titel i organet"), validators=[Optional(), Length(max=200)])
+    seat_title = StringField(_l("Titel i organet"),
+                             validators=[Optional(), Length(max=200), OneLine()])
     from_date = DateField(_l("Från och med"), default=clock.today,
                           validators=[DataRequired(_l("Ange ett datum (ÅÅÅÅ-MM-DD)."))])
 

@@ -1,9 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     EmailField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -14,17 +12,18 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from intranet import clock
 from intranet.auth.forms import ConfirmPasswordMixin
+from intranet.fields import DateField, IdField, OneLine
 
 
 class PersonChoiceMixin:
     """Either an existing person of the municipality, or a new one."""
 
-    person_id = IntegerField(validators=[Optional()])
-    name = StringField(_l("Namn"), validators=[Optional(), Length(max=200)])
+    person_id = IdField(validators=[Optional()])
+    name = StringField(_l("Namn"), validators=[Optional(), Length(max=200), OneLine()])
     email = EmailField(_l("E-postadress"), validators=[
         Optional(), Email(_l("Skriv en giltig e-postadress, till exempel namn@kommun.se.")),
         Length(max=254)])
-    title = StringField(_l("Titel"), validators=[Optional(), Length(max=200)])
+    title = StringField(_l("Titel"), validators=[Optional(), Length(max=200), OneLine()])
 
     def validate(self, extra_validators=None) -> bool:
         # Cross-field rules: the fields are each optional, so per-field validators never run

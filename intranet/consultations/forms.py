@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     RadioField,
     SelectField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from intranet.consultations.models import ResponseStatus
+from intranet.fields import DateField, OneLine
 
 SECTION_LIMIT = 100_000
 
@@ -196,11 +196,11 @@ class CommitteeDecisionForm(FlaskForm):
     )
     presenter_name = StringField(
         _l("Föredragande"),
-        validators=[Optional(), Length(max=200, message=_l("Högst 200 tecken."))],
+        validators=[Optional(), Length(max=200, message=_l("Högst 200 tecken.")), OneLine()],
     )
     presenter_title = StringField(
         _l("Föredragandes titel"),
-        validators=[Optional(), Length(max=200, message=_l("Högst 200 tecken."))],
+        validators=[Optional(), Length(max=200, message=_l("Högst 200 tecken.")), OneLine()],
     )
     adopt_anyway = BooleanField(_l("Anta svaret fast alla kommuner inte har tagit ställning"))
 

@@ -1,25 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from intranet.auth.forms import ConfirmPasswordMixin
+from intranet.fields import DateField
 from intranet.meetings.models import PLACE_LENGTH, TIME_LENGTH
 
 NOTE_LENGTH = 2000
-
-
-class MeetingDateField(DateField):
-    """A date with a Swedish message when what was typed is not a date."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(
-                _l("Skriv ett giltigt datum som ÅÅÅÅ-MM-DD, till exempel 2026-12-03.")
-            ) from error
 
 
 class VersionField(IntegerField):
@@ -29,8 +18,10 @@ class VersionField(IntegerField):
 
 
 class MeetingForm(ConfirmPasswordMixin, FlaskForm):
-    held_on = MeetingDateField(_l("Datum"), validators=[
-        InputRequired(_l("Ange mötets datum (ÅÅÅÅ-MM-DD)."))])
+    held_on = DateField(_l("Datum"), validators=[
+        InputRequired(_l("Ange mötets datum (ÅÅÅÅ-MM-DD)."))],
+        invalid_value_message=_l("Skriv ett giltigt datum som ÅÅÅÅ-MM-DD, till exempel "
+                                 "2026-12-03."))
     time_text = StringField(_l("Tid"), validators=[
         Optional(), Length(max=TIME_LENGTH, message=_l("Högst %(max)d tecken."))])
     place = StringField(_l("Plats"), validators=[
