@@ -5,7 +5,7 @@ import io
 import json
 from datetime import date
 
-from flask import Response, flash, redirect, request, stream_with_context, url_for
+from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -44,6 +44,7 @@ from intranet.auth.services import is_fresh
 from intranet.authz import authorize
 from intranet.errors import keep_posted_text
 from intranet.extensions import db
+from intranet.fields import parse_date
 from intranet.forms_flow import form_status, submit
 from intranet.htmx import render
 from intranet.org.models import Body, BodyKind, FocusArea, Municipality, Network, Person, Seat
@@ -65,10 +66,16 @@ def _municipality_choices(none_label: str):
                                             for m in municipalities()]
 
 
-def _date_arg(name: str) -> date | None:
+def _date_arg(name: str, refused: dict) -> date | None:
+    """A date of the query string, or None; one that is not a date between 2000 and 2100 is
+    left out and its message kept in `refused` under its name."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
     try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
+        return parse_date(text)
+    except ValueError as error:
+        refused[name] = error.args[0]
         return None
 
 
@@ -270,34 +277,39 @@ def restore(slug: str):
 # ---------------------------------------------------------------- the audit log
 
 
-def _audit_filter() -> AuditFilter:
-    return AuditFilter(
+def _audit_filter() -> tuple[AuditFilter, dict]:
+    """The filter of the query string, and the messages for its dates that were refused."""
+    refused: dict = {}
+    audit_filter = AuditFilter(
         person_id=request.args.get("person", type=db_int),
         person_query=request.args.get("vem", "").strip()[:100],
         object_type=request.args.get("typ", "").strip()[:60],
         action=request.args.get("handling", "").strip()[:60],
-        date_from=_date_arg("fran"),
-        date_to=_date_arg("till"),
+        date_from=_date_arg("fran", refused),
+        date_to=_date_arg("till", refused),
     )
+    return audit_filter, refused
 
 
 @bp.get("/logg")
 def audit_log():
     authorize(current_user, "view_audit_log")
-    audit_filter = _audit_filter()
+    audit_filter, refused = _audit_filter()
     page = db.paginate(audit_filter.statement(), page=request.args.get("sida", 1, type=db_int),
                        per_page=50, error_out=False)
     types, actions = audit_choices()
     person = db.session.get(Person, audit_filter.person_id) if audit_filter.person_id else None
     return render("admin/audit_log.html", block="results", page=page, filter=audit_filter,
-                  types=types, actions=actions, person=person)
+                  types=types, actions=actions, person=person, refused=refused)
 
 
 @bp.get("/logg.csv")
 def audit_log_csv():
     """The log as the filter shows it, every event, written as it is read."""
     authorize(current_user, "view_audit_log")
-    audit_filter = _audit_filter()
+    audit_filter, refused = _audit_filter()
+    if refused:  # the page never links a file of dates it refused
+        abort(400)
 
     def lines():
         out = io.StringIO()
