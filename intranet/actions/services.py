@@ -29,6 +29,7 @@ from intranet.audit.services import record
 from intranet.extensions import db
 from intranet.org.models import FocusArea, Municipality, Network, Person, SubGoal
 from intranet.text import like_pattern, sort_key
+from intranet.urls import db_int
 
 STATUS_LABELS = {
     ActionStatus.PLANNED: _l("Planerad"),
@@ -142,8 +143,11 @@ class ActionFilter:
     @classmethod
     def from_args(cls, args) -> ActionFilter:
         def number(name):
-            value = args.get(name, "")
-            return int(value) if value.isdigit() and len(value) < 10 else None
+            # Not "isdigit() then int()": "²" is a digit that int() does not read.
+            try:
+                return db_int(args.get(name, ""))
+            except ValueError:
+                return None
 
         status = args.get("status") or None
         sort = args.get("sortera") or "nr"
