@@ -25,11 +25,16 @@ def _has_nul(multidict) -> bool:
                for key, values in multidict.lists())
 
 
+def _has_nul_in_file_names(files) -> bool:
+    return any("\x00" in (f.filename or "") for _key, uploads in files.lists() for f in uploads)
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
         # PostgreSQL cannot hold NUL in text; refuse it up front as a bad request everywhere.
-        if _has_nul(request.args) or (request.method != "GET" and _has_nul(request.form)):
+        if _has_nul(request.args) or (request.method != "GET" and (
+                _has_nul(request.form) or _has_nul_in_file_names(request.files))):
             abort(400)
 
     @app.after_request
