@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, inspect, select
 from sqlalchemy.orm import defer, selectinload
 
@@ -23,7 +24,7 @@ from intranet.documents.models import (
     PageRevision,
     Visibility,
 )
-from intranet.documents.sniff import Sniffed, sniff
+from intranet.documents.sniff import Rejected, Sniffed, sniff
 from intranet.documents.storage import Storage
 from intranet.extensions import db
 from intranet.org.models import Network, Person
@@ -227,11 +228,36 @@ def _store(storage: Storage, stream: BinaryIO, filename: str):
     return storage.save(stream, lambda path: sniff(path, filename))
 
 
+FILENAME_LENGTH = 255  # DocumentVersion.filename's column
+# Longer endings than this are not an extension worth keeping when a name is shortened.
+EXTENSION_LENGTH = 16
+# Path separators and what Windows refuses in a name; with the unprintable characters they
+# become "_", so that a name keeps all of its text ("a</b>.txt" is "a__b_.txt").
+_UNSAFE = frozenset('\\/:*?"<>|')
+
+
 def clean_filename(filename: str) -> str:
-    """The name shown and offered at download: the last path part, no control characters."""
-    name = re.split(r"[\\/]", filename or "")[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip()
-    return name[:255] or "fil"
+    """The name shown and offered at download: every unsafe or unprintable character
+    replaced by "_", and a name longer than the column shortened before its extension."""
+    name = "".join("_" if ch in _UNSAFE or not ch.isprintable() else ch
+                   for ch in filename or "").strip()
+    if len(name) > FILENAME_LENGTH:
+        stem, dot, extension = name.rpartition(".")
+        if stem and len(extension) <= EXTENSION_LENGTH:
+            name = f"{stem[:FILENAME_LENGTH - len(extension) - 1].rstrip()}{dot}{extension}"
+        else:
+            name = name[:FILENAME_LENGTH]
+    return name or "fil"
+
+
+def usable_filename(filename: str) -> str:
+    """The clean name of an uploaded file; a name of nothing but dots ("." or "..") names no
+    file and is refused."""
+    name = clean_filename(filename)
+    if not name.replace(".", "").strip():
+        raise Rejected(_l("Filnamnet ”%(name)s” går inte att använda. Byt namn på filen och "
+                          "ladda upp den igen.", name=name))
+    return name
 
 
 def upload_file(network: Network, author: Person, stream: BinaryIO, filename: str, *,
@@ -240,7 +266,7 @@ def upload_file(network: Network, author: Person, stream: BinaryIO, filename: st
                 visibility: str = Visibility.NETWORK) -> Document:
     """A new file document with its first version. The bytes are stored (and checked by
     content) before any row is added, so a refused or broken upload leaves no row."""
-    filename = clean_filename(filename)
+    filename = usable_filename(filename)
     blob, sniffed = _store(storage, stream, filename)
     now = clock.utcnow()
     document = Document(
@@ -269,7 +295,7 @@ def add_version(document: Document, author: Person, stream: BinaryIO, filename: 
     """A new current version; every earlier version stays."""
     if not document.is_file:
         raise ValueError("only files have versions")
-    filename = clean_filename(filename)
+    filename = usable_filename(filename)
     blob, sniffed = _store(storage, stream, filename)
     now = clock.utcnow()
     number = (db.session.scalar(
