@@ -106,11 +106,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
-    babel.init_app(
-        app,
-        locale_selector=_select_locale,
-        default_translation_directories=str(ROOT / "intranet" / "translations"),
-    )
+    babel.init_app(app, locale_selector=_select_locale)  # BABEL_TRANSLATION_DIRECTORIES
     app.config.setdefault(
         "RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://"
     )

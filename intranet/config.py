@@ -77,6 +77,9 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+    # The compiled catalogues (messages.mo), made by installing the package (setup.py) or by
+    # `make translations`; production refuses to start without a current one (check).
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "intranet" / "translations")
     LANGUAGES = ("sv", "en")
 
     # Password throttling (intranet.auth.throttle, docs/THROTTLING.md) counts in Redis, so that
@@ -176,6 +179,33 @@ def check(config) -> None:
         raise ConfigError(
             "REDIS_URL must be set in production, e.g. REDIS_URL=redis://127.0.0.1:6379/0: "
             "every worker and server counts wrong passwords in it (docs/THROTTLING.md).")
+    if config.get("ENV_NAME") == "production":
+        _check_catalogues(config)
+
+
+def _check_catalogues(config) -> None:
+    """Every language but the source language has its compiled catalogue, not older than its
+    source where the source is there (an installed package has only the .mo): without one,
+    pages marked as English would be read out in Swedish."""
+    directories = [Path(d) for d in config["BABEL_TRANSLATION_DIRECTORIES"].split(";")]
+    domain = config.get("BABEL_DOMAIN", "messages")
+    for language in config["LANGUAGES"]:
+        if language == config["BABEL_DEFAULT_LOCALE"]:
+            continue
+        catalogues = [d / language / "LC_MESSAGES" / f"{domain}.mo" for d in directories]
+        compiled = [mo for mo in catalogues if mo.exists()]
+        if not compiled:
+            raise ConfigError(
+                f"The {language!r} translation catalogue {catalogues[0]} is missing: install "
+                f"the app with `pip install .` in its folder, which compiles it (or run "
+                f"`make translations`).")
+        for mo in compiled:
+            po = mo.with_suffix(".po")
+            if po.exists() and mo.stat().st_mtime < po.stat().st_mtime:
+                raise ConfigError(
+                    f"The {language!r} translation catalogue {mo} is older than its source "
+                    f"{po.name}: install the app again with `pip install .` in its folder, "
+                    f"which compiles it (or run `make translations`).")
 
 
 def trusted_hosts(config) -> list[str]:
