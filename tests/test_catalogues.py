@@ -93,7 +93,9 @@ def checkout(into: Path) -> Path:
     """The files a fresh clone of this working tree has: those git tracks or would track, none
     that it ignores (so no compiled catalogue, no instance/, no virtualenv)."""
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",  # noqa: S607
-                             "--exclude-standard"], cwd=ROOT, capture_output=True, check=True)
+                             "--exclude-standard"], cwd=ROOT, capture_output=True)
+    if listed.returncode != 0:
+        pytest.skip("not a git checkout: no way to tell a clone's files from the others")
     for name in listed.stdout.decode().split("\0"):
         source = ROOT / name
         if name and source.is_file():  # a tracked file someone is deleting is not there
