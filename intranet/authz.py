@@ -37,6 +37,8 @@ class Standing:
     """What a person currently is in the cooperation, computed once per request."""
 
     person_id: int | None = None
+    # The municipality the person works for (none for some of the secretariat).
+    municipality_id: int | None = None
     secretariat: bool = False
     committee_municipalities: set[int] = field(default_factory=set)
     director_municipalities: set[int] = field(default_factory=set)
@@ -83,7 +85,7 @@ def compute_standing(person) -> Standing:
 
     if person is None or not getattr(person, "is_authenticated", False) or not person.active:
         return ANONYMOUS
-    standing = Standing(person_id=person.id)
+    standing = Standing(person_id=person.id, municipality_id=person.municipality_id)
     rows = db.session.execute(_STANDING, {"person_id": person.id, "today": clock.today()})
     for what, kind, ref, officer in rows.all():
         if what == "appointment":
@@ -158,6 +160,19 @@ def _manage_appointments(s: Standing, municipality) -> bool:
 
 def _manage_appointment(s: Standing, appointment) -> bool:
     return appointment is not None and _for_municipality(s, appointment.municipality_id)
+
+
+def _own_municipality(s: Standing) -> int | None:
+    # Min kommuns representation: the person's own municipality when they act for it,
+    # otherwise the (first) one they are the director of.
+    if s.municipality_id is not None and _for_municipality(s, s.municipality_id):
+        return s.municipality_id
+    return min(s.director_municipalities, default=None)
+
+
+def own_municipality_id(person) -> int | None:
+    """The municipality whose representation "Min kommuns representation" opens, if any."""
+    return _own_municipality(standing_of(person))
 
 
 def _view_coverage(s: Standing, obj) -> bool:
@@ -304,9 +319,11 @@ RULES = {
     and person.id == s.person_id,
     "export_own_data": lambda s, person: s.person_id is not None and person is not None
     and person.id == s.person_id,
-    # Min kommuns representation: a director's own municipality, every one for the secretariat.
+    # A municipality's representation: a director's own municipality, every one for the
+    # secretariat; "Min kommuns representation" is shown to those who act for their own.
     "view_representation": _manage_appointments,
     "view_any_representation": lambda s, obj: s.secretariat or s.director,
+    "view_own_representation": lambda s, obj: _own_municipality(s) is not None,
     "manage_appointments": _manage_appointments,
     "manage_appointment": _manage_appointment,
     "view_coverage": _view_coverage,
