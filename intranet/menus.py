@@ -44,7 +44,7 @@ MENUS: dict[str, tuple[Entry, ...]] = {
         Entry("appointments.home", _l("Representation"), (
             "appointments.home", "appointments.municipality", "appointments.appoint_member",
             "appointments.replace_member", "appointments.end_member"),
-            needs="view_any_representation"),
+            needs="view_own_representation"),
         Entry("appointments.coverage_matrix", _l("Täckning"), ("appointments.coverage",),
               needs="view_coverage"),
         Entry("org.bodies", _l("Organisation"), ("org.",)),

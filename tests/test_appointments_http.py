@@ -249,6 +249,42 @@ def test_representation_home_goes_to_the_directors_own_municipality(app, world, 
     assert response.headers["Location"] == f"/representation/{world.ids.beta}"
 
 
+def test_my_municipalitys_representation_is_the_secretariats_own_municipality(app, world,
+                                                                              login_as):
+    with app.app_context():
+        world.person("secretariat").municipality_id = world.ids.beta  # not the first one
+        db.session.commit()
+    staff = login_as("secretariat")
+    response = staff.get("/representation/")
+    assert response.headers["Location"] == f"/representation/{world.ids.beta}"
+    start = staff.get("/").get_data(as_text=True)
+    assert "Min kommuns representation" in start
+    assert '<li><a href="/representation/">Representation</a></li>' in start
+
+
+def test_no_municipality_of_ones_own_no_my_municipalitys_representation(app, world, login_as):
+    staff = login_as("secretariat")  # of no municipality
+    start = staff.get("/").get_data(as_text=True)
+    assert "Min kommuns representation" not in start
+    assert 'href="/representation/"' not in start
+    # Every municipality is a link in the coverage matrix instead, where the address leads.
+    response = staff.get("/representation/")
+    assert response.headers["Location"] == "/representation/tackning"
+    coverage = staff.get("/representation/tackning").get_data(as_text=True)
+    for municipality_id, name in ((world.ids.alpha, "Alfaby"), (world.ids.beta, "Betaholm"),
+                                  (world.ids.gamma, "Gammastad")):
+        assert f'<a href="/representation/{municipality_id}">{name}</a>' in coverage
+
+
+def test_the_coverage_matrix_links_only_the_representation_one_may_open(world, login_as):
+    director = login_as("director").get("/representation/tackning").get_data(as_text=True)
+    assert f'<a href="/representation/{world.ids.alpha}">Alfaby</a>' in director
+    assert f'href="/representation/{world.ids.beta}"' not in director
+    committee = login_as("committee").get("/representation/tackning").get_data(as_text=True)
+    assert 'href="/representation/' not in committee.replace(
+        'href="/representation/tackning', "")
+
+
 def test_coverage_page_and_csv(app, world, login_as):
     committee = login_as("committee")
     page = committee.get("/representation/tackning").get_data(as_text=True)

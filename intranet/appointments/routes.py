@@ -22,7 +22,7 @@ from intranet.appointments.services import (
     representation,
 )
 from intranet.auth.services import is_fresh
-from intranet.authz import authorize, may, standing_of
+from intranet.authz import authorize, may, own_municipality_id
 from intranet.errors import keep_posted_text
 from intranet.extensions import db
 from intranet.forms_flow import form_status, submit
@@ -47,18 +47,12 @@ def _chosen_person(form, municipality: Municipality) -> Person:
 
 @bp.get("/representation/")
 def home():
-    """Min kommuns representation: a director's own municipality; the secretariat's first."""
+    """Min kommuns representation: the person's own municipality. Someone of the secretariat
+    who has none chooses one in the coverage matrix."""
     authorize(current_user, "view_any_representation")
-    standing = standing_of(current_user)
-    if standing.director_municipalities:
-        municipality_id = min(standing.director_municipalities)
-    elif standing.secretariat:
-        first = municipalities()
-        municipality_id = first[0].id if first else None
-    else:
-        municipality_id = None
-    if municipality_id is None:  # a secretariat with no municipalities yet
-        return redirect(url_for("main.index"), 303)
+    municipality_id = own_municipality_id(current_user)
+    if municipality_id is None:
+        return redirect(url_for("appointments.coverage_matrix"), 303)
     return redirect(url_for("appointments.municipality", municipality_id=municipality_id), 303)
 
 
@@ -164,9 +158,12 @@ def coverage_matrix():
     until an appointment (or a network, a municipality) changes."""
     authorize(current_user, "view_coverage")
     page = request.args.get("sida", 1, type=db_int)
+    # The municipalities whose representation the person may open: their names are links.
+    linked = tuple(m.id for m in municipalities() if may(current_user, "view_representation", m))
     cached = cache.blocks(
-        "appointments/coverage.html", ("content",), (page,), ("org",),
-        lambda: {"coverage": coverage_page(page, current_app.config["COVERAGE_PER_PAGE"])})
+        "appointments/coverage.html", ("content",), (page, linked), ("org",),
+        lambda: {"coverage": coverage_page(page, current_app.config["COVERAGE_PER_PAGE"]),
+                 "linked": frozenset(linked)})
     return render("appointments/coverage.html", cached=cached)
 
 
