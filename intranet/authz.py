@@ -6,7 +6,7 @@ current appointments in networks. Unknown actions are refused (default deny)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import abort, g, has_request_context
 from sqlalchemy import Date, String, bindparam, literal, null, select, union_all
@@ -17,6 +17,7 @@ from intranet.org.models import (
     Appointment,
     Body,
     BodyKind,
+    Network,
     NetworkRole,
     Officer,
     Seat,
@@ -175,6 +176,15 @@ def own_municipality_id(person) -> int | None:
     return _own_municipality(standing_of(person))
 
 
+def _view_end_reason(s: Standing, appointment) -> bool:
+    # Why an appointment ended is for the person, their municipality's director and the
+    # secretariat; everyone else who sees the history sees only that it ended.
+    return appointment is not None and s.person_id is not None and (
+        s.secretariat or appointment.person_id == s.person_id
+        or appointment.municipality_id in s.director_municipalities
+    )
+
+
 def _view_coverage(s: Standing, obj) -> bool:
     return s.secretariat or s.director or s.committee
 
@@ -328,6 +338,7 @@ RULES = {
     "manage_appointment": _manage_appointment,
     "view_coverage": _view_coverage,
     "view_network_history": _view_network_history,
+    "view_end_reason": _view_end_reason,
     "edit_network": _secretariat,
     # The secretariat's tools: people, bodies, networks; the audit log.
     "administer": _secretariat,
@@ -375,18 +386,68 @@ def may(person, action: str, obj=None) -> bool:
     return bool(rule(standing_of(person), obj))
 
 
+def _network_of(obj) -> Network | None:
+    """The network an object of a rule belongs to (the network itself, a document, a
+    response, or a pair whose first part is one of these), if any."""
+    if isinstance(obj, tuple):
+        obj = obj[0] if obj else None
+    if isinstance(obj, Network):
+        return obj
+    network = getattr(obj, "network", None)
+    return network if isinstance(network, Network) else None
+
+
+def ended_appointment(person, action: str, obj=None) -> Appointment | None:
+    """The person's last appointment in the object's network, when it has ended and is
+    the reason they are refused: they are no longer a member there, and as a member they
+    would have been allowed. None for everyone else (they were never members, or a member
+    would be refused too)."""
+    from intranet.extensions import db
+
+    s = standing_of(person)
+    network = _network_of(obj)
+    rule = RULES.get(action)
+    if s.person_id is None or network is None or rule is None or s.member_of(network.id):
+        return None
+    appointment = db.session.scalars(
+        select(Appointment)
+        .where(Appointment.person_id == s.person_id, Appointment.network_id == network.id,
+               Appointment.to_date.is_not(None), Appointment.to_date <= clock.today())
+        .order_by(Appointment.to_date.desc(), Appointment.id.desc()).limit(1)).first()
+    if appointment is None:
+        return None
+    as_member = replace(s, network_roles={**s.network_roles, network.id: {appointment.role}})
+    return appointment if rule(as_member, obj) else None
+
+
+def _refuse(action: str, obj, ended: Appointment | None):
+    """403, audited by the error handler, which explains an ended appointment if given."""
+    g.denied = (action, obj)
+    g.ended_appointment = ended
+    abort(403)
+
+
 def authorize(person, action: str, obj=None) -> None:
     """Abort with 403 (and an audit row, written by the error handler) unless allowed."""
     if not may(person, action, obj):
-        g.denied = (action, obj)
-        abort(403)
+        _refuse(action, obj, ended_appointment(person, action, obj))
 
 
 def authorize_visible(person, view_action: str, obj, action: str | None = None):
     """For things whose existence is not shown to outsiders: 404 unless the person may
-    `view_action` the object; then, for another `action`, 403 unless allowed."""
-    if obj is None or not may(person, view_action, obj):
+    `view_action` the object; then, for another `action`, 403 unless allowed. A former
+    member of the object's network, who would see it as a member, is refused (403) instead
+    of told it is absent, with their appointment's end when that is why."""
+    if obj is None:
         abort(404)
+    if not may(person, view_action, obj):
+        ended = ended_appointment(person, view_action, obj)
+        if ended is None:
+            abort(404)
+        if action is not None and action != view_action:
+            # A member would be refused this too: the end of the appointment is not why.
+            ended = ended_appointment(person, action, obj)
+        _refuse(view_action, obj, ended)
     if action is not None and action != view_action:
         authorize(person, action, obj)
     return obj

@@ -40,6 +40,9 @@ MESSAGES = {
         _l("Ett oväntat fel inträffade. Felet är loggat; försök igen om en stund."),
     ),
 }
+# A former member refused something of their network (the policy says so: authz.
+# ended_appointment): the page says when their appointment ended.
+ENDED_TITLE = _l("Ditt uppdrag har upphört")
 # For a request to an unknown host name: in both languages, since nothing of the person's
 # choice can be read for a host the app does not serve.
 UNTRUSTED_HOST_PAGE = (
@@ -94,7 +97,7 @@ def kept_text_after_logout():
     return render("errors/kept_text.html", status=401, texts=texts)
 
 
-def _respond(status: int, title, message, correlation_id: str | None = None):
+def _respond(status: int, title, message, correlation_id: str | None = None, **context):
     response = render(
         "errors/error.html",
         block="error_message",
@@ -103,6 +106,7 @@ def _respond(status: int, title, message, correlation_id: str | None = None):
         message=message,
         status_code=status,
         correlation_id=correlation_id,
+        **context,
     )
     if is_htmx():
         # The fragment goes into the page's live region, not into the element that asked.
@@ -137,6 +141,9 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code == 403:
             _audit_denied()
+            ended = g.get("ended_appointment")
+            if ended is not None:
+                return _respond(403, ENDED_TITLE, "", ended=ended)
         if error.code in MESSAGES:
             title, message = MESSAGES[error.code]
             return _respond(error.code, title, message)

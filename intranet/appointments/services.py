@@ -16,6 +16,7 @@ from intranet import clock
 from intranet.audit.services import record
 from intranet.auth.models import TokenPurpose
 from intranet.auth.services import issue_token
+from intranet.authz import may
 from intranet.extensions import db
 from intranet.forms_flow import RuleError
 from intranet.notifications.services import queue
@@ -223,7 +224,8 @@ def directors_of(municipality_id: int, on: date | None = None) -> list[Person]:
 
 
 def _notify(appointment: Appointment, event: str, actor: Person) -> None:
-    """Tell the appointee and the network's conveners (once each)."""
+    """Tell the appointee and the network's conveners (once each); the reason an
+    appointment ends only to those the policy shows it to."""
     recipients = {appointment.person.id: appointment.person}
     for current in current_appointments([appointment.network_id]):
         if current.is_convener and current.person.active:
@@ -231,7 +233,8 @@ def _notify(appointment: Appointment, event: str, actor: Person) -> None:
     link = external_url("networks.show", slug=appointment.network.slug)
     for person in recipients.values():
         queue(person, f"appointment_{event}", appointment=appointment, actor=actor,
-              link=link, is_appointee=person.id == appointment.person_id)
+              link=link, is_appointee=person.id == appointment.person_id,
+              show_reason=may(person, "view_end_reason", appointment))
 
 
 def send_term_reminders(today: date | None = None) -> int:

@@ -68,11 +68,9 @@ def _document(slug: str, document_id: int, action: str = "view_document"):
 def _trashed(slug: str, document_id: int):
     """A document in the trash: only people who work in the network know it exists."""
     network, document = svc.network_and_document(slug, document_id)
-    if document is None or not document.is_deleted or not may(
-        current_user, "view_all_documents", network
-    ):
+    if document is None or not document.is_deleted:
         abort(404)
-    authorize(current_user, "manage_document_trash", network)
+    authorize_visible(current_user, "view_all_documents", network, "manage_document_trash")
     return network, document
 
 
