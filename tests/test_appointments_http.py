@@ -40,7 +40,7 @@ def test_director_appoints_new_person_who_accepts_the_invitation(app, world, log
                   if m["Subject"] == "Inbjudan till Samverkansytan"]
     assert len(invitation) == 1
     link = re.search(r"http://localhost(/inbjudan/\S+)", smtp.body(invitation[0])).group(1)
-    assert any(m["Subject"] == "Utsedd till Klimatnätverket"
+    assert any(m["Subject"] == "Du är utsedd till Klimatnätverket"
                for m in smtp.to("nora.nyberg@alfaby.example"))
 
     newcomer = Client(app)
@@ -82,7 +82,7 @@ def test_convener_hears_of_appointments_and_endings(app, world, login_as, smtp):
         member = world.person("member").email
     smtp.deliver()
     assert [m["Subject"] for m in smtp.to(convener)] == [
-        "Uppdrag i Planeringsnätverket avslutat"]
+        "Uppdraget för Maja Medlem i Planeringsnätverket har upphört"]
     mail = smtp.to(member)[0]
     assert "Anledning: Slutat" in smtp.body(mail)
 

@@ -65,7 +65,7 @@ def test_director_appoints_a_new_person_who_gets_an_invitation(ctx):
     assert token.expires_at - token.created_at == timedelta(days=7)
     subjects = {(m.to_address, m.subject) for m in db.session.scalars(select(OutgoingMail))}
     assert ("nina.ny@alfaby.example", "Inbjudan till Samverkansytan") in subjects
-    assert ("nina.ny@alfaby.example", "Utsedd till Klimatnätverket") in subjects
+    assert ("nina.ny@alfaby.example", "Du är utsedd till Klimatnätverket") in subjects
     assert [e.object_id for e in audit("appointment_created")] == [appointment.id]
     assert audit("person_created") and audit("invitation_sent")
 

@@ -98,7 +98,7 @@ def test_the_round_through_the_forms(app, world, resp, login_as):
         subjects = set(db.session.scalars(select(OutgoingMail.subject)))
     assert any(s.startswith("Remissvar att granska") for s in subjects)
     assert any(s.startswith("Återremitterat") for s in subjects)
-    assert any(s.startswith("Antaget, ska skickas") for s in subjects)
+    assert any(s.startswith("Antaget remissvar att skicka") for s in subjects)
     assert any(s.startswith("Skickat") for s in subjects)
 
 

@@ -116,7 +116,7 @@ def test_mail_is_written_in_the_persons_language(app, world, smtp, login_as):
     login_as("director").post(f"/uppdrag/{world.ids.member_appointment}/avsluta",
                               {"to_date": clock.today().isoformat()})
     smtp.deliver()
-    assert smtp.to(member)[0]["Subject"] == "Appointment in Planeringsnätverket ended"
+    assert smtp.to(member)[0]["Subject"] == "Your appointment in Planeringsnätverket has ended"
 
 
 def test_term_reminder_command_queues_mail_for_the_sender(app, world, smtp):
@@ -133,8 +133,10 @@ def test_term_reminder_command_queues_mail_for_the_sender(app, world, smtp):
     with app.app_context():
         member, director = world.person("member").email, world.person("director").email
     assert set(subjects) == {member, director}
-    assert subjects[member].startswith("Uppdrag i Planeringsnätverket upphör")
-    assert "Utse en efterträdare" in smtp.body(smtp.to(director)[0])
+    assert subjects[member].startswith("Ditt uppdrag i Planeringsnätverket upphör den")
+    to_director = smtp.body(smtp.to(director)[0])
+    assert "Utse då en efterträdare" in to_director
+    assert f"/representation/{world.ids.alpha}" in to_director
 
 
 # ---------------------------------------------------------------- failures and retries

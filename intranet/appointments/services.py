@@ -253,10 +253,16 @@ def send_term_reminders(today: date | None = None) -> int:
         recipients = {appointment.person.id: appointment.person}
         for director in directors_of(appointment.municipality_id, today):
             recipients.setdefault(director.id, director)
+        # The person opens the network; a director the page where they appoint a successor.
+        network_link = external_url("networks.show", slug=appointment.network.slug)
+        representation_link = external_url("appointments.municipality",
+                                           municipality_id=appointment.municipality_id)
         for person in recipients.values():
             if person.active:
+                is_appointee = person.id == appointment.person_id
                 queue(person, "appointment_term_reminder", appointment=appointment,
-                      is_appointee=person.id == appointment.person_id)
+                      is_appointee=is_appointee,
+                      link=network_link if is_appointee else representation_link)
         appointment.term_notice_sent_at = clock.utcnow()
         record("term_reminder_sent", obj=appointment, to_date=appointment.to_date.isoformat())
     return len(due)

@@ -41,19 +41,25 @@ RETRY_DELAYS = tuple(timedelta(minutes=m) for m in (1, 2, 5, 15, 60))
 CLAIM_TIME = timedelta(minutes=10)
 
 
-def queue(person, template: str, to_address: str | None = None, **context) -> OutgoingMail:
-    """Queue a mail to a person, written from templates/mail/<template>.txt in the person's
-    language. The first line of the rendered template is the subject. On PostgreSQL the
-    sender is notified in the same transaction: it hears of the mail when it is committed."""
+def compose(person, template: str, **context) -> tuple[str, str]:
+    """The subject and body of a mail to a person from templates/mail/<template>.txt, in the
+    person's language: the first line of the rendered template is the subject."""
     language = getattr(person, "language", None) or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(language):
         rendered = render_template(f"mail/{template}.txt", person=person, **context)
     subject, _, body = rendered.strip().partition("\n")
+    return subject.strip(), body.strip() + "\n"
+
+
+def queue(person, template: str, to_address: str | None = None, **context) -> OutgoingMail:
+    """Queue a mail to a person (`compose`). On PostgreSQL the sender is notified in the same
+    transaction: it hears of the mail when it is committed."""
+    subject, body = compose(person, template, **context)
     mail = OutgoingMail(
         to_address=to_address or person.email,
         person_id=getattr(person, "id", None),
-        subject=subject.strip(),
-        body=body.strip() + "\n",
+        subject=subject,
+        body=body,
     )
     db.session.add(mail)
     wake_sender()
