@@ -103,6 +103,8 @@ def test_the_history_shows_why_only_to_those_who_may_see_it(world, login_as, rol
     text = page.get_data(as_text=True)
     assert "Maja Medlem" in text and "av Dora Direktör" in text
     assert (REASON in text) == sees_reason
+    assert ("Varför ett uppdrag upphörde ser bara personen själv, kommundirektören i "
+            "personens kommun och kansliet." in text)
 
 
 def test_the_person_page_shows_a_past_appointment_without_the_reason(app, world, login_as):
