@@ -874,3 +874,22 @@ def test_a_line_break_in_a_persons_name_or_title_is_refused(app, world, login_as
             assert _rows(app) == before
         # The same form with the name on one line is saved.
         assert client.post(url, valid).status_code == 303, url
+
+
+@pytest.mark.parametrize(("due", "kept"), [("1999-12-31", None), ("9999-12-31", None),
+                                           ("2100-12-31", date(2100, 12, 31))])
+def test_an_imported_rows_due_date_outside_the_range_is_an_error_of_the_row(app, due, kept):
+    from types import SimpleNamespace
+
+    from intranet.actions.importer import Programme, parse_plan
+
+    goals = [SimpleNamespace(id=1, text="God framkomlighet")]
+    programme = Programme([SimpleNamespace(id=1, name="Infrastruktur", sub_goals=goals)])
+    data = ("fokusomrade,delmal,aktivitet,forfallodatum\n"
+            f"Infrastruktur,God framkomlighet,Prov,{due}\n").encode()
+    with app.test_request_context():
+        plan = parse_plan("plan.csv", data, programme)
+    if kept is None:
+        assert not plan.ok and RANGE_MESSAGE in " ".join(plan.failed_rows[0].errors)
+    else:
+        assert plan.ok and plan.rows[0].due_date == kept

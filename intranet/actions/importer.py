@@ -21,6 +21,7 @@ from difflib import SequenceMatcher
 from flask_babel import lazy_gettext as _l
 
 from intranet.actions.models import ActionStatus
+from intranet.fields import DATE_RANGE_MESSAGE, date_in_range
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
@@ -499,5 +500,12 @@ def _check_row(row: ParsedRow, programme: Programme, networks: list, municipalit
     except ValueError:
         row.errors.append(str(_l("Förfallodatumet ”%(text)s” är inget datum (ÅÅÅÅ-MM-DD).",
                                  text=values.get("due_date", ""))))
+    else:
+        if row.due_date is not None and not date_in_range(row.due_date):
+            # As in the row's form: a date the cooperation does not work with.
+            row.errors.append(str(_l("Förfallodatumet ”%(text)s”: %(message)s",
+                                     text=values.get("due_date", ""),
+                                     message=DATE_RANGE_MESSAGE)))
+            row.due_date = None
     row.networks, row.municipalities = recognise_responsible(
         values.get("responsible", ""), networks, municipalities)
