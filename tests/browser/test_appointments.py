@@ -139,3 +139,30 @@ def test_director_of_another_municipality_is_refused(page, live_server, login, a
     response = page.goto(f"{live_server}/representation/{huddinge.id}/natverk/klimat/utse")
     assert response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("Åtkomst nekad")
+
+
+def test_a_former_member_is_told_when_their_appointment_ended(page, live_server, login, app,
+                                                              check_a11y, console):
+    console.allow(r"status of 403")
+    from sqlalchemy import select
+
+    from intranet.documents.models import Document
+    from intranet.extensions import db
+    from intranet.org.models import Network
+
+    with app.app_context():
+        sup = db.session.scalar(select(Network).where(Network.short_name == "SUP"))
+        document = db.session.scalar(select(Document).where(
+            Document.network_id == sup.id, Document.visibility == "network",
+            Document.deleted_at.is_(None)))
+    # Gunnel Stenberg of Nykvarn sat in SUP until 1 April 2024.
+    login(page, live_server, "gunnel.stenberg@nykvarn.example")
+    response = page.goto(f"{live_server}/natverk/sup/dokument/{document.id}")
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ditt uppdrag har upphört")
+    expect(page.locator("main")).to_contain_text(
+        "Ditt uppdrag i Nätverket för planeringschefer upphörde den 1 april 2024.")
+    check_a11y(page, "the page of a former member")
+    page.get_by_role("link", name="Till nätverkets sida").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Nätverket för planeringschefer")
