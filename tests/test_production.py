@@ -34,18 +34,9 @@ def production_settings(app, **extra) -> dict:
 
 
 @pytest.fixture
-def production(app):
-    made = []
-
-    def _make(**extra):
-        new = create_app("production", production_settings(app, **extra))
-        made.append(new)
-        return new
-
-    yield _make
-    for new in made:
-        with new.app_context():
-            db.engine.dispose()
+def production(app, make_app):
+    """An app in production on the test database, with what production requires."""
+    return lambda **extra: make_app("production", **production_settings(app, **extra))
 
 
 # ---------------------------------------------------------------- refusing to start
