@@ -460,7 +460,7 @@ def test_csv_export_is_the_filtered_view_with_a_bom_and_no_formulas(world, rows,
     assert response.headers["Content-Type"].startswith("text/csv")
     assert response.headers["Content-Disposition"].startswith("attachment; filename=")
     assert data.startswith(b"\xef\xbb\xbf")
-    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
     assert lines[0][:9] == ["Fokusområde", "Delmål", "Aktivitet", "Ansvarig", "Kostnad", "Tid",
                             "Förfallodatum", "Status", "Kommentar"]
     assert [line[2] for line in lines[1:]] == [
@@ -469,7 +469,8 @@ def test_csv_export_is_the_filtered_view_with_a_bom_and_no_formulas(world, rows,
     assert lines[1][8] == "'=SUMMA(A1:A9)"  # a formula would run in Excel; now it is text
     assert lines[3][6:8] == ["2020-06-30", "Pågår"]
     filtered = login_as("director").get("/natverk/plan/handlingsplan/export.csv?status=klar")
-    assert len(list(csv.reader(io.StringIO(filtered.get_data().decode("utf-8-sig"))))) == 2
+    assert len(list(csv.reader(io.StringIO(filtered.get_data().decode("utf-8-sig"), newline=""),
+                               delimiter=";"))) == 2
 
 
 def test_xlsx_export_holds_text_never_formulas(world, rows, login_as):

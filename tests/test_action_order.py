@@ -248,4 +248,4 @@ def test_a_file_shows_who_changed_a_row_and_when_in_swedish_time(app, world, tri
         item.updated_by_id = world.ids.convener
         db.session.commit()
     body = login_as("director").get("/handlingsplan/export.csv?q=aa").get_data(as_text=True)
-    assert "2026-07-01 12:05,Kalle Sammankallande" in body
+    assert "2026-07-01 12:05;Kalle Sammankallande" in body

@@ -1,17 +1,14 @@
-"""Writing the action list as CSV (UTF-8 with a byte order mark, so Excel reads å, ä and ö)
-and as XLSX. The headers are ones the importer reads back."""
+"""The action list as a file: its lines as text (`table`), written as CSV by
+`intranet.csvfile` or as XLSX here. The headers are ones the importer reads back."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC
 
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
-
-from intranet.text import csv_cell
 
 
 def table(rows, include_network: bool) -> list[list[str]]:
@@ -44,14 +41,6 @@ def table(rows, include_network: bool) -> list[list[str]]:
         line += [changed.strftime("%Y-%m-%d %H:%M"), row.updated_by or ""]
         lines.append(line)
     return lines
-
-
-def to_csv(lines: list[list[str]]) -> bytes:
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    for line in lines:
-        writer.writerow([csv_cell(cell) for cell in line])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def to_xlsx(lines: list[list[str]]) -> bytes:

@@ -22,6 +22,7 @@ from intranet.actions.forms import (
 from intranet.actions.importer import MAX_FILE_BYTES, ColumnMapping
 from intranet.actions.services import ActionFilter, EditConflict, ImportUnavailable
 from intranet.authz import authorize, may
+from intranet.csvfile import csv_download
 from intranet.errors import keep_posted_text
 from intranet.extensions import commit_keeping_loaded, db
 from intranet.htmx import is_htmx, render
@@ -367,13 +368,11 @@ def import_cancel(slug: str, token: str):
 def _download(rows, fmt: str, name: str, include_network: bool):
     lines = export.table(rows, include_network=include_network)
     if fmt == "csv":
-        body, mimetype = export.to_csv(lines), "text/csv; charset=utf-8"
-    else:
-        body = export.to_xlsx(lines)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = make_response(body)
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        return csv_download(lines, f"{name}.csv")
+    response = make_response(export.to_xlsx(lines))
+    response.headers["Content-Type"] = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
 
 

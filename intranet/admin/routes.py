@@ -1,11 +1,9 @@
 """The secretariat's tools. Every change needs a fresh login and writes an audit row."""
 
-import csv
-import io
 import json
 from datetime import date
 
-from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -42,6 +40,7 @@ from intranet.audit.labels import audit_label
 from intranet.auth.fresh import fresh_enough
 from intranet.auth.services import is_fresh
 from intranet.authz import authorize
+from intranet.csvfile import csv_download
 from intranet.errors import keep_posted_text
 from intranet.extensions import db
 from intranet.fields import parse_date
@@ -49,7 +48,6 @@ from intranet.forms_flow import form_status, submit
 from intranet.htmx import render
 from intranet.org.models import Body, BodyKind, FocusArea, Municipality, Network, Person, Seat
 from intranet.org.services import municipalities
-from intranet.text import csv_cell
 from intranet.urls import db_int, network_or_404
 
 PER_PAGE = 25
@@ -311,28 +309,14 @@ def audit_log_csv():
     if refused:  # the page never links a file of dates it refused
         abort(400)
 
-    def lines():
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";")
+    def rows():
+        yield [_("Tid (UTC)"), _("Person"), _("E-post"), _("Händelse"), _("Kod"), _("Objekt"),
+               _("Objekt-id"), _("IP-adress"), _("Detaljer")]
+        for event in audit_filter.events():
+            yield [event.at.isoformat(sep=" ", timespec="seconds"),
+                   event.actor.name if event.actor else "",
+                   event.actor.email if event.actor else "",
+                   audit_label(event.action), event.action, event.object_type,
+                   event.object_id or "", event.ip, json.dumps(event.detail, ensure_ascii=False)]
 
-        def written() -> str:
-            text = out.getvalue()
-            out.seek(0)
-            out.truncate()
-            return text
-
-        writer.writerow([_("Tid (UTC)"), _("Person"), _("E-post"), _("Händelse"), _("Kod"),
-                         _("Objekt"), _("Objekt-id"), _("IP-adress"), _("Detaljer")])
-        yield "\ufeff" + written()
-        for number, event in enumerate(audit_filter.events(), start=1):
-            writer.writerow([csv_cell(v) for v in [
-                event.at.isoformat(sep=" ", timespec="seconds"),
-                event.actor.name if event.actor else "", event.actor.email if event.actor else "",
-                audit_label(event.action), event.action, event.object_type,
-                event.object_id or "", event.ip, json.dumps(event.detail, ensure_ascii=False)]])
-            if number % 500 == 0:
-                yield written()
-        yield written()
-
-    return Response(stream_with_context(lines()), mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=granskningslogg.csv"})
+    return csv_download(rows(), "granskningslogg.csv")

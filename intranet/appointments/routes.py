@@ -1,7 +1,4 @@
-import csv
-import io
-
-from flask import Response, current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,13 +20,13 @@ from intranet.appointments.services import (
 )
 from intranet.auth.services import is_fresh
 from intranet.authz import authorize, may, own_municipality_id
+from intranet.csvfile import csv_download
 from intranet.errors import keep_posted_text
 from intranet.extensions import db
 from intranet.forms_flow import form_status, submit
 from intranet.htmx import is_htmx, render
 from intranet.org.models import Appointment, Municipality, Person
 from intranet.org.services import municipalities
-from intranet.text import csv_cell
 from intranet.urls import db_int, network_or_404
 
 
@@ -171,17 +168,14 @@ def coverage_matrix():
 def coverage_csv():
     authorize(current_user, "view_coverage")
     data = coverage()
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([_("Nätverk"), *[m.name for m in data.municipalities], _("Totalt"),
-                     _("Kommuner utan ledamot")])
-    for network in data.networks:
-        counts = [data.count(network, m) for m in data.municipalities]
-        writer.writerow([csv_cell(network.name), *counts,
-                         data.network_total(network), data.network_gaps(network)])
-    writer.writerow([_("Totalt"), *[data.municipality_total(m) for m in data.municipalities],
-                     data.total, data.gap_count])
-    # A BOM so that Excel reads the Swedish letters right.
-    body = "\ufeff" + out.getvalue()
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=tackning.csv"})
+
+    def rows():
+        yield [_("Nätverk"), *[m.name for m in data.municipalities], _("Totalt"),
+               _("Kommuner utan ledamot")]
+        for network in data.networks:
+            yield [network.name, *[data.count(network, m) for m in data.municipalities],
+                   data.network_total(network), data.network_gaps(network)]
+        yield [_("Totalt"), *[data.municipality_total(m) for m in data.municipalities],
+               data.total, data.gap_count]
+
+    return csv_download(rows(), "tackning.csv")
