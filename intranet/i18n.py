@@ -39,6 +39,12 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return _current()[1].ungettext(singular, plural, n)
 
 
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """Flask-Babel's ngettext (the count is `%(num)s`) for Python code that runs per row, with
+    the catalogue looked up once per request."""
+    return _ngettext(singular, plural, num) % {"num": num, **variables}
+
+
 @lru_cache(maxsize=4096)
 def _date(value, format: str, locale: str, zone: str | None) -> str:
     return format_date(value, format)
@@ -86,8 +92,10 @@ _WTFORMS_WORDS = _WTFormsWords()
 def init_app(app: Flask) -> None:
     """Replace Flask-Babel's template callables with these (after babel.init_app)."""
     app.jinja_env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext, newstyle=True)
+    from intranet.counts import count
+
     app.jinja_env.globals.update(format_date=cached_format_date,
-                                 format_datetime=cached_format_datetime)
+                                 format_datetime=cached_format_datetime, count=count)
 
     @app.before_request
     def _wtforms_words() -> None:

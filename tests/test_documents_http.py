@@ -452,7 +452,9 @@ def test_only_the_secretariat_empties_the_trash_after_confirming(app, docs, logi
         assert db.session.get(Document, TRASHED_ID) is None
         assert db.session.get(Document, FILE_ID) is not None
     assert not store.exists(sha)
-    assert "Papperskorgen är tom." in page_text(staff.get(f"{PLAN}/papperskorg"))
+    emptied = page_text(staff.get(f"{PLAN}/papperskorg"))
+    assert "Papperskorgen är tömd (1 dokument)." in emptied
+    assert "Papperskorgen är tom." in emptied
 
 
 # ---------------------------------------------------------------- pages

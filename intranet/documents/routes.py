@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from intranet import cache
 from intranet.authz import authorize, authorize_visible, may
+from intranet.counts import count
 from intranet.documents import bp
 from intranet.documents import services as svc
 from intranet.documents.diff import word_diff
@@ -165,7 +166,7 @@ def upload(slug: str):
 def filesize(size: int) -> str:
     """A byte count in Swedish: 512 byte, 14,2 kB, 3,1 MB."""
     if size < 1024:
-        return _("%(num)s byte", num=size)
+        return count(size, "byte")
     for unit in ("kB", "MB", "GB"):
         size /= 1024
         if size < 1024 or unit == "GB":
@@ -531,9 +532,10 @@ def empty_trash(slug: str):
         flash(_("Papperskorgen är inte tömd: kryssa i rutan för att bekräfta."), "error")
     else:
         storage = get_storage()
-        count = len(svc.trashed_documents(network))
+        emptied = len(svc.trashed_documents(network))
         unused = svc.empty_trash(network, current_user, storage)
         db.session.commit()
         svc.remove_blobs(storage, unused)
-        flash(_("Papperskorgen är tömd (%(num)s dokument).", num=count), "success")
+        flash(_("Papperskorgen är tömd (%(documents)s).", documents=count(emptied, "document")),
+              "success")
     return redirect(url_for(".trash", slug=slug), 303)
