@@ -40,3 +40,26 @@ def test_an_empty_report_gets_a_message(client):
     response = client.post("/tillganglighet", {"message": ""})
     assert response.status_code == 422
     assert "Beskriv problemet." in response.get_data(as_text=True)
+
+
+def test_statement_gives_the_assessment_date_and_how_far_the_site_complies(client):
+    """DIGG's model statement: the compliance status with its known gaps, how the site was
+    tested and the day of the assessment."""
+    from intranet.main.routes import ACCESSIBILITY_ASSESSED_ON
+
+    page = client.get("/tillganglighet").get_data(as_text=True)
+    assert ("Webbplatsen är delvis förenlig med lagen om tillgänglighet till digital offentlig "
+            "service, på grund av de brister som beskrivs nedan.") in page
+    assert "Kända brister" in page and "granskas inte av oss" in page
+    assert "Hur vi testat webbplatsen" in page and "självskattning" in page
+    day = ACCESSIBILITY_ASSESSED_ON
+    months = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+              "september", "oktober", "november", "december"]
+    assert f"Bedömningen gjordes den {day.day} {months[day.month - 1]} {day.year}." in page
+
+
+def test_statement_in_english_gives_the_same_facts(client):
+    client.post("/sprak", {"lang": "en", "next": "/tillganglighet"})
+    page = client.get("/tillganglighet").get_data(as_text=True)
+    assert "partially compliant with the Swedish Act on accessibility" in page
+    assert "The assessment was made on" in page

@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +14,10 @@ from intranet.main.forms import AccessibilityReportForm
 from intranet.main.services import report_accessibility_problem
 from intranet.org.services import network_summaries, networks_of, seats_of
 from intranet.urls import safe_next
+
+# The day the accessibility statement's assessment was last made (and the statement updated
+# with it): change it, and the statement's known gaps, after each new assessment.
+ACCESSIBILITY_ASSESSED_ON = date(2026, 12, 7)
 
 
 @bp.get("/")
@@ -65,4 +71,5 @@ def accessibility():
         flash(_("Tack! Din rapport har skickats till kansliet."), "success")
         return redirect(url_for("main.accessibility"), 303)
     status = 422 if request.method == "POST" else 200
-    return render("main/accessibility.html", form=form, status=status)
+    return render("main/accessibility.html", form=form, status=status,
+                  assessed_on=ACCESSIBILITY_ASSESSED_ON)
