@@ -44,6 +44,23 @@ def test_the_attackers_address_waits_and_the_real_users_other_address_does_not(a
     assert client_from(app, "198.51.100.20").login(email).status_code == 303
 
 
+def test_reaching_a_limit_is_audited_once(app, world):
+    from sqlalchemy import select
+
+    from intranet.audit.models import AuditEvent
+
+    email = email_of(app, world)
+    attacker = client_from(app, "203.0.113.8")
+    for _ in range(5):
+        attacker.login(email, WRONG)
+    for _ in range(3):
+        assert attacker.login(email, WRONG).status_code == 429
+    with app.app_context():
+        rows = list(db.session.execute(select(AuditEvent.action, AuditEvent.ip).where(
+            AuditEvent.action == "login_throttled")))
+    assert rows == [("login_throttled", "203.0.113.8")]
+
+
 def test_a_browser_known_to_the_account_gets_in_behind_the_attackers_address(app, world):
     """A municipality behind one NAT address: an attacker there does not keep its staff out."""
     email = email_of(app, world)

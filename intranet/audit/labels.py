@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 ACTION_LABELS = {
     "login": _l("Loggade in"),
     "login_failed": _l("Misslyckad inloggning"),
+    "login_throttled": _l("För många fel lösenord: inloggningen får vänta"),
     "logout": _l("Loggade ut"),
     "access_denied": _l("Nekad åtkomst"),
     "appointment_created": _l("Utsåg ledamot"),

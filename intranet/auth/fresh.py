@@ -26,10 +26,12 @@ def fresh_enough(form) -> bool:
         form.confirm_password.errors = [throttle.wait_message(wait)]
         return False
     confirmed = confirm_password(current_user, form.confirm_password.data)
-    db.session.commit()  # the confirmation (or the failed attempt's audit row) stands alone
     if confirmed:
         throttle.succeeded(current_user.email)
+    else:
+        throttle.failed(current_user.email)
+    db.session.commit()  # the confirmation (or the failed attempt's audit rows) stands alone
+    if confirmed:
         return True
-    throttle.failed(current_user.email)
     form.confirm_password.errors = [_("Fel lösenord.")]
     return False

@@ -35,6 +35,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse
 
 from intranet import clock
+from intranet.audit.services import record
 from intranet.org.models import normalise_email
 
 log = logging.getLogger(__name__)
@@ -258,17 +259,25 @@ def wait_seconds(account: str) -> int:
 
 
 def failed(account: str) -> None:
-    """A wrong password for `account` from this client."""
+    """A wrong password for `account` from this client (before the caller's commit: a limit
+    reached is audited)."""
     digest = _digest(account)
     client, _known = _client(digest)
     keys = _keys(digest, client)
     counts = _counts()
     per_client = _limit("LOGIN_LIMIT_PER_ACCOUNT")
     per_address = _limit("LOGIN_LIMIT_PER_ADDRESS")
-    counts.incr(keys["client"], per_client.get_expiry())
-    counts.incr(keys["address"], per_address.get_expiry())
+    by_client = counts.incr(keys["client"], per_client.get_expiry())
+    by_address = counts.incr(keys["address"], per_address.get_expiry())
     total = counts.incr(keys["account"], _ACCOUNT_MEMORY_SECONDS, extend=True)
     after = current_app.config["LOGIN_SLOWDOWN_AFTER"]
+    # The moment a limit is reached goes to the audit log once (not every refused attempt,
+    # which an attacker could repeat to flood it), in the caller's transaction.
+    for reached, limit in (("client", by_client == per_client.amount),
+                           ("address", by_address == per_address.amount),
+                           ("account", total == after)):
+        if limit:
+            record("login_throttled", email=normalise_email(account)[:254], limit=reached)
     if total >= after:
         delay = min(2 ** (total - after), current_app.config["LOGIN_SLOWDOWN_MAX_SECONDS"])
         now = int(clock.utcnow().timestamp())
