@@ -59,7 +59,7 @@ def rows(app, world):
 
 
 def activities(body: str) -> list[str]:
-    return re.findall(r'<td class="cell-td cell-td--aktivitet"><div id="cell-\d+-aktivitet" '
+    return re.findall(r'<td class="cell-td cell-td--aktivitet"[^>]*><div id="cell-\d+-aktivitet" '
                       r'class="cell-slot cell-slot--aktivitet"><div class="cell">\s*'
                       r'<div class="cell__value"><span class="text">([^<]*)</span>', body)
 
