@@ -242,3 +242,84 @@ def test_without_redis_logins_go_on_counted_in_the_process(app, world, make_app,
         attacker.login(email, WRONG)
     assert attacker.login(email).status_code == 429
     assert "Redis did not answer" in caplog.text
+
+
+# ---------------------------------------------------------------- at the same moment
+
+
+def _at_once(clients, email: str, password: str) -> list[int]:
+    """Each client posts the login at the same moment (its form fetched before)."""
+    import threading
+
+    tokens = [c.csrf_token() for c in clients]
+    start = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def post(client, token):
+        start.wait()
+        statuses.append(client.http.post("/logga-in", data={
+            "email": email, "password": password, "csrf_token": token}).status_code)
+
+    threads = [threading.Thread(target=post, args=pair) for pair in zip(clients, tokens,
+                                                                          strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return statuses
+
+
+def test_guesses_sent_at_the_same_moment_do_not_pass_the_limit(app, world):
+    email = email_of(app, world)
+    statuses = _at_once([client_from(app, "203.0.113.60") for _ in range(12)], email, WRONG)
+    assert statuses.count(422) == 5 and statuses.count(429) == 7
+
+
+def test_guesses_at_the_same_moment_from_many_addresses_pass_one_at_a_time(app, world):
+    email = email_of(app, world)
+    after = app.config["LOGIN_SLOWDOWN_AFTER"]
+    for i in range(after):
+        client_from(app, f"10.4.0.{i + 1}").login(email, WRONG)
+    clients = [client_from(app, f"10.5.0.{i + 1}") for i in range(8)]
+    assert _at_once(clients, email, WRONG).count(422) <= 1
+
+
+def test_two_app_instances_share_the_limit_at_the_same_moment(app, world, make_app,
+                                                              shared_redis):
+    url, prefix = shared_redis
+    one = make_app(REDIS_URL=url, THROTTLE_KEY_PREFIX=prefix)
+    two = make_app(REDIS_URL=url, THROTTLE_KEY_PREFIX=prefix)
+    email = email_of(app, world)
+    clients = [client_from(one if i % 2 else two, "203.0.113.61") for i in range(12)]
+    statuses = _at_once(clients, email, WRONG)
+    assert statuses.count(422) == 5 and statuses.count(429) == 7
+
+
+def test_a_redis_that_does_not_answer_is_not_asked_on_every_login(app, world, make_app):
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted = []
+
+    def accept():
+        while True:
+            try:
+                accepted.append(listener.accept()[0])  # and never a word back
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    port = listener.getsockname()[1]
+    try:
+        silent = make_app(REDIS_URL=f"redis://127.0.0.1:{port}/0")
+        email = email_of(app, world)
+        for _ in range(4):
+            assert client_from(silent, "192.0.2.90").login(email).status_code == 303
+        assert len(accepted) == 1  # asked once, then counted in the process for a while
+    finally:
+        listener.close()
+        for connection in accepted:
+            connection.close()

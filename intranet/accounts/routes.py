@@ -49,7 +49,7 @@ def password():
     status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         # The current password is guessed like a login's: the same throttle.
-        wait = throttle.wait_seconds(current_user.email)
+        wait = throttle.attempt(current_user.email)
         if wait:
             form.current_password.errors = [throttle.wait_message(wait)]
             status = 429

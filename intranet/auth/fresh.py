@@ -21,7 +21,7 @@ def fresh_enough(form) -> bool:
             _("Bekräfta med ditt lösenord: det var en stund sedan du loggade in.")]
         return False
     # Guessed like a login's password: the same throttle, and a throttled one is not checked.
-    wait = throttle.wait_seconds(current_user.email)
+    wait = throttle.attempt(current_user.email)
     if wait:
         form.confirm_password.errors = [throttle.wait_message(wait)]
         return False

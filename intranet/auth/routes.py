@@ -36,7 +36,7 @@ def login():
     if form.validate_on_submit():
         # Wrong passwords are counted per account and client, per address and per account
         # (auth.throttle); a throttled attempt is not checked at all.
-        wait = throttle.wait_seconds(form.email.data)
+        wait = throttle.attempt(form.email.data)
         if wait:
             error, status = throttle.wait_message(wait), 429
         else:

@@ -1,9 +1,9 @@
 """Throttling of password guesses: it stops attackers, not the people they target.
 
 Every place that checks a password (login, password change, the recent-login confirmation in
-the appointment and secretariat forms) asks `wait_seconds(account)` first, and reports the
-outcome with `failed(account)` or `succeeded(account)`. The design and its reasons are in
-docs/THROTTLING.md; in short, wrong passwords are counted
+the appointment and secretariat forms) reserves the try with `attempt(account)` first, and
+reports the outcome with `failed(account)` or `succeeded(account)`. The design and its
+reasons are in docs/THROTTLING.md; in short, wrong passwords are counted
 
 - per account and client: the client is the browser when it has logged in to the account
   before (a signed device cookie), otherwise the address. Five in 15 minutes make that client
@@ -16,7 +16,7 @@ docs/THROTTLING.md; in short, wrong passwords are counted
 
 The counts live in Redis (REDIS_URL), shared by every worker and server; without it (in
 development and tests) in this process. If Redis does not answer, the counts fall back to
-this process's memory, and that is logged.
+this process's memory for 30 s before Redis is asked again, and that is logged.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import secrets
 import threading
 import time
 
-from flask import after_this_request, current_app, request
+from flask import after_this_request, current_app, g, request
 from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse
@@ -45,6 +45,11 @@ DEVICE_COOKIE = "samverkan_device"
 _DEVICE_ACCOUNTS = 5
 # The account-wide count is forgotten after this long without a wrong password.
 _ACCOUNT_MEMORY_SECONDS = 3600
+# While an account is slowed down, a try being checked holds its turn this long at most.
+_CLAIM_SECONDS = 30
+# After Redis failed to answer, the counts stay in this process this long before it is asked
+# again (a Redis that hangs would otherwise cost every login its timeouts).
+_REDIS_PAUSE_SECONDS = 30
 
 
 # ---------------------------------------------------------------- the counts
@@ -84,9 +89,25 @@ class MemoryCounts:
             value = self._values.get(key)
             return max(0, round(value[1] - time.monotonic())) if value else 0
 
+    def decr(self, key: str) -> None:
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values[key] = (value[0] - 1, value[1])
+
     def put(self, key: str, value: int, seconds: int) -> None:
         with self._lock:
             self._values[key] = (value, time.monotonic() + seconds)
+
+    def claim(self, key: str, now: int, hold: int) -> int:
+        """Take the turn if its time has come (the value, a time, is not after `now`): 0, and
+        the key then holds the turn for `hold` seconds; else the time it comes."""
+        with self._lock:
+            not_before = self._live(key, time.monotonic())
+            if not_before > now:
+                return not_before
+            self._values[key] = (now + hold, time.monotonic() + hold)
+            return 0
 
     def delete(self, key: str) -> None:
         with self._lock:
@@ -121,8 +142,22 @@ class RedisCounts:
     def ttl(self, key: str) -> int:
         return max(0, int(self._redis.ttl(key)))
 
+    def decr(self, key: str) -> None:
+        self._redis.decr(key)
+
     def put(self, key: str, value: int, seconds: int) -> None:
         self._redis.set(key, value, ex=max(1, seconds))
+
+    # The same as MemoryCounts.claim, in one step on the server.
+    _CLAIM = """
+    local not_before = tonumber(redis.call('GET', KEYS[1]) or '0')
+    if not_before > tonumber(ARGV[1]) then return not_before end
+    redis.call('SET', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), 'EX', ARGV[2])
+    return 0
+    """
+
+    def claim(self, key: str, now: int, hold: int) -> int:
+        return int(self._redis.eval(self._CLAIM, 1, key, now, hold))
 
     def delete(self, key: str) -> None:
         self._redis.delete(key)
@@ -139,7 +174,7 @@ class _Counts:
     def __init__(self, redis_url: str | None) -> None:
         self.memory = MemoryCounts()
         self.redis = RedisCounts(redis_url) if redis_url else None
-        self._warned_at = 0.0
+        self._paused_until = 0.0
 
     def __getattr__(self, name: str):
         if self.redis is None:
@@ -148,13 +183,14 @@ class _Counts:
         def call(*args, **kwargs):
             import redis
 
+            if time.monotonic() < self._paused_until:
+                return getattr(self.memory, name)(*args, **kwargs)
             try:
                 return getattr(self.redis, name)(*args, **kwargs)
             except redis.RedisError as error:
-                if time.monotonic() - self._warned_at > 60:
-                    self._warned_at = time.monotonic()
-                    log.warning("Login throttling counts in this process only: Redis "
-                                "did not answer (%s)", error)
+                self._paused_until = time.monotonic() + _REDIS_PAUSE_SECONDS
+                log.warning("Login throttling counts in this process for %s s: Redis "
+                            "did not answer (%s)", _REDIS_PAUSE_SECONDS, error)
                 return getattr(self.memory, name)(*args, **kwargs)
 
         return call
@@ -240,43 +276,64 @@ def _limit(name: str):
 # ---------------------------------------------------------------- the rules
 
 
-def wait_seconds(account: str) -> int:
-    """How long this client must wait before its password for `account` is checked (0: it
-    may try now)."""
+def attempt(account: str) -> int:
+    """Reserve this client's try of a password for `account`: 0 when the password may be
+    checked now, else how many seconds to wait (nothing is checked then). The try is counted
+    before the check, atomically, so that guesses sent at the same moment cannot all pass
+    one look at the counts; `succeeded` gives it back, `failed` keeps it."""
     digest = _digest(account)
     client, known = _client(digest)
     keys = _keys(digest, client)
     counts = _counts()
-    if counts.get(keys["client"]) >= _limit("LOGIN_LIMIT_PER_ACCOUNT").amount:
-        return max(1, counts.ttl(keys["client"]))
-    if known:
-        return 0
-    if counts.get(keys["address"]) >= _limit("LOGIN_LIMIT_PER_ADDRESS").amount:
-        return max(1, counts.ttl(keys["address"]))
-    not_before = counts.get(keys["next"])
-    now = int(clock.utcnow().timestamp())
-    return max(0, not_before - now)
+    per_client = _limit("LOGIN_LIMIT_PER_ACCOUNT")
+    per_address = _limit("LOGIN_LIMIT_PER_ADDRESS")
+    taken: list[str] = []
+
+    def refuse(seconds: int) -> int:
+        for key in taken:
+            counts.decr(key)
+        return max(1, seconds)
+
+    tries = {"client": counts.incr(keys["client"], per_client.get_expiry())}
+    taken.append(keys["client"])
+    if tries["client"] > per_client.amount:
+        return refuse(counts.ttl(keys["client"]))
+    if not known:
+        tries["address"] = counts.incr(keys["address"], per_address.get_expiry())
+        taken.append(keys["address"])
+        if tries["address"] > per_address.amount:
+            return refuse(counts.ttl(keys["address"]))
+        tries["account"] = counts.incr(keys["account"], _ACCOUNT_MEMORY_SECONDS, extend=True)
+        taken.append(keys["account"])
+        if tries["account"] > current_app.config["LOGIN_SLOWDOWN_AFTER"]:
+            # Slowed down: one try at a time, and only once the wait after the last is over.
+            now = int(clock.utcnow().timestamp())
+            not_before = counts.claim(keys["next"], now, hold=_CLAIM_SECONDS)
+            if not_before:
+                return refuse(not_before - now)
+    g.setdefault("throttle_tries", {})[digest] = tries
+    return 0
 
 
 def failed(account: str) -> None:
-    """A wrong password for `account` from this client (before the caller's commit: a limit
-    reached is audited)."""
+    """The password tried for `account` was wrong: the try stays counted (before the
+    caller's commit: a limit reached is audited, once)."""
     digest = _digest(account)
     client, _known = _client(digest)
     keys = _keys(digest, client)
     counts = _counts()
-    per_client = _limit("LOGIN_LIMIT_PER_ACCOUNT")
-    per_address = _limit("LOGIN_LIMIT_PER_ADDRESS")
-    by_client = counts.incr(keys["client"], per_client.get_expiry())
-    by_address = counts.incr(keys["address"], per_address.get_expiry())
-    total = counts.incr(keys["account"], _ACCOUNT_MEMORY_SECONDS, extend=True)
+    tries = g.get("throttle_tries", {}).pop(digest, {})
     after = current_app.config["LOGIN_SLOWDOWN_AFTER"]
+    total = tries.get("account")
+    if total is None:  # a browser known to the account: not slowed, but counted
+        total = counts.incr(keys["account"], _ACCOUNT_MEMORY_SECONDS, extend=True)
     # The moment a limit is reached goes to the audit log once (not every refused attempt,
     # which an attacker could repeat to flood it), in the caller's transaction.
-    for reached, limit in (("client", by_client == per_client.amount),
-                           ("address", by_address == per_address.amount),
-                           ("account", total == after)):
-        if limit:
+    for reached, at_limit in (
+            ("client", tries.get("client") == _limit("LOGIN_LIMIT_PER_ACCOUNT").amount),
+            ("address", tries.get("address") == _limit("LOGIN_LIMIT_PER_ADDRESS").amount),
+            ("account", total == after)):
+        if at_limit:
             record("login_throttled", email=normalise_email(account)[:254], limit=reached)
     if total >= after:
         delay = min(2 ** (total - after), current_app.config["LOGIN_SLOWDOWN_MAX_SECONDS"])
@@ -291,7 +348,15 @@ def succeeded(account: str) -> None:
     browser is known to the account from now on (a cookie set on the response)."""
     digest = _digest(account)
     client, _known = _client(digest)
-    _counts().delete(_keys(digest, client)["client"])
+    keys = _keys(digest, client)
+    counts = _counts()
+    counts.delete(keys["client"])
+    tries = g.get("throttle_tries", {}).pop(digest, {})
+    if "address" in tries:  # the right password is no wrong one from the address
+        counts.decr(keys["address"])
+    if "account" in tries:
+        counts.decr(keys["account"])
+        counts.delete(keys["next"])
     device = _device()
     accounts = [a for a in device.get("a", []) if a != digest][-(_DEVICE_ACCOUNTS - 1):]
     value = _serializer().dumps({"d": device.get("d") or secrets.token_urlsafe(16),
