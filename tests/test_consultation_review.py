@@ -5,7 +5,7 @@ who act next, the start page's list and the board across networks."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -26,8 +26,9 @@ from intranet.consultations.models import (
 )
 from intranet.extensions import db
 from intranet.forms_flow import RuleError
+from intranet.meetings.models import Meeting
 from intranet.notifications.models import OutgoingMail
-from intranet.org.models import Municipality, Network
+from intranet.org.models import Body, BodyKind, Municipality, Network
 from tests.consultation_fixtures import (
     FOREIGN_RESPONSE_ID,
     RESPONSE_ID,
@@ -103,7 +104,7 @@ def test_a_whole_round_with_one_return(ctx):
     changes = svc.compare_sections(base.sections, svc.section_state(response))
     assert [c.kind for c in changes] == ["changed", "same"]
 
-    review.management_decision(response, chair, "forward", meeting_on=date(2026, 11, 20))
+    review.management_decision(response, chair, "forward", meeting_on=clock.today())
     db.session.commit()
     assert response.status == S.COMMITTEE_REVIEW
     assert _mail_to(world.person("committee"))
@@ -276,6 +277,174 @@ def test_adopting_warns_about_missing_positions_and_needs_a_meeting_date(ctx):
     review.committee_decision(response, chair, "adopt", meeting_on=clock.today(),
                               adopt_anyway=True)
     assert response.status == S.ADOPTED
+
+
+# ---------------------------------------------------------------- the decisions' dates
+
+
+def _at(monkeypatch, day: date, hour: int = 10, minute: int = 0) -> None:
+    """The clock moved to the time of day in Sweden on `day`."""
+    moment = datetime.combine(day, time(hour, minute), tzinfo=clock.LOCAL_TZ)
+    monkeypatch.setattr(clock, "today", lambda: day)
+    monkeypatch.setattr(clock, "utcnow", lambda: moment.astimezone(UTC).replace(tzinfo=None))
+
+
+def _meet(kind: str, *days: date) -> None:
+    body = db.session.scalar(select(Body).where(Body.kind == kind))
+    db.session.add_all(Meeting(body=body, held_on=day) for day in days)
+    db.session.flush()
+
+
+def _sent_up_on(monkeypatch, world, day: date) -> ConsultationResponse:
+    """The response sent up to the management group on `day`, whose meetings are on
+    20 November and 8 December 2026 and 22 January 2027."""
+    _meet(BodyKind.MANAGEMENT_GROUP, date(2026, 11, 20), date(2026, 12, 8), date(2027, 1, 22))
+    _at(monkeypatch, day)
+    response = _response()
+    review.submit_for_review(response, world.person("convener"))
+    db.session.commit()
+    return response
+
+
+def test_the_management_groups_date_lies_between_sending_up_and_today(ctx, monkeypatch):
+    world = ctx
+    chair = world.person("director")
+    response = _sent_up_on(monkeypatch, world, date(2026, 12, 7))
+    _at(monkeypatch, date(2026, 12, 9))
+    # Its last meeting before the answer came, and a day not yet come, are refused.
+    for day in (date(2026, 11, 20), date(2026, 12, 6), date(2026, 12, 10)):
+        for decision in ("forward", "return"):
+            with pytest.raises(RuleError) as caught:
+                review.management_decision(response, chair, decision, reason="Kortare.",
+                                           meeting_on=day)
+            assert caught.value.field == "mg_meeting_on"
+            assert str(caught.value) == (
+                "Beslutsdatum måste vara mellan 7 december 2026 (då svaret kom till "
+                "ledningsgruppen) och i dag, 9 december 2026.")
+    assert response.status == S.MANAGEMENT_REVIEW and len(response.events) == 1
+    dates = review.decision_dates(response)
+    assert (dates.earliest, dates.latest) == (date(2026, 12, 7), date(2026, 12, 9))
+    assert [dates.allows(date(2026, 12, d)) for d in (6, 7, 8, 9, 10)] == [
+        False, True, True, True, False]
+    # The date may be left out; given, it is the meeting's.
+    event = review.management_decision(response, chair, "return", reason="Kortare.",
+                                       meeting_on=date(2026, 12, 8))
+    assert event.meeting_on == date(2026, 12, 8)
+
+
+def test_a_response_sent_up_today_is_decided_today(ctx, monkeypatch):
+    world = ctx
+    # Sent up at half past midnight in Sweden: still the evening before in UTC.
+    _meet(BodyKind.MANAGEMENT_GROUP, date(2026, 12, 4))
+    _at(monkeypatch, date(2026, 12, 7), hour=0, minute=30)
+    response = _response()
+    review.submit_for_review(response, world.person("convener"))
+    assert response.events[-1].created_at.date() == date(2026, 12, 6)
+    assert review.reached_on(response) == date(2026, 12, 7)
+    with pytest.raises(RuleError) as caught:
+        review.management_decision(response, world.person("director"), "forward",
+                                    meeting_on=date(2026, 12, 4))
+    assert str(caught.value) == ("Beslutsdatum måste vara i dag, 7 december 2026, eftersom "
+                                 "svaret kom till ledningsgruppen i dag.")
+    assert review.suggested_date(response) == date(2026, 12, 7)
+    review.management_decision(response, world.person("director"), "forward",
+                               meeting_on=date(2026, 12, 7))
+    assert response.status == S.COMMITTEE_REVIEW
+
+
+def test_the_committees_date_lies_between_forwarding_and_today(ctx, monkeypatch):
+    world = ctx
+    chair = world.person("committee")
+    _meet(BodyKind.COMMITTEE, date(2026, 10, 29), date(2026, 12, 10))
+    response = _sent_up_on(monkeypatch, world, date(2026, 12, 7))
+    # The management group decided at its meeting on 8 December; recorded the day after.
+    _at(monkeypatch, date(2026, 12, 9))
+    review.management_decision(response, world.person("director"), "forward",
+                               meeting_on=date(2026, 12, 8))
+    _at(monkeypatch, date(2026, 12, 11))
+    for day in (date(2026, 10, 29), date(2026, 12, 7), date(2026, 12, 12)):
+        for decision in ("adopt", "return"):
+            with pytest.raises(RuleError) as caught:
+                review.committee_decision(response, chair, decision, reason="Mer.",
+                                          meeting_on=day, adopt_anyway=True)
+            assert caught.value.field == "meeting_on"
+            assert str(caught.value) == (
+                "Beslutsdatum måste vara mellan 8 december 2026 (då svaret kom till "
+                "samarbetskommittén) och i dag, 11 december 2026.")
+    assert response.status == S.COMMITTEE_REVIEW
+    review.committee_decision(response, chair, "adopt", meeting_on=date(2026, 12, 8),
+                              adopt_anyway=True)
+    assert response.status == S.ADOPTED
+
+
+def test_without_the_management_groups_date_the_committees_starts_the_day_it_was_sent_on(
+        ctx, monkeypatch):
+    world = ctx
+    response = _sent_up_on(monkeypatch, world, date(2026, 12, 7))
+    _at(monkeypatch, date(2026, 12, 9))
+    review.management_decision(response, world.person("director"), "forward")
+    _at(monkeypatch, date(2026, 12, 11))
+    dates = review.decision_dates(response)
+    assert (dates.earliest, dates.latest) == (date(2026, 12, 9), date(2026, 12, 11))
+    with pytest.raises(RuleError, match="mellan 9 december 2026"):
+        review.committee_decision(response, world.person("committee"), "adopt",
+                                  meeting_on=date(2026, 12, 8), adopt_anyway=True)
+
+
+def test_a_decisions_form_starts_with_the_first_meeting_since_the_answer_came_if_held(
+        ctx, monkeypatch):
+    world = ctx
+    _meet(BodyKind.COMMITTEE, date(2026, 10, 29), date(2026, 12, 10))
+    response = _sent_up_on(monkeypatch, world, date(2026, 12, 7))
+    # The management group's next meeting, on 8 December, has not been held yet: today.
+    assert review.suggested_date(response) == date(2026, 12, 7)
+    # Held: that meeting, not the one of 20 November before the answer came.
+    _at(monkeypatch, date(2026, 12, 9))
+    assert review.suggested_date(response) == date(2026, 12, 8)
+    _at(monkeypatch, date(2027, 3, 1))
+    assert review.suggested_date(response) == date(2026, 12, 8)
+    _at(monkeypatch, date(2026, 12, 9))
+    review.management_decision(response, world.person("director"), "forward",
+                               meeting_on=date(2026, 12, 8))
+    # The committee's meeting of 29 October came before the answer; 10 December is to come.
+    assert review.suggested_date(response) == date(2026, 12, 9)
+    _at(monkeypatch, date(2026, 12, 10))
+    assert review.suggested_date(response) == date(2026, 12, 10)
+    # Later too: the first meeting since the answer came, not the latest.
+    _meet(BodyKind.COMMITTEE, date(2027, 1, 28))
+    _at(monkeypatch, date(2027, 2, 1))
+    assert review.suggested_date(response) == date(2026, 12, 10)
+    # Nobody decides anything on a draft.
+    response.status = S.DRAFT
+    assert review.suggested_date(response) is None and review.decision_dates(response) is None
+
+
+def test_the_letter_carries_the_date_the_committee_adopted_it(ctx, monkeypatch):
+    from intranet.consultations import export
+    from intranet.consultations.letter import build_docx
+    from tests.test_letter import read, texts
+
+    world = ctx
+    _meet(BodyKind.COMMITTEE, date(2026, 10, 29), date(2026, 12, 10))
+    response = _sent_up_on(monkeypatch, world, date(2026, 12, 7))
+    _at(monkeypatch, date(2026, 12, 9))
+    review.management_decision(response, world.person("director"), "forward",
+                               meeting_on=date(2026, 12, 8))
+    _at(monkeypatch, date(2026, 12, 11))
+    # The committee's meeting before the answer reached it is not the adoption's date ...
+    with pytest.raises(RuleError):
+        review.committee_decision(response, world.person("committee"), "adopt",
+                                  meeting_on=date(2026, 10, 29), adopt_anyway=True)
+    # ... the date its form starts with is.
+    day = review.suggested_date(response)
+    assert day == date(2026, 12, 10)
+    review.committee_decision(response, world.person("committee"), "adopt", meeting_on=day,
+                              adopt_anyway=True)
+    db.session.commit()
+    letter = export.letter_for(response)
+    assert letter.adopted_on == date(2026, 12, 10)
+    assert "Beslutat av Samarbetskommittén 2026-12-10" in texts(read(letter))
+    assert b"2026-10-29" not in build_docx(letter)
 
 
 def test_when_the_last_position_is_stated_the_committee_officers_are_told(ctx):

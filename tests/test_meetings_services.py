@@ -13,8 +13,8 @@ from intranet.meetings.services import (
     MeetingConflict,
     Window,
     add_meeting,
+    first_meeting,
     handling_meetings,
-    latest_meeting,
     list_meetings,
     next_meetings,
     remove_meeting,
@@ -113,11 +113,11 @@ def test_only_the_bodies_that_exist(world, app_ctx):
         (BodyKind.COMMITTEE, date(2026, 12, 10))]
 
 
-def test_latest_and_next_meetings(calendar):
-    assert latest_meeting(BodyKind.COMMITTEE, date(2026, 12, 10)).held_on == date(2026, 12, 10)
-    assert latest_meeting(BodyKind.COMMITTEE, date(2026, 12, 9)).held_on == date(2026, 10, 29)
-    assert latest_meeting(BodyKind.COMMITTEE, date(2026, 1, 1)) is None
-    assert latest_meeting(BodyKind.SECRETARIAT, date(2030, 1, 1)) is None
+def test_first_and_next_meetings(calendar):
+    assert first_meeting(BodyKind.COMMITTEE, date(2026, 12, 10)).held_on == date(2026, 12, 10)
+    assert first_meeting(BodyKind.COMMITTEE, date(2026, 10, 30)).held_on == date(2026, 12, 10)
+    assert first_meeting(BodyKind.COMMITTEE, date(2027, 2, 5)) is None
+    assert first_meeting(BodyKind.SECRETARIAT, date(2000, 1, 1)) is None
     assert [m.held_on for m in next_meetings(BodyKind.MANAGEMENT_GROUP, date(2026, 11, 27))] \
         == [date(2026, 11, 27), date(2026, 12, 4), date(2027, 1, 22)]
     assert [m.held_on for m in next_meetings(BodyKind.COMMITTEE, TODAY, limit=1)] == [
@@ -198,14 +198,3 @@ def test_the_secretariat_has_no_meetings(world, app_ctx):
     with pytest.raises(RuleError):
         add_meeting(actor=world.person("secretariat"), body=body(BodyKind.SECRETARIAT),
                     held_on=date(2026, 12, 3))
-
-
-@pytest.mark.parametrize("deadline", [date(2027, 1, 31), date(2027, 2, 4), date(2026, 12, 8),
-                                      date(2026, 11, 1), None])
-def test_the_response_pages_facts_agree_with_the_separate_reads(calendar, deadline):
-    from intranet.meetings.services import meeting_facts
-
-    windows, latest = meeting_facts(deadline, TODAY)
-    assert days(windows) == days(handling_meetings(deadline, TODAY))
-    assert latest["committee"].held_on == latest_meeting("committee", TODAY).held_on
-    assert latest["management_group"].held_on == date(2026, 11, 20)

@@ -20,7 +20,7 @@ from intranet.config import ROOT, Config, ConfigError
 from intranet.extensions import db
 from intranet.notifications.models import OutgoingMail
 from intranet.org.models import Person
-from tests.conftest import PASSWORD, Client, free_port
+from tests.conftest import CSRF_RE, PASSWORD, Client, free_port
 
 BASE = "https://samverkan.example.se"
 
@@ -80,6 +80,16 @@ def test_extra_trusted_hosts_are_answered(app, world, production):
     assert client.get("/halsa", base_url="https://evil.example").status_code == 400
 
 
+def post_form(app, path: str, fields: dict, base_url: str):
+    """GET the form and POST it, both to `base_url`'s host, as a browser there would."""
+    http = app.test_client()
+    page = http.get(path, base_url=base_url).get_data(as_text=True)
+    match = CSRF_RE.search(page)
+    assert match, page[:300]
+    return http.post(path, base_url=base_url, headers={"Referer": base_url + path},
+                     data={**fields, "csrf_token": match.group(1) or match.group(2)})
+
+
 def mails(app) -> list[OutgoingMail]:
     with app.app_context():
         return list(db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id)))
@@ -90,9 +100,8 @@ def test_the_reset_link_comes_from_base_url_whatever_host_the_request_names(
     configured = make_app(BASE_URL=BASE)
     with app.app_context():
         email = world.person("member").email
-    client = Client(configured)
-    client.http.environ_base["HTTP_HOST"] = "evil.example"  # every request, the form's too
-    response = client.post("/glomt-losenord", {"email": email})
+    response = post_form(configured, "/glomt-losenord", {"email": email},
+                         base_url="http://evil.example")
     assert response.status_code == 303
     with configured.app_context():  # the mail sender's step, as deployed: no request at all
         handle_reset_requests()
@@ -105,15 +114,22 @@ def test_the_invitation_link_comes_from_base_url(app, world, make_app):
     from tests.test_appointments_http import appoint_url
 
     configured = make_app(BASE_URL=BASE)
-    director = Client(configured)
-    director.http.environ_base["HTTP_HOST"] = "evil.example"
-    with app.app_context():
-        director.login(world.person("director").email, PASSWORD)
     from intranet import clock
 
-    response = director.post(appoint_url(world), {
+    http = configured.test_client()
+    with app.app_context():
+        email = world.person("director").email
+    evil = "http://evil.example"
+    page = http.get("/logga-in", base_url=evil).get_data(as_text=True)
+    token = CSRF_RE.search(page)
+    token = token.group(1) or token.group(2)
+    assert http.post("/logga-in", base_url=evil, data={
+        "email": email, "password": PASSWORD, "csrf_token": token}).status_code == 303
+    page = http.get(appoint_url(world), base_url=evil).get_data(as_text=True)
+    token = CSRF_RE.search(page)
+    response = http.post(appoint_url(world), base_url=evil, data={
         "name": "Nina Ny", "email": "nina.ny@alfaby.example",
-        "from_date": clock.today().isoformat()})
+        "from_date": clock.today().isoformat(), "csrf_token": token.group(1) or token.group(2)})
     assert response.status_code == 303
     invitation = [m for m in mails(app) if m.to_address == "nina.ny@alfaby.example"]
     assert invitation and f"{BASE}/inbjudan/" in invitation[0].body
@@ -232,3 +248,36 @@ def test_the_served_app_sends_no_server_header_and_refuses_forged_hosts(gunicorn
     refused.value.close()
     assert refused.value.code == 400
     assert refused.value.headers.get("Server") is None
+
+
+def test_demo_data_are_refused_on_a_database_with_real_people(app, world, make_app):
+    """INTRANET_ENV=development pointed at production's database: its people have real
+    addresses, so neither command runs."""
+    from tests.conftest import make_person
+
+    with app.app_context():
+        make_person("Riktig Person", email="riktig.person@botkyrka.se")
+        db.session.commit()
+        before = db.session.scalar(select(func.count()).select_from(Person))
+    development = make_app("development")
+    for command in (["seed-demo"], ["generate-load", "--scale", "0.01", "--force"]):
+        result = development.test_cli_runner().invoke(args=command)
+        assert result.exit_code == 1, result.output
+        assert "holds real people" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Person)) == before
+
+
+def test_production_refuses_the_published_demo_password(app, world, production):
+    from intranet.auth.passwords import hash_password
+    from intranet.demo.seed import DEMO_PASSWORD
+
+    with app.app_context():
+        person = db.session.get(Person, world.ids.secretariat)
+        person.password_hash = hash_password(DEMO_PASSWORD)  # a demo backup restored
+        email = person.email
+        db.session.commit()
+    response = post_form(production(), "/logga-in",
+                         {"email": email, "password": DEMO_PASSWORD}, base_url=BASE)
+    assert response.status_code == 422
+    assert "Fel e-postadress eller lösenord" in response.get_data(as_text=True)

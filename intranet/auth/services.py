@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
@@ -25,6 +26,8 @@ from intranet.notifications.services import before_delivery
 from intranet.org.models import Person, normalise_email
 from intranet.urls import external_url
 
+log = logging.getLogger(__name__)
+
 # last_seen_at is written at most this often, not on every request.
 _TOUCH_EVERY = timedelta(minutes=1)
 
@@ -38,12 +41,25 @@ def authenticate(email: str, password: str) -> Person | None:
     same time as known ones."""
     person = db.session.scalar(select(Person).where(Person.email == normalise_email(email)))
     ok = verify_password(person.password_hash if person else None, password)
+    if ok and _published(password):
+        # Demo data (a demo backup restored, a development command run against this
+        # database) must not let anyone in with the password the README publishes.
+        log.warning("Refused a login with a published demo password in production")
+        ok = False
     if not ok or person is None or not person.active:
         record("login_failed", actor=person, email=normalise_email(email)[:254])
         return None
     if needs_rehash(person.password_hash):
         person.password_hash = hash_password(password)
     return person
+
+
+def _published(password: str) -> bool:
+    if current_app.config["ENV_NAME"] != "production":
+        return False
+    from intranet.demo import published_passwords
+
+    return password in published_passwords()
 
 
 def start_session(person: Person) -> LoginSession:

@@ -5,7 +5,7 @@ choice. Running it again adds nothing that is already there."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import delete, func, select
 
@@ -133,6 +133,19 @@ def _write_joint(network, author, title, body_by_title, **details):
     return response
 
 
+def _happened_on(event, day: date) -> None:
+    """A demo step dated back to the day it happened, at ten in the morning in Sweden, so
+    that the next step's date can follow it."""
+    moment = (datetime.combine(day, time(10), tzinfo=clock.LOCAL_TZ).astimezone(UTC)
+              .replace(tzinfo=None))
+    event.created_at = moment
+    if event.snapshot is not None:
+        event.snapshot.created_at = moment
+        event.snapshot.name = event.snapshot.name.replace(clock.today().isoformat(),
+                                                          day.isoformat())
+    db.session.flush()
+
+
 def seed_review() -> None:
     """Responses further along the review path, so the board and the start pages have
     something to show: Trafikverket's national plan with the committee (six of eight
@@ -160,9 +173,11 @@ def seed_review() -> None:
                 referring_body="Trafikverket", reference_number="TRV 2026/41226",
                 received_on=today - timedelta(days=50), deadline=today + timedelta(days=16),
                 contact_person_id=convener.id)
-            review.submit_for_review(response, convener)
-            review.management_decision(response, mg_chair, "forward",
-                                       meeting_on=today - timedelta(days=6))
+            _happened_on(review.submit_for_review(response, convener),
+                         today - timedelta(days=8))
+            _happened_on(review.management_decision(response, mg_chair, "forward",
+                                                    meeting_on=today - timedelta(days=6)),
+                         today - timedelta(days=6))
             seats = db.session.scalars(
                 select(Seat).join(Seat.body).where(Body.kind == BodyKind.MANAGEMENT_GROUP,
                                                    Seat.current_on(today))).all()
@@ -183,23 +198,26 @@ def seed_review() -> None:
                 sup, convener, CYCLE_TITLE, CYCLE_TEXT, referring_body="Region Stockholm",
                 reference_number="RS 2026-0077", received_on=today - timedelta(days=240),
                 deadline=today - timedelta(days=150), contact_person_id=convener.id)
-            review.submit_for_review(response, convener)
-            review.management_decision(response, mg_chair, "forward",
-                                       meeting_on=today - timedelta(days=190))
+            _happened_on(review.submit_for_review(response, convener),
+                         today - timedelta(days=200))
+            _happened_on(review.management_decision(response, mg_chair, "forward",
+                                                    meeting_on=today - timedelta(days=190)),
+                         today - timedelta(days=190))
             for seat in db.session.scalars(
                     select(Seat).join(Seat.body).where(Body.kind == BodyKind.MANAGEMENT_GROUP,
                                                        Seat.current_on(today))):
                 review.record_position(response, seat.person, seat.municipality,
                                        stance=Stance.BEHIND)
             chair = review.committee_chair()
-            review.committee_decision(response, chair or secretariat, "adopt",
-                                      meeting_on=today - timedelta(days=160),
-                                      presenter_name=convener.name,
-                                      presenter_title=convener.title)
-            review.mark_sent(
+            _happened_on(review.committee_decision(
+                response, chair or secretariat, "adopt", meeting_on=today - timedelta(days=160),
+                presenter_name=convener.name, presenter_title=convener.title),
+                today - timedelta(days=160))
+            _happened_on(review.mark_sent(
                 response, secretariat, sent_on=today - timedelta(days=155),
                 sent_to="Region Stockholm, registrator",
                 keep_letter=lambda: export.keep_letter(response, secretariat,
-                                                       sent_on=today - timedelta(days=155)))
+                                                       sent_on=today - timedelta(days=155))),
+                today - timedelta(days=155))
         db.session.execute(delete(OutgoingMail).where(OutgoingMail.id > before))
         db.session.commit()

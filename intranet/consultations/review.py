@@ -8,9 +8,10 @@ these functions check the state again, so no caller can skip a step."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
@@ -33,6 +34,7 @@ from intranet.consultations.models import (
 from intranet.consultations.services import TransitionRefused, municipalities, section_state
 from intranet.extensions import db
 from intranet.forms_flow import RuleError
+from intranet.meetings.services import first_meeting
 from intranet.notifications.services import queue
 from intranet.org.models import (
     Appointment,
@@ -164,12 +166,97 @@ MANAGEMENT_DECISIONS = ("forward", "return")
 COMMITTEE_DECISIONS = ("adopt", "return")
 
 
+# ---------------------------------------------------------------- the decision's date
+
+# The body that decides in each review state.
+DECIDING_BODY = {S.MANAGEMENT_REVIEW: BodyKind.MANAGEMENT_GROUP,
+                 S.COMMITTEE_REVIEW: BodyKind.COMMITTEE}
+
+
+@dataclass(frozen=True)
+class DecisionDates:
+    """The dates a review body's decision on a response may carry (beslutsdatum): from the
+    day the response reached the body to today. `earliest` is None when the path does not
+    say when (a response put in review without its events)."""
+
+    stage: str
+    earliest: date | None
+    latest: date
+
+    def allows(self, day: date) -> bool:
+        return day <= self.latest and (self.earliest is None or day >= self.earliest)
+
+    def refusal(self) -> str:
+        """What the person is told about a date outside the dates."""
+        stage = STAGE_NAMES[self.stage]
+        if self.earliest is None:
+            return gettext("Beslutsdatum kan inte vara senare än i dag, %(today)s.",
+                           today=format_date(self.latest, "long"))
+        if self.earliest == self.latest:
+            return gettext("Beslutsdatum måste vara i dag, %(today)s, eftersom svaret kom "
+                           "till %(stage)s i dag.", today=format_date(self.latest, "long"),
+                           stage=stage)
+        return gettext("Beslutsdatum måste vara mellan %(first)s (då svaret kom till %(stage)s) "
+                       "och i dag, %(today)s.", first=format_date(self.earliest, "long"),
+                       stage=stage, today=format_date(self.latest, "long"))
+
+
+def _local_day(moment: datetime) -> date:
+    """The Swedish date of a moment stored as naive UTC."""
+    return moment.replace(tzinfo=UTC).astimezone(clock.LOCAL_TZ).date()
+
+
+def reached_on(response: ConsultationResponse) -> date | None:
+    """The day the response reached the body reviewing it now: the management group's, the
+    day the network sent it up; the committee's, the day the management group sent it on
+    (its decision's date, or the day that was recorded when it has none)."""
+    if response.status == S.MANAGEMENT_REVIEW:
+        sent_up = latest_event(response, EventKind.SUBMITTED)
+        return _local_day(sent_up.created_at) if sent_up else None
+    if response.status == S.COMMITTEE_REVIEW:
+        forwarded = latest_event(response, EventKind.FORWARDED)
+        if forwarded is None:
+            return None
+        return forwarded.meeting_on or _local_day(forwarded.created_at)
+    return None
+
+
+def decision_dates(response: ConsultationResponse) -> DecisionDates | None:
+    """The dates the decision of the body reviewing the response may carry; None when no
+    body is reviewing it."""
+    if response.status not in DECIDING_BODY:
+        return None
+    return DecisionDates(response.status, reached_on(response), clock.today())
+
+
+def suggested_date(response: ConsultationResponse) -> date | None:
+    """What the deciding body's form starts with: its first meeting on or after the day the
+    response reached it, if that meeting has been held, else today. None when no body is
+    reviewing the response."""
+    dates = decision_dates(response)
+    if dates is None:
+        return None
+    if dates.earliest is not None:
+        meeting = first_meeting(DECIDING_BODY[response.status], dates.earliest)
+        if meeting is not None and meeting.held_on <= dates.latest:
+            return meeting.held_on
+    return dates.latest
+
+
+def _check_date(response: ConsultationResponse, meeting_on: date | None, field: str) -> None:
+    dates = decision_dates(response)
+    if meeting_on is not None and dates is not None and not dates.allows(meeting_on):
+        raise RuleError(dates.refusal(), field)
+
+
 def management_decision(response: ConsultationResponse, person: Person, decision: str, *,
                         reason: str = "", meeting_on: date | None = None) -> ReviewEvent:
     """The management group's decision, recorded by its chair or the secretariat: send the
-    answer on to the committee, or return it to the network with a reason."""
+    answer on to the committee, or return it to the network with a reason. The meeting's
+    date, if given, lies between the day the answer was sent up and today."""
     if response.status != S.MANAGEMENT_REVIEW:
         raise TransitionRefused(_l("Svaret ligger inte hos ledningsgruppen."))
+    _check_date(response, meeting_on, "mg_meeting_on")
     if decision == "forward":
         event = _step(response, person, EventKind.FORWARDED, S.COMMITTEE_REVIEW,
                       reason=(reason or "").strip(), meeting_on=meeting_on)
@@ -197,14 +284,14 @@ def committee_decision(response: ConsultationResponse, person: Person, decision:
                        meeting_on: date | None, reason: str = "", presenter_name: str = "",
                        presenter_title: str = "", adopt_anyway: bool = False) -> ReviewEvent:
     """The committee's decision at a meeting, recorded by its chair, vice chair or the
-    secretariat: adopt the answer, or return it to the network with a reason. Adopting while
-    a municipality has not stated its position needs `adopt_anyway`."""
+    secretariat: adopt the answer, or return it to the network with a reason. The meeting's
+    date lies between the day the management group sent the answer on and today. Adopting
+    while a municipality has not stated its position needs `adopt_anyway`."""
     if response.status != S.COMMITTEE_REVIEW:
         raise TransitionRefused(_l("Svaret ligger inte hos samarbetskommittén."))
     if meeting_on is None:
         raise RuleError(_l("Skriv mötets datum som ÅÅÅÅ-MM-DD."), "meeting_on")
-    if meeting_on > clock.today():
-        raise RuleError(_l("Mötets datum kan inte vara senare än i dag."), "meeting_on")
+    _check_date(response, meeting_on, "meeting_on")
     if decision == "adopt":
         missing = unstated(response)
         if missing and not adopt_anyway:

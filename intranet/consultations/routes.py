@@ -214,7 +214,7 @@ def _show_context(network, response, triage_form=None, section_form=None,
                   **review_forms) -> dict:
     """What the response's page shows, `response` loaded with it (`svc.load_for_page`)."""
     # The positions' tracker once the answer has been up for review (or has positions).
-    windows, latest = _meeting_facts(response)
+    windows = _windows(response)
     tracker = (review.tracker(response)
                if response.is_joint and (response.status != ResponseStatus.DRAFT
                                          or response.positions) else [])
@@ -233,8 +233,9 @@ def _show_context(network, response, triage_form=None, section_form=None,
         baseline=review.baseline(response),
         latest_return=review.latest_return(response),
         windows=windows,
+        decision_dates=review.decision_dates(response),
         position_current=position_current,
-        **(_review_forms(response, tracker, latest, **review_forms)
+        **(_review_forms(response, tracker, **review_forms)
            if response.is_joint or response.is_open else {}),
         render_markdown=render_markdown,
         links=svc.parse_links(response.referral_links),
@@ -244,16 +245,15 @@ def _show_context(network, response, triage_form=None, section_form=None,
     )
 
 
-def _meeting_facts(response) -> tuple[list, dict]:
+def _windows(response) -> list:
     """The meetings that can still handle the response before its deadline (once the
-    management group has sent it on, only the committee's), and each body's latest meeting,
-    to pre-fill a decision's date."""
-    windows, latest = meetings.meeting_facts(response.deadline, clock.today())
+    management group has sent it on, only the committee's)."""
     if not response.is_open:
-        windows = []
+        return []
+    windows = meetings.handling_meetings(response.deadline, clock.today())
     if response.status == ResponseStatus.COMMITTEE_REVIEW:
         windows = [w for w in windows if w.body.kind == "committee"]
-    return windows, latest
+    return windows
 
 
 @bp.get("/<int:response_id>")
@@ -537,9 +537,9 @@ def compare(slug: str, response_id: int):
 # ---------------------------------------------------------------- the review path
 
 
-def _review_forms(response, tracker, latest, **given) -> dict:
+def _review_forms(response, tracker, **given) -> dict:
     """The review panel's forms: the posted one (with its errors) or fresh ones, pre-filled
-    with what is known (the last meeting, the contact person as presenter) for the person
+    with what is known (the decision's date, the contact person as presenter) for the person
     who may use them."""
     today = clock.today()
     forms = {
@@ -549,11 +549,10 @@ def _review_forms(response, tracker, latest, **given) -> dict:
         "extension_form": ExtensionForm(formdata=None),
         "position_forms": {},
     }
-    meeting = latest.get("management_group")
-    forms["management_form"].mg_meeting_on.data = meeting.held_on if meeting else today
-    meeting = latest.get("committee")
-    forms["committee_form"].meeting_on.data = meeting.held_on if meeting else today
+    if may(current_user, "decide_management", response):
+        forms["management_form"].mg_meeting_on.data = review.suggested_date(response)
     if may(current_user, "decide_committee", response):
+        forms["committee_form"].meeting_on.data = review.suggested_date(response)
         if response.contact_person:
             forms["committee_form"].presenter_name.data = response.contact_person.name
             forms["committee_form"].presenter_title.data = response.contact_person.title

@@ -16,9 +16,31 @@ class NotForProduction(RuntimeError):
 
 
 def require_development() -> None:
-    """Refuse, before anything is written, outside development and the tests."""
+    """Refuse, before anything is written, outside development and the tests, and on a
+    database that holds real people (an address outside the reserved .example domains:
+    INTRANET_ENV=development pointed at a production database)."""
+    from sqlalchemy import select
+
+    from intranet.extensions import db
+    from intranet.org.models import Person
+
     env = current_app.config["ENV_NAME"]
     if env not in ALLOWED_ENVIRONMENTS:
         raise NotForProduction(
             f"Refused: this command makes invented people with published passwords, and "
             f"INTRANET_ENV is {env!r}. It runs only with INTRANET_ENV=development.")
+    real = db.session.scalar(select(Person.email).where(~Person.email.like("%.example"))
+                             .limit(1))
+    if real is not None:
+        raise NotForProduction(
+            "Refused: this database holds real people (addresses outside .example), so it is "
+            "not a development database. Invented people with published passwords go only "
+            "into a database of their own.")
+
+
+# The passwords the README and the benchmark publish: never accepted in production.
+def published_passwords() -> frozenset[str]:
+    from intranet.demo.load import LOAD_PASSWORD
+    from intranet.demo.seed import DEMO_PASSWORD
+
+    return frozenset({DEMO_PASSWORD, LOAD_PASSWORD})

@@ -4,7 +4,7 @@ audit row; the caller commits."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
@@ -68,24 +68,6 @@ def _last(meetings: list[Meeting], body: Body, start: date, end: date, *,
     return max(found, key=lambda m: m.held_on, default=None)
 
 
-# How far back a decision's meeting is looked for, to pre-fill its date.
-RECENT_DAYS = 120
-
-
-def meeting_facts(deadline: date | None, today: date) -> tuple[list[Window], dict]:
-    """What a response's page needs of the calendar, in one query: the windows of
-    `handling_meetings`, and each body's latest meeting on or before today (within
-    RECENT_DAYS), to pre-fill the date of a decision."""
-    bodies = {b.kind: b for b in meeting_bodies()}
-    end = max(deadline, today) if deadline is not None else today
-    meetings = list(db.session.scalars(select(Meeting).where(
-        Meeting.body_id.in_([b.id for b in bodies.values()]),
-        Meeting.held_on >= today - timedelta(days=RECENT_DAYS), Meeting.held_on <= end)))
-    latest = {kind: _last(meetings, body, today - timedelta(days=RECENT_DAYS), today)
-              for kind, body in bodies.items()}
-    return _windows(bodies, meetings, deadline, today), latest
-
-
 def handling_meetings(deadline: date | None, today: date) -> list[Window]:
     """For a deadline: the last meeting of each body that can still handle the matter.
 
@@ -123,14 +105,14 @@ def _windows(bodies: dict, meetings: list[Meeting], deadline: date | None,
     return windows
 
 
-def latest_meeting(kind: str, on_or_before: date) -> Meeting | None:
-    """The body's last meeting on or before the day (to pre-fill a decision's date)."""
+def first_meeting(kind: str, on_or_after: date) -> Meeting | None:
+    """The body's first meeting on or after the day (a decision's date starts from it)."""
     body = body_of_kind(kind)
     if body is None:
         return None
     return db.session.scalar(
-        select(Meeting).where(Meeting.body_id == body.id, Meeting.held_on <= on_or_before)
-        .order_by(Meeting.held_on.desc()).limit(1))
+        select(Meeting).where(Meeting.body_id == body.id, Meeting.held_on >= on_or_after)
+        .order_by(Meeting.held_on).limit(1))
 
 
 def next_meetings(kind: str, today: date, limit: int = 3) -> list[Meeting]:
