@@ -5,7 +5,8 @@ an edit in progress, the letter as DOCX, the board and the start page."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+import re
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from docx import Document as Docx
@@ -15,7 +16,9 @@ from intranet import clock
 from intranet.consultations.models import ConsultationResponse, ResponseStatus
 from intranet.documents.models import Document
 from intranet.extensions import db
+from intranet.meetings.models import Meeting
 from intranet.notifications.models import OutgoingMail
+from intranet.org.models import Body, BodyKind
 from tests.consultation_fixtures import RESPONSE_ID, SECTION_IDS, build_consultations
 
 R = f"/natverk/plan/remissvar/{RESPONSE_ID}"
@@ -241,3 +244,76 @@ def test_a_position_is_refused_outside_review(app, world, resp, login_as):
         put_in(app, status)
         answer = director.post(f"{R}/stallningstagande/{world.ids.alpha}", {"stance": "behind"})
         assert answer.status_code == 403, status
+
+
+def _at(monkeypatch, day: date) -> None:
+    """The clock moved to ten in the morning in Sweden on `day` (log in after moving it)."""
+    moment = datetime.combine(day, time(10), tzinfo=clock.LOCAL_TZ)
+    monkeypatch.setattr(clock, "today", lambda: day)
+    monkeypatch.setattr(clock, "utcnow", lambda: moment.astimezone(UTC).replace(tzinfo=None))
+
+
+def _input(page: str, name: str) -> str:
+    return re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+
+
+def test_a_decision_dated_before_the_answer_came_is_refused_on_the_form(app, resp, login_as,
+                                                                        monkeypatch):
+    with app.app_context():
+        for kind, days in ((BodyKind.MANAGEMENT_GROUP, (date(2026, 11, 20), date(2026, 12, 8))),
+                           (BodyKind.COMMITTEE, (date(2026, 10, 29), date(2026, 12, 10)))):
+            body = db.session.scalar(select(Body).where(Body.kind == kind))
+            db.session.add_all(Meeting(body=body, held_on=day) for day in days)
+        db.session.commit()
+    _at(monkeypatch, date(2026, 12, 7))
+    assert login_as("convener").post(f"{R}/skicka-upp").status_code == 303
+
+    # Two days later the form starts with the meeting held since the answer came.
+    _at(monkeypatch, date(2026, 12, 9))
+    chair = login_as("director")
+    page = chair.get(R).get_data(as_text=True)
+    field = _input(page, "mg_meeting_on")
+    assert 'value="2026-12-08"' in field
+    assert 'min="2026-12-07"' in field and 'max="2026-12-09"' in field
+    assert "från 7 december 2026 (då svaret kom till ledningsgruppen) till i dag" in page
+
+    # The meeting before it came is refused with the dates it may have; what was typed stays.
+    answer = chair.post(f"{R}/ledningsgruppen", {"mg_decision": "return",
+                                                 "mg_meeting_on": "2026-11-20",
+                                                 "mg_reason": "Förkorta sammanfattningen."})
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert ('<p class="field__error" id="mg_meeting_on-error">Beslutsdatum måste vara mellan '
+            '7 december 2026 (då svaret kom till ledningsgruppen) och i dag, 9 december 2026.'
+            '</p>') in page
+    assert 'value="2026-11-20"' in _input(page, "mg_meeting_on")
+    assert re.search(r'<input[^>]*checked[^>]*value="return"|<input[^>]*value="return"'
+                     r'[^>]*checked', page)
+    assert "Förkorta sammanfattningen.</textarea>" in page
+    assert status_of(app) == ResponseStatus.MANAGEMENT_REVIEW
+
+    assert chair.post(f"{R}/ledningsgruppen", {"mg_decision": "return",
+                                               "mg_meeting_on": "2026-12-08",
+                                               "mg_reason": "Förkorta sammanfattningen."}
+                      ).status_code == 303
+    page = login_as("member").get(R).get_data(as_text=True)
+    assert "Återremitterat av ledningsgruppen 8 december 2026" in page
+
+    # Up again on 9 December, on to the committee at once; its meeting of 10 December is
+    # still to come the day after, so its form starts with today.
+    assert login_as("convener").post(f"{R}/skicka-upp").status_code == 303
+    assert chair.post(f"{R}/ledningsgruppen", {"mg_decision": "forward",
+                                               "mg_meeting_on": "2026-12-09"}
+                      ).status_code == 303
+    committee = login_as("committee")
+    field = _input(committee.get(R).get_data(as_text=True), "meeting_on")
+    assert 'value="2026-12-09"' in field and 'min="2026-12-09"' in field
+    answer = committee.post(f"{R}/kommitten", {"decision": "adopt", "meeting_on": "2026-10-29",
+                                               "adopt_anyway": "y"})
+    assert answer.status_code == 422
+    assert ("Beslutsdatum måste vara i dag, 9 december 2026, eftersom svaret kom till "
+            "samarbetskommittén i dag.") in answer.get_data(as_text=True)
+    _at(monkeypatch, date(2026, 12, 11))
+    committee = login_as("committee")
+    assert 'value="2026-12-10"' in _input(committee.get(R).get_data(as_text=True),
+                                          "meeting_on")

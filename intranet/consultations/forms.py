@@ -172,8 +172,8 @@ class ManagementDecisionForm(FlaskForm):
                  SelectChoice("return", _l("Återremittera till nätverket"))],
         validators=[InputRequired(_l("Välj ledningsgruppens beslut."))],
     )
-    mg_meeting_on = DateField(_l("Ledningsgruppens möte"), validators=[Optional()],
-                           invalid_value_message=DATE_MESSAGE)
+    mg_meeting_on = DateField(_l("Beslutsdatum"), validators=[Optional()],
+                              invalid_value_message=DATE_MESSAGE)
     mg_reason = TextAreaField(
         _l("Skäl eller synpunkter till nätverket"),
         validators=[Optional(), Length(max=5000, message=_l("Högst 5 000 tecken."))],
@@ -187,7 +187,7 @@ class CommitteeDecisionForm(FlaskForm):
                  SelectChoice("return", _l("Återremittera till nätverket"))],
         validators=[InputRequired(_l("Välj kommitténs beslut."))],
     )
-    meeting_on = DateField(_l("Kommitténs möte"),
+    meeting_on = DateField(_l("Beslutsdatum"),
                            validators=[InputRequired(_l("Skriv mötets datum som ÅÅÅÅ-MM-DD."))],
                            invalid_value_message=DATE_MESSAGE)
     reason = TextAreaField(
