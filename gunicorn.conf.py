@@ -2,7 +2,9 @@
 project's folder): what the README's production section deploys and `make bench` measures.
 
 The app's answers carry no Server header: which server software answers is left for an
-attacker to find out on their own."""
+attacker to find out on their own. gunicorn trusts no forwarded header (by default it takes
+X-Forwarded-Proto and SCRIPT_NAME from 127.0.0.1): the app trusts exactly what its
+PROXY_X_* settings say."""
 
 from gunicorn.http import wsgi as _wsgi
 
@@ -14,3 +16,6 @@ def _without_server(self):
 
 
 _wsgi.Response.default_headers = _without_server
+
+
+forwarded_allow_ips = ""

@@ -248,6 +248,11 @@ def test_the_served_app_sends_no_server_header_and_refuses_forged_hosts(gunicorn
     refused.value.close()
     assert refused.value.code == 400
     assert refused.value.headers.get("Server") is None
+    # gunicorn takes no path prefix from a header (SCRIPT_NAME from 127.0.0.1 by default).
+    prefixed = _request(gunicorn_server, "/logga-in", "samverkan.example.se")
+    prefixed.add_header("SCRIPT_NAME", "/evil")
+    with urllib.request.urlopen(prefixed, timeout=10) as page:  # noqa: S310
+        assert b'action="/evil' not in page.read()
 
 
 def test_demo_data_are_refused_on_a_database_with_real_people(app, world, make_app):

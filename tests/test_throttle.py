@@ -41,6 +41,7 @@ def test_the_attackers_address_waits_and_the_real_users_other_address_does_not(a
     body = blocked.get_data(as_text=True)
     assert "För många försök med fel lösenord" in body and "Glömt lösenord" in body
     assert 'name="email"' in body  # the form is there to try again later
+    assert 800 < int(blocked.headers["Retry-After"]) <= 900
     assert client_from(app, "198.51.100.20").login(email).status_code == 303
 
 

@@ -49,7 +49,10 @@ def login():
             throttle.failed(form.email.data)
             db.session.commit()  # the failed attempt's audit row
             error = _("Fel e-postadress eller lösenord.")
-    return render("auth/login.html", form=form, error=error, status=status)
+    response = render("auth/login.html", form=form, error=error, status=status)
+    if status == 429:
+        response.headers["Retry-After"] = str(wait)
+    return response
 
 
 @bp.post("/logga-ut")
