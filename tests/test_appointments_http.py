@@ -289,6 +289,9 @@ def test_coverage_page_and_csv(app, world, login_as):
     committee = login_as("committee")
     page = committee.get("/representation/tackning").get_data(as_text=True)
     assert "3 luckor totalt." in page and "ingen utsedd" in page
+    # The intro names the gaps as the cells show them.
+    assert "Rutor med ⚠ 0 är kommuner utan ledamot i nätverket." in page
+    assert "Tomma rutor" not in page
     response = committee.get("/representation/tackning.csv")
     assert response.headers["Content-Type"].startswith("text/csv")
     assert "attachment" in response.headers["Content-Disposition"]
