@@ -74,9 +74,10 @@ HOSTILE = {
     "full-width digits": "１２３",
 }
 
-# Audit rows an error answer writes on purpose: a refused access, a failed login or password.
+# Audit rows an error answer writes on purpose: a refused access, a failed login or password,
+# a password limit reached.
 AUDITED_FAILURES = ("access_denied", "login_failed", "password_confirmation_failed",
-                    "password_change_failed")
+                    "password_change_failed", "login_throttled")
 # Posts that would end what later posts need (a document, a network, the login session: a
 # password set from a link logs its person in): walked last, in this order.
 LAST = ("documents.delete", "documents.empty_trash", "admin.deactivate", "admin.reactivate",
