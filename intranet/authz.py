@@ -44,6 +44,8 @@ class Standing:
     committee_municipalities: set[int] = field(default_factory=set)
     director_municipalities: set[int] = field(default_factory=set)
     network_roles: dict[int, set[str]] = field(default_factory=dict)
+    # The URL names of those networks (the menu marks their pages as the person's own).
+    network_slugs: set[str] = field(default_factory=set)
     # The committee's chair or vice chair; the management group's chair.
     committee_officer: bool = False
     management_chair: bool = False
@@ -68,12 +70,15 @@ ANONYMOUS = Standing()
 
 def _standing_statement():
     """Seats and appointments in one query: (what, kind or role, municipality or network,
-    officer). Built once: every request runs it, and building it costs more than running it."""
+    officer, network's slug). Built once: every request runs it, and building it costs more
+    than running it."""
     person, today = bindparam("person_id"), bindparam("today", type_=Date)
-    seats = (select(literal("seat"), Body.kind, Seat.municipality_id, Seat.officer)
+    seats = (select(literal("seat"), Body.kind, Seat.municipality_id, Seat.officer,
+                    null().cast(String))
              .join(Seat.body).where(Seat.person_id == person, _current(Seat, today)))
     appointments = (select(literal("appointment"), Appointment.role, Appointment.network_id,
-                           null().cast(String))
+                           null().cast(String), Network.slug)
+                    .join(Network, Network.id == Appointment.network_id)
                     .where(Appointment.person_id == person, _current(Appointment, today)))
     return union_all(seats, appointments)
 
@@ -88,9 +93,10 @@ def compute_standing(person) -> Standing:
         return ANONYMOUS
     standing = Standing(person_id=person.id, municipality_id=person.municipality_id)
     rows = db.session.execute(_STANDING, {"person_id": person.id, "today": clock.today()})
-    for what, kind, ref, officer in rows.all():
+    for what, kind, ref, officer, slug in rows.all():
         if what == "appointment":
             standing.network_roles.setdefault(ref, set()).add(kind)
+            standing.network_slugs.add(slug)
         elif kind == BodyKind.SECRETARIAT:
             standing.secretariat = True
         elif kind == BodyKind.COMMITTEE:

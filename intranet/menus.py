@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from intranet.authz import may
+from intranet.authz import may, standing_of
 from intranet.i18n import current_locale
 
 
@@ -70,6 +70,12 @@ MENUS: dict[str, tuple[Entry, ...]] = {
 }
 
 
+def _in_own_network() -> bool:
+    slug = (request.view_args or {}).get("slug")
+    return bool(slug) and current_user.is_authenticated and (
+        slug in standing_of(current_user).network_slugs)
+
+
 def menu(name: str, **url_args) -> Markup:
     """The `<li>`s of menu `name` that the person may see, the current page's marked with
     `aria-current`; `url_args` go to every entry's URL (a network's `slug`)."""
@@ -78,6 +84,9 @@ def menu(name: str, **url_args) -> Markup:
     shown = tuple(i for i, entry in enumerate(entries)
                   if entry.needs is None or may(current_user, entry.needs))
     current = tuple(i for i in shown if entries[i].is_current(endpoint))
+    if name == "main" and _in_own_network():
+        # A page of one of the person's own networks is theirs: Mina nätverk, not Alla.
+        current = tuple(i for i in shown if entries[i].endpoint == "main.index")
     key = (name, str(current_locale()), request.script_root, tuple(sorted(url_args.items())),
            shown, current)
     made = current_app.extensions.setdefault("menus", {})

@@ -47,8 +47,13 @@ def test_the_current_page_is_marked_in_each_menu_once(world, login_as):
         page = c.get("/natverk/plan/dokument/").get_data(as_text=True)
         main = _menu(page, "Huvudmeny")
         tabs = _menu(page, "Nätverkets delar")
-        assert [t for _h, t, current in main if current] == ["Alla nätverk"]
+        # The member's own network: its pages are the member's "Mina nätverk".
+        assert [t for _h, t, current in main if current] == ["Mina nätverk"]
         assert [t for _h, t, current in tabs if current] == ["Dokument"]
+        # Another network's page, and the directory, are under "Alla nätverk".
+        for other in ("/natverk/klimat", "/natverk/"):
+            shown = _menu(c.get(other).get_data(as_text=True), "Huvudmeny")
+            assert [t for _h, t, current in shown if current] == ["Alla nätverk"], other
     start = _menu(c.get("/").get_data(as_text=True), "Huvudmeny")
     assert [t for _h, t, current in start if current] == ["Mina nätverk"]
 
