@@ -338,7 +338,8 @@ def failed(account: str) -> None:
     if total >= after:
         delay = min(2 ** (total - after), current_app.config["LOGIN_SLOWDOWN_MAX_SECONDS"])
         now = int(clock.utcnow().timestamp())
-        counts.put(keys["next"], now + delay, delay)
+        # The value (a time by the app's clock) decides when; the key only has to outlive it.
+        counts.put(keys["next"], now + delay, delay + _CLAIM_SECONDS)
         log.warning("Wrong passwords for one account from many clients (%s in a row): "
                     "unknown browsers wait %s s", total, delay)
 
