@@ -46,7 +46,9 @@ ENDED_TITLE = _l("Ditt uppdrag har upphört")
 # For a request to an unknown host name: in both languages, since nothing of the person's
 # choice can be read for a host the app does not serve.
 UNTRUSTED_HOST_PAGE = (
-    '<!doctype html><html lang="sv"><meta charset="utf-8"><title>Felaktig begäran</title>'
+    '<!doctype html><html lang="sv"><meta charset="utf-8">'
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>Felaktig begäran</title>"
     "<h1>Felaktig begäran</h1><p>Adressen du använde hör inte till den här tjänsten.</p>"
     '<p lang="en">Bad request: this address does not belong to this service.</p></html>'
 )
