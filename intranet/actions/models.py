@@ -95,6 +95,9 @@ class ActionItem(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # The import the row came in with, if any (undone as one batch).
+    import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("action_import_batch.id"),
+                                                        index=True)
 
     # Each text column in Swedish order and case folded (`intranet.text.sort_key`), kept
     # with the text: the combined plan of tens of thousands of rows is sorted and searched
@@ -157,10 +160,30 @@ class ActionImport(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    network_id: Mapped[int] = mapped_column(ForeignKey("network.id"), index=True)
+    # None for the combined plan, whose rows go to the networks they name.
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("network.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
     columns: Mapped[list] = mapped_column(JSON, default=list)
     rows: Mapped[list] = mapped_column(JSON, default=list)
 
     network: Mapped[Network] = relationship()
+
+
+class ActionImportBatch(db.Model):
+    """One confirmed import: the rows it added carry its id, so that it can be undone in one
+    step (the rows move to the removed rows). `network_id` is None for the combined plan."""
+
+    __tablename__ = "action_import_batch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("network.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    row_count: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+    network: Mapped[Network | None] = relationship()
+    created_by: Mapped[Person | None] = relationship(foreign_keys=[created_by_id])
+    undone_by: Mapped[Person | None] = relationship(foreign_keys=[undone_by_id])

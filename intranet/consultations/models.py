@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -283,6 +285,11 @@ class MunicipalPosition(db.Model):
     decision_reference: Mapped[str] = mapped_column(String(200), default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    # Recorded by the secretariat for the municipality, from `source` (e.g. "enligt e-post
+    # från … den …").
+    entered_on_behalf: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=false())
+    source: Mapped[str] = mapped_column(String(300), default="", server_default="")
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
     response: Mapped[ConsultationResponse] = relationship(back_populates="positions")
