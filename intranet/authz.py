@@ -325,6 +325,13 @@ def _review_board(s: Standing, obj) -> bool:
     return s.secretariat or s.director or s.committee
 
 
+def _move_response(s: Standing, response) -> bool:
+    # The secretariat moves a referral registered for the wrong network to another one; the
+    # service refuses once the network has started on it.
+    return (_view_response(s, response) and response.network.archived_at is None
+            and s.secretariat)
+
+
 RULES = {
     "view_start": _logged_in,
     "view_network_directory": _logged_in,
@@ -382,6 +389,10 @@ RULES = {
     "extend_deadline": _extend_deadline,
     "state_position": _state_position,
     "view_review_board": _review_board,
+    # The secretariat registers a referral for any network from the responses board, and
+    # moves one to another network before work on it has begun.
+    "register_referral": _secretariat,
+    "move_response": _move_response,
 }
 
 

@@ -48,13 +48,27 @@ def demo() -> SimpleNamespace:
                                       deadline=date(2027, 1, 15), network=sup)
     d.undated = ConsultationResponse(title="Cykelstrategi för Stockholms län",
                                      referring_body="Trafikverket", network=sup)
+    d.klimat = Network(name="Klimatnätverket", short_name="Klimat", slug="klimat")
+
+    def referral(status, **fields):
+        return ConsultationResponse(title="Regional utvecklingsplan 2050",
+                                    referring_body="Region Stockholm", network=sup,
+                                    status=status, **fields)
+
+    # Registered for the network: waiting for its decision, or with the decision made.
+    d.referral = referral(ResponseStatus.TRIAGE, reference_number="RS 2026-0412",
+                          deadline=date(2027, 1, 15))
+    d.joint = referral(ResponseStatus.DRAFT)
+    d.individual = referral(ResponseStatus.INDIVIDUAL, deadline=date(2027, 1, 15))
+    d.declined = referral(ResponseStatus.NOT_ANSWERING)
     d.returned = ReviewEvent(meeting_on=date(2026, 11, 20),
                              reason="Avsnittet om kollektivtrafiken behöver bearbetas.")
     d.adopted = ReviewEvent(meeting_on=date(2026, 11, 20))
     d.sent = ReviewEvent(sent_on=date(2026, 11, 25), sent_to="Region Stockholm, registrator")
     d.words = [d.sup.name, "Huddinge", "Botkyrka", d.appointment.end_reason,
                d.response.title, d.undated.title, d.response.referring_body,
-               d.undated.referring_body, d.returned.reason, d.sent.sent_to,
+               d.undated.referring_body, d.returned.reason, d.sent.sent_to, d.klimat.name,
+               d.referral.reference_number,
                "Knappen Spara går inte att nå med tangentbordet.",
                *(p.name for p in (d.ahmed, d.sara, d.mikael, d.johan, d.elin, d.karin))]
     return d
@@ -189,6 +203,56 @@ def cases(d) -> dict[str, list[tuple[str, Person, dict, list[str]]]]:
                 "Kommunernas gemensamma svar på remissen ”Regional utvecklingsplan 2050” "
                 "skickades den 25 november 2026 till Region Stockholm, registrator.",
                 "Yttrandet finns bland nätverkets dokument."]),
+        ],
+        "consultation_registered": [
+            ("by the secretariat, for the network to decide", d.sara, {
+                **review, "response": d.referral, "actor": d.elin, "by_secretariat": True}, [
+                "Ny remiss för Nätverket för planeringschefer: Regional utvecklingsplan 2050",
+                "Kansliet har registrerat en ny remiss för Nätverket för planeringschefer: "
+                "”Regional utvecklingsplan 2050” från Region Stockholm (registrerad av Elin "
+                "Strand).\nRemissinstansens diarienummer: RS 2026-0412.\nSista svarsdag är "
+                "den 15 januari 2027.\n\nNätverket ska nu bestämma om kommunerna svarar "
+                "gemensamt, var för sig eller inte alls. Beslutet registreras på remissens "
+                "sida."]),
+            ("as a joint answer, without a deadline", d.ahmed, {
+                **review, "response": d.joint, "actor": d.elin, "by_secretariat": True}, [
+                "Ny remiss för Nätverket för planeringschefer: Regional utvecklingsplan 2050",
+                "(registrerad av Elin Strand).\n\nKommunerna svarar gemensamt. Svaret skrivs "
+                "i Samverkansytan och börjar från mallen för ett yttrande."]),
+            ("answered by each municipality", d.ahmed, {
+                **review, "response": d.individual, "actor": d.elin, "by_secretariat": True}, [
+                "Ny remiss för Nätverket för planeringschefer: Regional utvecklingsplan 2050",
+                "Varje kommun svarar själv på remissen; Samverkansytan följer bara upp den."]),
+            ("not answered", d.ahmed, {
+                **review, "response": d.declined, "actor": d.elin, "by_secretariat": True}, [
+                "Ny remiss för Nätverket för planeringschefer: Regional utvecklingsplan 2050",
+                "Kommunerna svarar inte på remissen."]),
+            ("by someone outside the secretariat", d.sara, {
+                **review, "response": d.referral, "actor": d.mikael,
+                "by_secretariat": False}, [
+                "Ny remiss för Nätverket för planeringschefer: Regional utvecklingsplan 2050",
+                "Mikael Nyström har registrerat en ny remiss för Nätverket för "
+                "planeringschefer: ”Regional utvecklingsplan 2050” från Region Stockholm."]),
+        ],
+        "consultation_moved": [
+            ("by the secretariat", d.sara, {
+                **review, "response": d.referral, "actor": d.elin, "by_secretariat": True,
+                "old_network": d.klimat}, [
+                "Remiss flyttad till Nätverket för planeringschefer: Regional utvecklingsplan "
+                "2050",
+                "Kansliet har flyttat remissen ”Regional utvecklingsplan 2050” från Region "
+                "Stockholm till Nätverket för planeringschefer (flyttad av Elin Strand). Den "
+                "var först registrerad för Klimatnätverket.",
+                "Nätverket ska nu bestämma om kommunerna svarar gemensamt, var för sig eller "
+                "inte alls."]),
+            ("by someone outside the secretariat", d.ahmed, {
+                **review, "response": d.joint, "actor": d.mikael, "by_secretariat": False,
+                "old_network": d.klimat}, [
+                "Remiss flyttad till Nätverket för planeringschefer: Regional utvecklingsplan "
+                "2050",
+                "Mikael Nyström har flyttat remissen ”Regional utvecklingsplan 2050” från "
+                "Region Stockholm till Nätverket för planeringschefer. Den var först "
+                "registrerad för Klimatnätverket."]),
         ],
         "invitation": [
             ("to a new member", d.ahmed, dict(link=LINK, days=7, inviter=d.mikael), [

@@ -35,6 +35,8 @@ ACTION_LABELS = {
     "personal_data_exported": _l("Laddade ned sina uppgifter"),
     "accessibility_report": _l("Rapporterade tillgänglighetsproblem"),
     "consultation_created": _l("Skapade remissvar"),
+    "consultation_registered_anyway": _l("Registrerade remiss trots varning om dubblett"),
+    "consultation_moved": _l("Flyttade remissvar till ett annat nätverk"),
     "consultation_updated": _l("Ändrade uppgifter om remissvar"),
     "consultation_status_changed": _l("Ändrade status för remissvar"),
     "consultation_section_added": _l("Lade till avsnitt i remissvar"),

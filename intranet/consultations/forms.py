@@ -98,12 +98,48 @@ class TriageFieldsMixin:
     )
 
 
-class NewResponseForm(TriageFieldsMixin, DetailsForm):
+class RegistrationMixin:
+    """Shown when the referral looks like one already registered (the duplicate warning)."""
+
+    register_anyway = BooleanField(_l("Registrera ändå: det är en annan remiss"))
+
+
+class NewResponseForm(RegistrationMixin, TriageFieldsMixin, DetailsForm):
     answer = RadioField(
         _l("Hur svarar kommunerna?"), choices=CREATE_ANSWER_CHOICES,
         default=ResponseStatus.TRIAGE.value,
         validators=[InputRequired(_l("Välj hur kommunerna svarar."))],
     )
+
+
+class RegisterReferralForm(RegistrationMixin, DetailsForm):
+    """A referral registered by the secretariat from the responses board: the network that
+    answers is chosen here; the network picks its contact person and decides how the
+    municipalities answer."""
+
+    network_id = SelectField(
+        _l("Nätverk som ska svara"), coerce=_optional_int, validate_choice=False,
+        validators=[DataRequired(_l("Välj vilket nätverk som ska svara på remissen."))],
+    )
+
+    def __init__(self, *args, networks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.network_id.choices = [SelectChoice("", _l("Välj nätverk"))] + [
+            SelectChoice(str(n.id), n.name) for n in networks]
+
+
+class MoveResponseForm(FlaskForm):
+    """The secretariat moves a referral to another network before work on it has begun."""
+
+    target_network_id = SelectField(
+        _l("Flytta till nätverket"), coerce=_optional_int, validate_choice=False,
+        validators=[DataRequired(_l("Välj nätverket som remissen ska flyttas till."))],
+    )
+
+    def __init__(self, *args, networks=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target_network_id.choices = [SelectChoice("", _l("Välj nätverk"))] + [
+            SelectChoice(str(n.id), n.name) for n in networks]
 
 
 class TriageForm(TriageFieldsMixin, FlaskForm):

@@ -4,16 +4,18 @@ transaction; the caller commits once. Broken rules raise RuleError subclasses.""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, func, insert, select, update
+from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from intranet import clock
+from intranet.audit.models import AuditEvent
 from intranet.audit.services import record
 from intranet.consultations.models import (
     IN_REVIEW,
@@ -35,7 +37,10 @@ from intranet.documents.models import Document
 from intranet.documents.services import EditConflict, check_version, compare, normalise_text
 from intranet.extensions import db
 from intranet.forms_flow import RuleError
+from intranet.notifications.services import queue
 from intranet.org.models import Municipality, Network, Person
+from intranet.text import sort_key
+from intranet.urls import external_url
 
 __all__ = ["EditConflict"]
 
@@ -606,3 +611,231 @@ def compare_sections(old: list[dict], new: list[dict]) -> list[SectionChange]:
                 break
             changes.append(removed(following))
     return changes
+
+
+# ---------------------------------------------------------------- registering and moving a referral
+
+# Referrals still being answered or followed: one registered again beside them is likely the
+# same. Sent and declined ones are done; individual answers are followed until the deadline.
+_PENDING = frozenset(ResponseStatus) - {ResponseStatus.SENT, ResponseStatus.NOT_ANSWERING}
+# A response moves to another network while nothing has been written in it yet.
+_MOVABLE = frozenset({ResponseStatus.TRIAGE, ResponseStatus.DRAFT})
+NEW_REFERRALS_LIMIT = 20
+
+
+def _words_key(text: str | None) -> str:
+    """A title or a sender as compared: case and spacing left out (sort_key's folding)."""
+    return sort_key(" ".join((text or "").split()))
+
+
+def _number_key(text: str | None) -> str:
+    """A diarienummer as compared: "RS 2021-0123" is "rs2021-0123"."""
+    return "".join((text or "").split()).casefold()
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A pending response that a referral being registered may repeat, and why."""
+
+    response: ConsultationResponse
+    same_number: bool
+    same_title: bool
+
+
+class PossibleDuplicate(RuleError):
+    """The referral looks like one already pending; registering it needs a confirmation."""
+
+    def __init__(self, duplicates: list[Duplicate]):
+        super().__init__(_l("Det finns redan en remiss som ser ut att vara samma. Kontrollera "
+                            "den innan du registrerar den här. Är det en annan remiss: kryssa "
+                            "i rutan och registrera igen."), "register_anyway")
+        self.duplicates = duplicates
+
+
+MOVE_REFUSED = _l("Remissen kan inte flyttas längre: nätverket har börjat arbeta med svaret. "
+                  "Registrera remissen för det andra nätverket i stället, och avsluta svaret "
+                  "här.")
+
+
+class MoveRefused(RuleError):
+    pass
+
+
+def find_duplicates(title: str, referring_body: str, reference_number: str, *,
+                    exclude_id: int | None = None) -> list[Duplicate]:
+    """Pending responses of active networks with the same sender and title, or the same
+    diarienummer (not empty), as the referral: case and spacing do not count. Nearest
+    deadline first."""
+    title_key, body_key = _words_key(title), _words_key(referring_body)
+    number_key = _number_key(reference_number)
+    if not number_key and not (title_key and body_key):
+        return []
+    R = ConsultationResponse
+    today = clock.today()
+    # Only the compared columns: the normalising is Python's (SQLite's lower() knows only
+    # ASCII), and registering is rare enough to read every pending referral's four fields.
+    rows = db.session.execute(
+        select(R.id, R.title, R.referring_body, R.reference_number, R.status, R.deadline)
+        .where(R.status.in_(sorted(_PENDING)),
+               R.network_id.in_(select(Network.id).where(Network.archived_at.is_(None))))).all()
+    found: dict[int, tuple[bool, bool]] = {}
+    for row in rows:
+        if row.id == exclude_id or (row.status == ResponseStatus.INDIVIDUAL
+                                    and row.deadline is not None and row.deadline < today):
+            continue
+        same_number = bool(number_key) and _number_key(row.reference_number) == number_key
+        same_title = (bool(title_key) and _words_key(row.title) == title_key
+                      and _words_key(row.referring_body) == body_key)
+        if same_number or same_title:
+            found[row.id] = (same_number, same_title)
+    if not found:
+        return []
+    responses = db.session.scalars(select(R).where(R.id.in_(found))
+                                   .options(joinedload(R.network)))
+    duplicates = [Duplicate(r, *found[r.id]) for r in responses]
+    duplicates.sort(key=lambda d: (d.response.deadline is None,
+                                   d.response.deadline or date.max, d.response.id))
+    return duplicates
+
+
+def _announce(response: ConsultationResponse, actor: Person, template: str,
+              **context) -> int:
+    """Mail the network's convener and current members (not the actor), each once, when the
+    secretariat (or anyone outside the network) registered or moved the referral there: a
+    member who registers one tells the others themselves, and the start page shows it to
+    them all. Returns how many were mailed."""
+    from intranet.authz import standing_of
+
+    standing = standing_of(actor)
+    if not standing.secretariat and standing.member_of(response.network_id):
+        return 0
+    link = external_url("consultations.show", slug=response.network.slug,
+                        response_id=response.id)
+    told = 0
+    for person in network_people(response.network):
+        if person.id != actor.id:
+            queue(person, template, response=response, actor=actor, link=link,
+                  by_secretariat=standing.secretariat, **context)
+            told += 1
+    return told
+
+
+@dataclass(frozen=True)
+class Registered:
+    response: ConsultationResponse
+    told: int  # people mailed about it
+
+
+def register_referral(network: Network, author: Person, details: Details, *,
+                      answer: str = ResponseStatus.TRIAGE, reason: str = "",
+                      report_parts: list[str] | None = None, anyway: bool = False,
+                      visible: Callable[[ConsultationResponse], bool] = lambda r: True,
+                      ) -> Registered:
+    """A referral (remiss) registered for a network: the response is created, and when the
+    secretariat registers it the network's convener and members are mailed. A referral that
+    looks like a pending one the author may see (`visible`) is refused with
+    PossibleDuplicate unless `anyway`."""
+    if network.archived_at is not None:
+        raise RuleError(_l("Nätverket är arkiverat. Välj ett annat nätverk."), "network_id")
+    duplicates = [d for d in find_duplicates(details.title, details.referring_body,
+                                             details.reference_number)
+                  if visible(d.response)]
+    if duplicates and not anyway:
+        raise PossibleDuplicate(duplicates)
+    response = create_response(network, author, details, answer=answer, reason=reason,
+                               report_parts=report_parts)
+    if duplicates:
+        record("consultation_registered_anyway", actor=author, obj=response,
+               network_id=network.id, duplicates=[d.response.id for d in duplicates])
+    return Registered(response, _announce(response, author, "consultation_registered"))
+
+
+def drafting_started(response: ConsultationResponse) -> bool:
+    """Whether the network has begun on the response, so that it stays where it is: it is
+    past the triage or a joint draft, or any section has text, a second revision or a
+    comment, or there is a named version or a municipality's position. A joint draft's
+    untouched template (or empty sections added to it) is not a start."""
+    if response.status not in _MOVABLE:
+        return True
+    S_, V = ResponseSection, SectionRevision
+    of_response = S_.response_id == response.id
+    return bool(db.session.scalar(select(or_(
+        exists().where(of_response, func.trim(S_.body) != ""),
+        exists().where(of_response, V.section_id == S_.id,
+                       or_(V.number > 1, func.trim(V.body) != "")),
+        exists().where(of_response, SectionComment.section_id == S_.id),
+        exists().where(ResponseSnapshot.response_id == response.id),
+        exists().where(MunicipalPosition.response_id == response.id)))))
+
+
+def move_targets(response: ConsultationResponse) -> list[Network]:
+    """The networks a response may move to: every active one but its own."""
+    return list(db.session.scalars(
+        select(Network).where(Network.archived_at.is_(None),
+                              Network.id != response.network_id)
+        .order_by(Network.name_key, Network.id)))
+
+
+@dataclass(frozen=True)
+class Moved:
+    old_network: Network
+    told: int  # people of the new network mailed about it
+    documents_left: list[str]  # the old network's documents no longer attached
+
+
+def move_response(response: ConsultationResponse, person: Person,
+                  target: Network | None) -> Moved:
+    """The referral moves to another network before anyone has started on it (a
+    registration for the wrong network): its URL becomes the new network's, the old
+    network's documents are no longer attached (they stay there), a contact person from
+    outside the new network is cleared, and the new network is told as of a new referral."""
+    if target is None or target.archived_at is not None:
+        raise RuleError(_l("Välj ett av nätverken i listan."), "target_network_id")
+    if target.id == response.network_id:
+        raise RuleError(_l("Remissen hör redan till %(network)s. Välj ett annat nätverk.",
+                           network=target.name), "target_network_id")
+    if drafting_started(response):
+        raise MoveRefused(MOVE_REFUSED, None)
+    old = response.network
+    documents_left = [d.document.title for d in response.referral_documents]
+    response.referral_documents[:] = []
+    if response.contact_person_id is not None and response.contact_person_id not in {
+        p.id for p in network_people(target)
+    }:
+        response.contact_person_id = None
+    response.network = target
+    response.updated_at = clock.utcnow()
+    db.session.flush()
+    record("consultation_moved", actor=person, obj=response, network_id=target.id,
+           from_network_id=old.id, to_network_id=target.id, documents_left=documents_left)
+    told = _announce(response, person, "consultation_moved", old_network=old)
+    return Moved(old, told, documents_left)
+
+
+def moved_away(network: Network, response_id: int) -> ConsultationResponse | None:
+    """The response an old URL names: one that was moved away from `network` (the audit
+    log remembers where it was), now in another network; None for any other id."""
+    response = db.session.get(ConsultationResponse, response_id)
+    if response is None or response.network_id == network.id:
+        return None
+    details = db.session.scalars(
+        select(AuditEvent.detail).where(AuditEvent.action == "consultation_moved",
+                                        AuditEvent.object_type == "ConsultationResponse",
+                                        AuditEvent.object_id == response_id))
+    return response if any((d or {}).get("from_network_id") == network.id
+                           for d in details) else None
+
+
+def new_referrals(network_ids) -> list[ConsultationResponse]:
+    """Referrals of these networks that wait for the network to decide how the
+    municipalities answer (the start page's "Ny remiss"), nearest deadline first."""
+    network_ids = list(network_ids)
+    if not network_ids:
+        return []
+    R = ConsultationResponse
+    return list(db.session.scalars(
+        select(R).join(Network, Network.id == R.network_id)
+        .where(R.status == ResponseStatus.TRIAGE, R.network_id.in_(network_ids),
+               Network.archived_at.is_(None))
+        .options(joinedload(R.network))
+        .order_by(R.deadline.is_(None), R.deadline, R.id).limit(NEW_REFERRALS_LIMIT)))
