@@ -236,6 +236,12 @@ MATRIX = {
     ("consultations.letter", "GET"): response_readers(200, 200),
     ("reviews.board", "GET"): only(200, ("director", "other_director", "committee",
                                          "secretariat")),
+    # The secretariat registers a referral for any network from the board, and moves one
+    # (the test response has text: the move is refused with a message, 303).
+    ("reviews.register", "GET"): per_role({"secretariat": 200}),
+    ("reviews.register", "POST"): per_role({"secretariat": 422}),
+    ("consultations.move", "POST"): response_readers(403, member=403, convener=403,
+                                                     secretariat=303),
 }
 
 
@@ -369,6 +375,7 @@ URL_ARGS = {
     "consultations.record_position": lambda world, role: _response_in(
         "management_review", municipality_id=world.ids.alpha),
     "consultations.letter": {"slug": "plan", "response_id": RESPONSE_ID},
+    "consultations.move": {"slug": "plan", "response_id": RESPONSE_ID},
 }
 # Objects the URLs above point at, created before each row whose endpoint has the prefix.
 SETUP = {

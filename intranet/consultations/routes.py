@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from flask import abort, flash, redirect, request, send_file, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -24,6 +24,7 @@ from intranet.consultations.forms import (
     ExtensionForm,
     ManagementDecisionForm,
     MoveForm,
+    MoveResponseForm,
     NewResponseForm,
     NewSectionForm,
     PositionForm,
@@ -82,7 +83,20 @@ def _response(slug: str, response_id: int, action: str = "view_response"):
     network, response = svc.by_url(slug, response_id)
     if network is None:
         abort(404)
+    if response is None:
+        _follow_move(network, response_id)
     return network, authorize_visible(current_user, "view_response", response, action)
+
+
+def _follow_move(network: Network, response_id: int) -> None:
+    """An old URL of a response the secretariat moved to another network: the same page (or
+    the same post, kept whole with 307) at its new network, for a person who may see it
+    there. Anything else goes on to 404."""
+    moved = svc.moved_away(network, response_id)
+    if moved is not None and may(current_user, "view_response", moved):
+        args = {**request.args.to_dict(), **(request.view_args or {}),
+                "slug": moved.network.slug}
+        abort(redirect(url_for(request.endpoint, **args), 307))
 
 
 def _response_section(slug: str, response_id: int, section_id: int, action: str,
@@ -93,6 +107,8 @@ def _response_section(slug: str, response_id: int, section_id: int, action: str,
                                             include_removed=include_removed)
     if network is None:
         abort(404)
+    if response is None:
+        _follow_move(network, response_id)
     authorize_visible(current_user, "view_response", response, action)
     if section is None:
         abort(404)
@@ -155,15 +171,43 @@ def new(slug: str):
     form = NewResponseForm(people=people, documents=svc.network_documents(network))
     if request.method == "GET" and current_user in people:
         form.contact_person_id.data = current_user.id
-    done = submit(form, lambda: svc.create_response(
-        network, current_user, _details(form), answer=form.answer.data,
-        reason=form.reason.data or "", report_parts=_parts(form.report_parts.data)))
+    done, duplicates = submit_registration(
+        form, lambda: network, lambda: _details(form), answer=form.answer.data,
+        reason=form.reason.data or "", report_parts=_parts(form.report_parts.data))
     if done:
-        flash(_("Remissvaret är skapat."), "success")
-        return redirect(url_for(".show", slug=slug, response_id=done.result.id), 303)
+        flash(registered_message(done.result, _("Remissvaret är skapat.")), "success")
+        return redirect(url_for(".show", slug=slug, response_id=done.result.response.id), 303)
     return render("consultations/form.html", status=form_status(), network=network, form=form,
-                  response=None, municipalities=svc.municipalities(),
+                  response=None, municipalities=svc.municipalities(), duplicates=duplicates,
                   case_numbers={k: v for k, v in request.form.items() if k.startswith("case_")})
+
+
+def submit_registration(form, network_of, details_of, **choice):
+    """A referral registered from either form (a network's, or the board's with the network
+    chosen): submit() with the pending referrals it may repeat, which the person may see,
+    kept for the duplicate warning. Returns (the outcome, those referrals)."""
+    duplicates: list[svc.Duplicate] = []
+
+    def register():
+        try:
+            return svc.register_referral(
+                network_of(), current_user, details_of(),
+                anyway=bool(form.register_anyway.data),
+                visible=lambda response: may(current_user, "view_response", response),
+                **choice)
+        except svc.PossibleDuplicate as warning:
+            duplicates.extend(warning.duplicates)
+            raise
+
+    return submit(form, register), duplicates
+
+
+def registered_message(registered: svc.Registered, done: str) -> str:
+    if not registered.told:
+        return done
+    return " ".join([done, ngettext(
+        "%(num)s person i nätverket får e-post om remissen.",
+        "%(num)s personer i nätverket får e-post om remissen.", registered.told)])
 
 
 @bp.route("/<int:response_id>/uppgifter", methods=["GET", "POST"])
@@ -211,7 +255,7 @@ def _show(network, response, status=200, **given):
 
 def _show_context(network, response, triage_form=None, section_form=None,
                   snapshot_form=None, comment_forms=None, moved=None, position_current=None,
-                  **review_forms) -> dict:
+                  relocate_form=None, **review_forms) -> dict:
     """What the response's page shows, `response` loaded with it (`svc.load_for_page`)."""
     # The positions' tracker once the answer has been up for review (or has positions).
     windows = _windows(response)
@@ -229,6 +273,7 @@ def _show_context(network, response, triage_form=None, section_form=None,
         moved=moved,
         button_form=review_forms.pop("button_form", None) or ButtonForm(formdata=None),
         move_form=MoveForm(formdata=None),
+        relocate_form=_relocate_form(response, relocate_form),
         tracker=tracker,
         baseline=review.baseline(response),
         latest_return=review.latest_return(response),
@@ -243,6 +288,18 @@ def _show_context(network, response, triage_form=None, section_form=None,
         may_edit=may(current_user, "edit_response", response),
         may_comment=may(current_user, "comment_response", response),
     )
+
+
+def _relocate_form(response, posted=None):
+    """The form that moves the referral to another network: for the secretariat, while the
+    network has not started on it (None otherwise)."""
+    if not may(current_user, "move_response", response):
+        return None
+    if posted is not None:
+        return posted
+    if svc.drafting_started(response):
+        return None
+    return MoveResponseForm(formdata=None, networks=svc.move_targets(response))
 
 
 def _windows(response) -> list:
@@ -677,3 +734,36 @@ def letter(slug: str, response_id: int):
     letter = export.letter_for(response)
     return send_file(io.BytesIO(build_docx(letter)), mimetype=DOCX_TYPE, as_attachment=True,
                      download_name=filename(letter), max_age=0)
+
+# ---------------------------------------------------------------- moving to another network
+
+
+@bp.post("/<int:response_id>/flytta")
+def move(slug: str, response_id: int):
+    """The secretariat moves a referral registered for the wrong network, before the network
+    has started on it; afterwards it is at the new network's URL (the old one leads there)."""
+    network, response = _response(slug, response_id, "move_response")
+    if svc.drafting_started(response):
+        flash(str(svc.MOVE_REFUSED), "error")
+        return redirect(url_for(".show", slug=slug, response_id=response_id), 303)
+    targets = svc.move_targets(response)
+    form = MoveResponseForm(networks=targets)
+    done = submit(form, lambda: svc.move_response(
+        response, current_user,
+        next((n for n in targets if n.id == form.target_network_id.data), None)))
+    if done:
+        moved = done.result
+        messages = [_("Remissen är flyttad till %(network)s.", network=response.network.name)]
+        if moved.told:
+            messages.append(ngettext("%(num)s person i nätverket får e-post om remissen.",
+                                     "%(num)s personer i nätverket får e-post om remissen.",
+                                     moved.told))
+        if moved.documents_left:
+            messages.append(_("Remisshandlingarna bland dokumenten följde inte med; de finns "
+                              "kvar i %(network)s: %(titles)s.", network=moved.old_network.name,
+                              titles=", ".join(moved.documents_left)))
+        flash(" ".join(messages), "success")
+        return redirect(url_for(".show", slug=response.network.slug, response_id=response_id),
+                        303)
+    response = svc.get_response(network, response_id)
+    return _show(network, response, status=422, relocate_form=form)

@@ -7,6 +7,7 @@ from flask_login import current_user
 from intranet import cache, clock
 from intranet.authz import authorize, standing_of
 from intranet.consultations.review import waiting_for
+from intranet.consultations.services import new_referrals
 from intranet.extensions import db, limiter
 from intranet.htmx import render
 from intranet.main import bp
@@ -28,9 +29,14 @@ def index():
 
     def context() -> dict:
         summaries = network_summaries(networks_of(current_user), person=current_user)
-        return dict(summaries=summaries, seats=seats_of(current_user),
-                    waiting=waiting_for(current_user, standing_of(current_user)),
-                    today=clock.today())
+        standing = standing_of(current_user)
+        # A referral the network has not decided on is shown once, as new.
+        new = new_referrals(standing.network_roles)
+        shown = {response.id for response in new}
+        waiting = [item for item in waiting_for(current_user, standing)
+                   if item.response.id not in shown]
+        return dict(summaries=summaries, seats=seats_of(current_user), new_referrals=new,
+                    waiting=waiting, today=clock.today())
 
     cached = cache.blocks("main/index.html", ("content",), (current_user.id,),
                           cache.ALL_SCOPES, context)

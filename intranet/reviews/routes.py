@@ -1,16 +1,22 @@
-"""What needs us now: the board of responses across networks."""
+"""What needs us now: the board of responses across networks, and registering a referral
+for any network from it."""
 
 from __future__ import annotations
 
-from flask import request
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from intranet import cache, clock
 from intranet.authz import authorize
 from intranet.consultations import review
+from intranet.consultations import services as svc
+from intranet.consultations.forms import RegisterReferralForm
+from intranet.consultations.routes import registered_message, submit_registration
 from intranet.consultations.services import open_comment_counts
+from intranet.forms_flow import RuleError, form_status
 from intranet.htmx import render
-from intranet.org.services import municipality_count
+from intranet.org.services import active_networks, municipality_count
 from intranet.reviews import bp
 from intranet.urls import db_int
 
@@ -40,6 +46,43 @@ def board():
 
     # The same board for everyone who may see it: a cached fragment until a response, a
     # network or a municipality changes.
-    cached = cache.blocks("reviews/board.html", ("content",), (stage, page),
+    cached = cache.blocks("reviews/board.html", ("board",), (stage, page),
                           ("consultations", "org"), context)
     return render("reviews/board.html", cached=cached)
+
+
+@bp.route("/registrera", methods=["GET", "POST"])
+def register():
+    """The secretariat registers a referral for the network that is to answer it (chosen in
+    the form); the network's convener and members are mailed, and it waits on their start
+    page until the network decides how the municipalities answer."""
+    authorize(current_user, "register_referral")
+    networks = active_networks()
+    form = RegisterReferralForm(networks=networks)
+
+    def network():
+        chosen = next((n for n in networks if n.id == form.network_id.data), None)
+        if chosen is None:
+            raise RuleError(_("Välj ett av nätverken i listan."), "network_id")
+        return chosen
+
+    def details() -> svc.Details:
+        return svc.Details(
+            title=form.title.data or "", referring_body=form.referring_body.data or "",
+            reference_number=form.reference_number.data or "",
+            received_on=form.received_on.data, deadline=form.deadline.data,
+            referral_links=form.referral_links.data or "",
+            case_numbers={m.id: request.form.get(f"case_{m.id}", "")
+                          for m in svc.municipalities()})
+
+    done, duplicates = submit_registration(form, network, details)
+    if done:
+        response = done.result.response
+        flash(registered_message(done.result, _("Remissen är registrerad för %(network)s.",
+                                                network=response.network.name)), "success")
+        return redirect(url_for("consultations.show", slug=response.network.slug,
+                                response_id=response.id), 303)
+    return render("consultations/register.html", status=form_status(), form=form,
+                  duplicates=duplicates, municipalities=svc.municipalities(),
+                  case_numbers={k: v for k, v in request.form.items()
+                                if k.startswith("case_")})
