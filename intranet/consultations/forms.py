@@ -161,6 +161,8 @@ class SectionForm(FlaskForm):
                            message=_l("Texten är för lång (högst 100 000 tecken)."))],
     )
     version = HiddenField()
+    # The revision the editor started from: a conflict shows what each side changed in it.
+    base = HiddenField()
 
 
 class NewSectionForm(FlaskForm):

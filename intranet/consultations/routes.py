@@ -34,8 +34,9 @@ from intranet.consultations.forms import (
     TriageForm,
 )
 from intranet.consultations.letter import build_docx, filename
-from intranet.consultations.models import ResponseSection, ResponseStatus
+from intranet.consultations.models import ResponseSection, ResponseStatus, SectionRevision
 from intranet.documents.markdown import render_markdown
+from intranet.documents.services import latest_number, revision_number, with_base
 from intranet.documents.sniff import DOCX as DOCX_TYPE
 from intranet.errors import keeps_text_on_csrf_error
 from intranet.extensions import db
@@ -440,6 +441,7 @@ def edit_section(slug: str, response_id: int, section_id: int):
         form.title.data = section.title
         form.body.data = section.body
         form.version.data = section.lock_version
+        form.base.data = latest_number(SectionRevision.section_id, section.id) or ""
         return _section_form(network, response, section, form)
     if not form.validate():
         return _section_form(network, response, section, form, status=422)
@@ -472,9 +474,16 @@ def edit_section(slug: str, response_id: int, section_id: int):
 
 
 def _conflict(network, response_id, section_id, form, conflict):
+    """The conflict view: the text the editor started from (the revision their form names),
+    the text saved meanwhile and theirs. The form keeps their text and now starts from the
+    saved version, so that saving again is deliberate."""
     response = svc.get_response(network, response_id)
     section = db.session.get(ResponseSection, section_id)
+    conflict = with_base(conflict, SectionRevision.section_id, section_id,
+                         revision_number(form.base.data))
     form.version.data = conflict.current_version
+    form.base.data = (conflict.base.current_number if conflict.base
+                      else latest_number(SectionRevision.section_id, section_id) or "")
     return _section_form(network, response, section, form, status=409, conflict=conflict)
 
 

@@ -95,6 +95,8 @@ class PageForm(_Details, FlaskForm):
         validators=[Optional(), Length(max=300, message=_l("Högst 300 tecken."))],
     )
     version = HiddenField()
+    # The revision the editor started from: a conflict shows what each side changed in it.
+    base = HiddenField()
 
 
 class ButtonForm(FlaskForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from babel.lists import format_list
 from flask import abort, current_app, flash, redirect, request, send_file, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
@@ -27,12 +28,13 @@ from intranet.documents.forms import (
     UploadForm,
 )
 from intranet.documents.markdown import render_markdown
-from intranet.documents.models import Document
+from intranet.documents.models import Document, PageRevision
 from intranet.documents.sniff import ALLOWED_TEXT, INLINE, Rejected
 from intranet.documents.storage import get_storage
 from intranet.errors import keeps_text_on_csrf_error
 from intranet.extensions import db
 from intranet.htmx import is_htmx, render
+from intranet.i18n import current_locale
 from intranet.org.models import Network
 from intranet.urls import db_int, network_or_404
 
@@ -160,6 +162,23 @@ def upload(slug: str):
                   network=network, form=form, rejected=rejected, saved=saved,
                   allowed_text=ALLOWED_TEXT,
                   max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
+
+
+@bp.app_template_filter("possessive")
+def possessive(name: str | None) -> str:
+    """A name as owner, for "%(whose)s ändringar": Swedish adds s unless the name ends in s,
+    x or z ("Sara Ekholms", "Lars"); English adds an apostrophe and s ("Lars's")."""
+    name = name or _("Okänd person")
+    if str(current_locale()).startswith("en"):
+        return f"{name}’s"
+    return name if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
+
+
+@bp.app_template_filter("spoken_list")
+def spoken_list(items) -> str:
+    """Words as a sentence lists them: "A, B och C" (in English "A, B, and C")."""
+    items = list(items)
+    return format_list(items, locale=current_locale()) if items else ""
 
 
 @bp.app_template_filter("filesize")
@@ -319,6 +338,7 @@ def _edit_page(network, document):
         form.tags.data = ", ".join(document.tag_names)
         form.visibility.data = document.visibility
         form.version.data = document.lock_version
+        form.base.data = current.number if current else ""
         return _page_form(network, document, form)
     if request.form.get("action") == "preview":
         return _page_form(network, document, form, preview=True)
@@ -349,7 +369,12 @@ def _edit_page(network, document):
 
 
 def _conflict(network, document_id, form, conflict):
+    """The conflict view: the text the editor started from (the revision their form names),
+    the text saved meanwhile and theirs. The form keeps their text and now starts from the
+    saved version, so that saving again is deliberate."""
     document = db.session.get(Document, document_id)
+    conflict = svc.with_base(conflict, PageRevision.document_id, document_id,
+                             svc.revision_number(form.base.data))
     form.version.data = conflict.current_version
     return _page_form(network, document, form, status=409, conflict=conflict)
 
@@ -361,6 +386,7 @@ def _page_form(network, document, form, status=200, preview=False, conflict=None
     if conflict and document is not None:  # the saved version the conflict view names
         current = svc.latest_revision(document)
         current_number = current.number if current else 1
+        form.base.data = current_number  # what a merged save starts from
     return render(
         "documents/page_form.html",
         block="preview" if preview else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
@@ -29,6 +29,7 @@ from intranet.documents.storage import Storage
 from intranet.extensions import db
 from intranet.org.models import Network, Person
 from intranet.text import contains
+from intranet.urls import db_int
 
 MAX_TAGS = 10
 TAG_LENGTH = 40
@@ -43,6 +44,23 @@ SORTS = {"titel": func.lower(Document.title), "datum": Document.updated_at,
 
 
 @dataclass(frozen=True)
+class Base:
+    """The text two saves both started from (utgångstexten), and what each changed in it."""
+
+    text: str
+    number: int  # the revision the editor started from
+    current_number: int  # the revision saved meanwhile
+    saved_by: tuple[str | None, ...]  # who saved since, each once, in order (None: unknown)
+    theirs: Diff  # from the base to the text saved meanwhile
+    mine: Diff  # from the base to the editor's text
+
+
+# Why a conflict shows no base: the form did not say where the editor started, that
+# revision is not there, or the text did not change since (something else did).
+BASE_UNKNOWN, BASE_MISSING, BASE_UNCHANGED = "unknown", "missing", "unchanged"
+
+
+@dataclass(frozen=True)
 class Conflict:
     """A save that did not start from the current version: nothing was written."""
 
@@ -50,6 +68,8 @@ class Conflict:
     current: str  # the text saved meanwhile
     current_version: int  # the version a merged save must carry
     diff: Diff  # from the current text to mine
+    base: Base | None = None  # the text both started from, when it is known
+    no_base: str = BASE_UNKNOWN  # why there is no base (when there is none)
 
     @property
     def identical(self) -> bool:
@@ -69,6 +89,50 @@ def check_version(expected: int | None, current: int, mine: str, current_text: s
             Conflict(mine=mine, current=current_text, current_version=current,
                      diff=word_diff(current_text, mine))
         )
+
+
+def revision_number(value) -> int | None:
+    """The revision number a form carries (the hidden field `base`), or None for anything
+    that is not one."""
+    try:
+        return db_int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def latest_number(owner, owner_id: int) -> int:
+    """The number of the newest revision of one page or section; `owner` is the column of
+    the revisions that names it (PageRevision.document_id, SectionRevision.section_id)."""
+    model = owner.class_
+    return db.session.scalar(select(func.max(model.number)).where(owner == owner_id)) or 0
+
+
+def with_base(conflict: Conflict, owner, owner_id: int, base_number: int | None) -> Conflict:
+    """The conflict with the text both saves started from: revision `base_number` of the
+    page or section (`owner` as for latest_number), what was saved since and by whom. Two
+    statements, however many saves came in between; only when a save has failed."""
+    if base_number is None:
+        return replace(conflict, no_base=BASE_UNKNOWN)
+    model = owner.class_
+    base = db.session.scalar(select(model).where(owner == owner_id,
+                                                 model.number == base_number))
+    if base is None:
+        return replace(conflict, no_base=BASE_MISSING)
+    later = db.session.execute(
+        select(model.number, Person.name)
+        .outerjoin(Person, Person.id == model.created_by_id)
+        .where(owner == owner_id, model.number > base_number)
+        .order_by(model.number)).all()
+    if not later:
+        return replace(conflict, no_base=BASE_UNCHANGED)
+    saved_by: list[str | None] = []
+    for _number, name in later:
+        if name not in saved_by:
+            saved_by.append(name)
+    return replace(conflict, base=Base(
+        text=base.body, number=base.number, current_number=later[-1][0],
+        saved_by=tuple(saved_by), theirs=word_diff(base.body, conflict.current),
+        mine=word_diff(base.body, conflict.mine)))
 
 
 def compare(old: str, new: str) -> Diff:

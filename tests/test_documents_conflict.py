@@ -1,0 +1,180 @@
+"""The conflict view's three texts: when a save fails because someone else saved in between,
+the text both saves started from (the revision the editor's form names), what the other
+person changed in it and what the editor changed, for a text page and for a consultation
+response's section; and why only two texts are shown when that revision is not known."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from intranet.consultations import services as consultations
+from intranet.consultations.models import ResponseSection, SectionRevision
+from intranet.documents import services as svc
+from intranet.documents.models import Document, PageRevision
+from intranet.extensions import db
+from tests.consultation_fixtures import RESPONSE_ID, SECTION_IDS, build_consultations
+from tests.document_fixtures import PAGE_ID, build_documents
+
+PLAN = "/natverk/plan/dokument"
+
+
+@pytest.fixture
+def docs(app, world, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "STORAGE_DIR", str(tmp_path / "files"))
+    return build_documents(app, world)
+
+
+def hidden(text: str, name: str) -> str:
+    return re.search(rf'name="{name}" type="hidden" value="([^"]*)"', text).group(1)
+
+
+# ---------------------------------------------------------------- services: the conflict's base
+
+
+def _conflict_on_page(world, *others):
+    """Maja and the others open revision 1; each other saves in turn; Maja's save fails."""
+    network, member = world.network(), world.person("member")
+    page = svc.create_page(network, member, title="Anteckningar",
+                           body="Mötet hålls i mars i Huddinge.")
+    db.session.commit()
+    started = page.lock_version
+    for person, body in others:
+        svc.save_page(page, person, expected_version=page.lock_version, title="Anteckningar",
+                      body=body)
+        db.session.commit()
+    with pytest.raises(svc.EditConflict) as caught:
+        svc.save_page(page, member, expected_version=started, title="Anteckningar",
+                      body="Mötet hålls i mars i Huddinge, med lunch.")
+    db.session.rollback()
+    return page, caught.value.conflict
+
+
+def test_a_conflict_gets_the_text_both_saves_started_from(app_ctx, world):
+    convener = world.person("convener")
+    page, conflict = _conflict_on_page(
+        world, (convener, "Mötet hålls i april i Huddinge."))
+    full = svc.with_base(conflict, PageRevision.document_id, page.id, 1)
+    base = full.base
+    assert base.text == "Mötet hålls i mars i Huddinge."
+    assert (base.number, base.current_number, base.saved_by) == (1, 2, (convener.name,))
+    assert [(c.op, c.text) for c in base.theirs.chunks if c.op != "equal"] == [
+        ("delete", "mars"), ("insert", "april")]
+    assert [(c.op, c.text) for c in base.mine.chunks if c.op != "equal"] == [
+        ("delete", "Huddinge."), ("insert", "Huddinge, med lunch.")]
+    # What the conflict already said stays as it was.
+    assert (full.mine, full.current) == (conflict.mine, conflict.current)
+
+
+def test_the_base_is_found_after_several_saves_by_several_people(app_ctx, world):
+    convener, secretariat = world.person("convener"), world.person("secretariat")
+    page, conflict = _conflict_on_page(world, (convener, "Mötet hålls i april."),
+                                       (secretariat, "Mötet hålls i april i Flemingsberg."),
+                                       (convener, "Mötet hålls den 2 april i Flemingsberg."))
+    base = svc.with_base(conflict, PageRevision.document_id, page.id, 1).base
+    assert base.text == "Mötet hålls i mars i Huddinge."
+    assert base.current_number == 4
+    assert base.saved_by == (convener.name, secretariat.name)
+    assert "".join(c.text for c in base.theirs.chunks if c.op != "delete") == (
+        "Mötet hålls den 2 april i Flemingsberg.")
+
+
+def test_without_a_known_base_the_conflict_says_why(app_ctx, world):
+    convener = world.person("convener")
+    page, conflict = _conflict_on_page(world, (convener, "Mötet hålls i april."))
+    unknown = svc.with_base(conflict, PageRevision.document_id, page.id, None)
+    missing = svc.with_base(conflict, PageRevision.document_id, page.id, 7)
+    unchanged = svc.with_base(conflict, PageRevision.document_id, page.id, 2)
+    assert (unknown.base, unknown.no_base) == (None, svc.BASE_UNKNOWN)
+    assert (missing.base, missing.no_base) == (None, svc.BASE_MISSING)
+    assert (unchanged.base, unchanged.no_base) == (None, svc.BASE_UNCHANGED)
+    assert svc.revision_number("2") == 2
+    assert [svc.revision_number(v) for v in ("", None, "x", "-1", "9" * 30)] == [None] * 5
+
+
+def test_a_section_conflict_gets_its_base_from_the_section_revisions(app, world):
+    build_consultations(app, world)
+    with app.app_context():
+        section = db.session.get(ResponseSection, SECTION_IDS[0])
+        consultations.save_section(section, world.person("convener"), expected_version=1,
+                                   title="Sammanfattning", body="Kommunerna avstyrker planen.")
+        db.session.commit()
+        with pytest.raises(svc.EditConflict) as caught:
+            consultations.save_section(section, world.person("member"), expected_version=1,
+                                       title="Sammanfattning",
+                                       body="Kommunerna välkomnar planen varmt.")
+        db.session.rollback()
+        full = svc.with_base(caught.value.conflict, SectionRevision.section_id, section.id, 1)
+        assert full.base.text == "Kommunerna välkomnar planen."
+        assert full.base.saved_by == ("Kalle Sammankallande",)
+        assert svc.latest_number(SectionRevision.section_id, section.id) == 2
+
+
+# ---------------------------------------------------------------- HTTP: the conflict view
+
+
+def _edit_page(client, body, version, base):
+    return client.post(f"{PLAN}/{PAGE_ID}/redigera", {
+        "title": "Minnesanteckningar", "body": body, "version": version, "base": base,
+        "visibility": "network", "tags": ""})
+
+
+def test_a_page_conflict_shows_the_three_texts_and_keeps_the_editors_text(app, docs,
+                                                                          login_as):
+    member, convener = login_as("member"), login_as("convener")
+    form = member.get(f"{PLAN}/{PAGE_ID}/redigera").get_data(as_text=True)
+    version, base = hidden(form, "version"), hidden(form, "base")
+    assert base == "2"
+    assert _edit_page(convener, "Vi träffades den 12 mars i Flemingsberg.", version,
+                      base).status_code == 303
+    mine = "Vi träffades den 12 mars i Huddinge, alla kom."
+    answer = _edit_page(member, mine, version, base)
+    assert answer.status_code == 409
+    page = answer.get_data(as_text=True)
+    assert "Texten ni båda utgick från" in page
+    assert "Vi träffades den 12 mars i Huddinge.</pre>" in page  # revision 2, the base
+    assert "Kalle Sammankallandes ändringar" in page
+    assert "Sparade som version 3" in page
+    assert re.search(r"<del><span class=\"visually-hidden\">Borttaget: </span>Huddinge\.", page)
+    assert re.search(r"<ins><span class=\"visually-hidden\">Tillagt: </span>Flemingsberg\.",
+                     page)
+    assert "Dina ändringar" in page
+    assert f"{mine}</textarea>" in page
+    # The form now starts from the saved revision: saving again is a deliberate merge.
+    assert hidden(page, "base") == "3" and hidden(page, "version") != version
+    merged = "Vi träffades den 12 mars i Flemingsberg, alla kom."
+    assert _edit_page(member, merged, hidden(page, "version"), "3").status_code == 303
+    with app.app_context():
+        assert svc.latest_revision(db.session.get(Document, PAGE_ID)).body == merged
+
+
+def test_a_page_conflict_without_a_base_says_why_and_shows_two_texts(app, docs, login_as):
+    member, convener = login_as("member"), login_as("convener")
+    version = hidden(member.get(f"{PLAN}/{PAGE_ID}/redigera").get_data(as_text=True),
+                     "version")
+    assert _edit_page(convener, "Deras text.", version, "2").status_code == 303
+    page = _edit_page(member, "Min text.", version, "").get_data(as_text=True)
+    assert "Det går inte att se vilken version du utgick från" in page
+    assert "Texten ni båda utgick från" not in page
+    assert "Deras text.</pre>" in page and "Min text.</textarea>" in page
+
+
+def test_a_section_conflict_shows_the_three_texts(app, world, login_as):
+    build_consultations(app, world)
+    url = f"/natverk/plan/remissvar/{RESPONSE_ID}/avsnitt/{SECTION_IDS[0]}/redigera"
+    member, convener = login_as("member"), login_as("convener")
+    form = member.get(url).get_data(as_text=True)
+    assert (hidden(form, "version"), hidden(form, "base")) == ("1", "1")
+    assert convener.post(url, {"title": "Sammanfattning", "version": "1", "base": "1",
+                               "body": "Kommunerna välkomnar planen med förbehåll."}
+                         ).status_code == 303
+    answer = member.post(url, {"title": "Sammanfattning", "version": "1", "base": "1",
+                               "body": "Kommunerna välkomnar planen varmt."})
+    assert answer.status_code == 409
+    page = answer.get_data(as_text=True)
+    assert "Texten ni båda utgick från" in page
+    assert "Kommunerna välkomnar planen.</pre>" in page
+    assert "Kalle Sammankallandes ändringar" in page and "Dina ändringar" in page
+    assert "Kommunerna välkomnar planen varmt.</textarea>" in page
+    assert (hidden(page, "version"), hidden(page, "base")) == ("2", "2")
