@@ -66,8 +66,10 @@ def demo_letter(**changes) -> Letter:
             ("Avslutning", "Kommunerna medverkar gärna i det fortsatta arbetet."),
         ],
         stances=[
-            Stance("Botkyrka", "behind", decision_reference="KS 2026-10-12 § 141"),
-            Stance("Haninge", "behind"),
+            Stance("Botkyrka", "behind", decision_reference="KS 2026-10-12 § 141",
+                   recorded_by="Vilma Strömberg, kommundirektör"),
+            Stance("Haninge", "behind", recorded_by="Elis Brandt", on_behalf=True,
+                   source="enligt e-post från kommundirektören den 3 december 2026"),
             Stance("Huddinge", "reservation", HUDDINGE_RESERVATION,
                    decision_reference="KS 2026-10-19 § 88"),
             Stance("Nykvarn", "unstated"),
@@ -77,7 +79,7 @@ def demo_letter(**changes) -> Letter:
             Stance("Tyresö", "unstated"),
         ],
         chair=Signatory("Vera Lundmark", "Ordförande, Samarbetskommittén"),
-        presenter=Signatory("Otto Fjällsten", "Föredragande"),
+        presenter=Signatory("Otto Fjällsten", "planeringschef"),
         adopted_on=date(2026, 11, 20),
         case_numbers=[("Botkyrka", "KS/2026:512"), ("Haninge", "KS 2026/377")],
     )
@@ -146,6 +148,15 @@ def test_sections_come_in_order_under_their_headings():
         "Kommunerna medverkar gärna i det fortsatta arbetet.")
     # A heading inside a body is one level below the section's.
     assert styled(doc, "Heading 3") == ["Tillgänglighet"]
+
+
+def test_a_section_without_text_is_left_out_heading_and_all():
+    sections = [("Sammanfattning", "Kommunerna välkomnar planen."), ("Övrigt", ""),
+                ("Synpunkter", " \n\t\n  "), ("Avslutning", "Tack.")]
+    doc = read(demo_letter(sections=sections))
+    headings = styled(doc, "Heading 2")
+    assert headings[:2] == ["Sammanfattning", "Avslutning"]
+    assert "Övrigt" not in texts(doc) and "Synpunkter" not in texts(doc)
 
 
 def test_bullets_and_numbers_become_list_paragraphs():
@@ -241,14 +252,35 @@ def test_who_stands_behind_and_who_does_not():
     assert "Har inte tagit ställning: Nykvarn och Tyresö." in lines
 
 
-def test_when_all_stand_behind_the_letter_says_so():
-    stances = [Stance(name, "behind") for name in MUNICIPALITIES]
+def test_when_all_stand_behind_the_letter_says_so_once():
+    stances = [Stance(name, "behind", decision_reference="KS § 1" if name == "Salem" else "")
+               for name in MUNICIPALITIES]
     doc = read(demo_letter(stances=stances))
     lines = texts(doc)
     assert "Samtliga kommuner står bakom yttrandet." in lines
-    assert ("Följande kommuner står bakom yttrandet: Botkyrka, Haninge, Huddinge, Nykvarn, "
-            "Nynäshamn, Salem, Södertälje och Tyresö." in lines)
+    assert [line for line in lines if "står bakom yttrandet" in line] == [
+        "Samtliga kommuner står bakom yttrandet."]
     assert "Har inte tagit ställning" not in all_text(doc)
+    # The table still names each of them, with its own decision.
+    rows = [[cell.text for cell in row.cells] for row in doc.tables[1].rows]
+    assert [row[0] for row in rows[1:]] == list(MUNICIPALITIES)
+    assert {row[1] for row in rows[1:]} == {"Står bakom"}
+    assert ["Salem", "Står bakom", "KS § 1", "–"] in rows
+
+
+def test_the_table_of_positions_shows_who_entered_each():
+    doc = read(demo_letter())
+    rows = [[cell.text for cell in row.cells] for row in doc.tables[1].rows]
+    assert rows[0] == ["Kommun", "Ställningstagande", "Kommunens beslut", "Registrerat av"]
+    assert rows[1] == ["Botkyrka", "Står bakom", "KS 2026-10-12 § 141",
+                       "Vilma Strömberg, kommundirektör"]
+    # Entered by the secretariat for the municipality, with what it is based on.
+    assert rows[2] == ["Haninge", "Står bakom", "–", "Kansliet (Elis Brandt) enligt e-post från "
+                       "kommundirektören den 3 december 2026"]
+    assert rows[3][:3] == ["Huddinge", "Står bakom med reservation", "KS 2026-10-19 § 88"]
+    assert rows[4] == ["Nykvarn", "Har inte tagit ställning", "–", "–"]
+    assert rows[6][:2] == ["Salem", "Står inte bakom"]
+    assert len(rows) == 1 + len(MUNICIPALITIES)
 
 
 def test_a_reservation_or_dissent_needs_its_text():
@@ -262,27 +294,29 @@ def test_a_reservation_or_dissent_needs_its_text():
 
 def test_the_municipalities_case_numbers_are_a_table():
     doc = read(demo_letter())
-    table = doc.tables[1]
+    table = doc.tables[2]
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows == [["Kommun", "Diarienummer"], ["Botkyrka", "KS/2026:512"],
                     ["Haninge", "KS 2026/377"]]
-    assert len(read(demo_letter(case_numbers=())).tables) == 1
+    assert len(read(demo_letter(case_numbers=())).tables) == 2
 
 
 def test_signature_block_names_chair_and_presenter():
     lines = texts(read(demo_letter()))
     lead = lines.index("För Samarbetskommittén")
     assert lines[lead + 1:] == ["Vera Lundmark", "Ordförande, Samarbetskommittén",
-                                "Otto Fjällsten", "Föredragande"]
+                                "Föredragande: Otto Fjällsten, planeringschef"]
+    lines = texts(read(demo_letter(presenter=Signatory("Otto Fjällsten", ""))))
+    assert lines[-1] == "Föredragande: Otto Fjällsten"
 
 
 def test_missing_signatories_leave_lines_to_fill_in_by_hand():
     lines = texts(read(demo_letter(chair=None, presenter=None)))
     lead = lines.index("För Samarbetskommittén")
-    assert lines[lead + 1:] == [SIGNATURE_LINE, "Ordförande", SIGNATURE_LINE, "Föredragande"]
+    assert lines[lead + 1:] == [SIGNATURE_LINE, "Ordförande", f"Föredragande: {SIGNATURE_LINE}"]
     lines = texts(read(demo_letter(presenter=None)))
-    assert lines[-4:] == ["Vera Lundmark", "Ordförande, Samarbetskommittén", SIGNATURE_LINE,
-                          "Föredragande"]
+    assert lines[-3:] == ["Vera Lundmark", "Ordförande, Samarbetskommittén",
+                          f"Föredragande: {SIGNATURE_LINE}"]
 
 
 def test_filename_is_safe():

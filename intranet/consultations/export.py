@@ -30,18 +30,12 @@ def letter_for(response: ConsultationResponse, letter_date: date | None = None) 
     sent = review.latest_event(response, EventKind.SENT)
     chair: Person | None = review.committee_chair()
     if adopted is not None and adopted.presenter_name:
-        presenter = Signatory(adopted.presenter_name, adopted.presenter_title or "Föredragande")
+        presenter = Signatory(adopted.presenter_name, adopted.presenter_title)
     elif response.contact_person is not None:
-        presenter = Signatory(response.contact_person.name,
-                              response.contact_person.title or "Föredragande")
+        presenter = Signatory(response.contact_person.name, response.contact_person.title)
     else:
         presenter = None
-    stances = [
-        Stance(row.municipality.name, row.position.stance if row.position else "unstated",
-               row.position.statement if row.position else "",
-               row.position.decision_reference if row.position else "")
-        for row in review.tracker(response)
-    ]
+    stances = [_stance(row) for row in review.tracker(response)]
     return Letter(
         sender=cooperation.name if cooperation else "Södertörnskommunernas samarbete",
         sender_body=committee.name if committee else "Samarbetskommittén",
@@ -57,6 +51,23 @@ def letter_for(response: ConsultationResponse, letter_date: date | None = None) 
         case_numbers=[(c.municipality.name, c.case_number) for c in
                       sorted(response.case_numbers, key=lambda c: c.municipality.position)],
     )
+
+
+def _stance(row: review.TrackerRow) -> Stance:
+    """A municipality's position for the letter, with who entered it."""
+    position = row.position
+    if position is None:
+        return Stance(row.municipality.name, "unstated")
+    who = position.recorded_by
+    if who is None:
+        recorded_by = ""
+    elif position.entered_on_behalf:
+        recorded_by = who.name
+    else:
+        recorded_by = ", ".join(part for part in (who.name, who.title) if part)
+    return Stance(row.municipality.name, position.stance, position.statement,
+                  position.decision_reference, recorded_by=recorded_by,
+                  on_behalf=position.entered_on_behalf, source=position.source)
 
 
 def keep_letter(response: ConsultationResponse, person: Person, *,

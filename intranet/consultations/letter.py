@@ -44,6 +44,10 @@ class Stance:
     kind: str  # "behind" | "reservation" | "against" | "unstated"
     text: str = ""  # the reservation / dissent in full (required for reservation/against)
     decision_reference: str = ""  # "KS 2026-10-12 § 141": the municipality's own decision
+    recorded_by: str = ""  # who entered it: "Mikael Nyström, kommundirektör"
+    # Entered by the secretariat for the municipality, from `source` ("enligt e-post från …").
+    on_behalf: bool = False
+    source: str = ""
 
     def __post_init__(self):
         if self.kind not in STANCE_KINDS:
@@ -57,7 +61,7 @@ class Signatory:
     """Someone who signs the letter: the chair, or the one who presented it (föredragande)."""
 
     name: str
-    title: str  # "Ordförande, Samarbetskommittén" / "Föredragande"
+    title: str  # "Ordförande, Samarbetskommittén"; the presenter's own ("planeringschef")
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,8 @@ def build_docx(letter: Letter) -> bytes:
         doc.add_paragraph(f"Beslutat av {_body(letter)} {letter.adopted_on.isoformat()}")
 
     for heading, body in letter.sections:
+        if not _clean(body).strip():
+            continue  # nothing to say: no empty heading either
         if _clean(heading).strip():
             doc.add_paragraph(_clean(heading).strip(), style="Heading 2")
         _markdown(doc, body)
@@ -203,14 +209,19 @@ def _labelled(paragraph: Paragraph, label: str, value: str) -> None:
 # ---------------------------------------------------------------- stances
 
 
+STANCE_NAMES = {"behind": "Står bakom", "reservation": "Står bakom med reservation",
+                "against": "Står inte bakom", "unstated": "Har inte tagit ställning"}
+
+
 def _stances(doc: DocxDocument, stances: Sequence[Stance]) -> None:
     if not stances:
         return
     doc.add_paragraph("Kommunernas ställningstaganden", style="Heading 2")
     behind = [s for s in stances if s.kind in ("behind", "reservation")]
     if all(s.kind == "behind" for s in stances):
+        # Said once; the table names each municipality and its decision.
         doc.add_paragraph("Samtliga kommuner står bakom yttrandet.")
-    if behind:
+    elif behind:
         names = _join([_who(s) for s in behind])
         doc.add_paragraph(f"Följande kommuner står bakom yttrandet: {names}.")
     for stance in stances:
@@ -228,6 +239,38 @@ def _stances(doc: DocxDocument, stances: Sequence[Stance]) -> None:
     unstated = [s for s in stances if s.kind == "unstated"]
     if unstated:
         doc.add_paragraph(f"Har inte tagit ställning: {_join([_who(s) for s in unstated])}.")
+    _stance_table(doc, stances)
+
+
+def _stance_table(doc: DocxDocument, stances: Sequence[Stance]) -> None:
+    """Every municipality in a row: its position, its own decision and who entered it (the
+    secretariat's entries with what they are based on)."""
+    table = doc.add_table(rows=1, cols=4, style="Table Grid")
+    header = table.rows[0]
+    _repeat_as_header(header)
+    labels = ("Kommun", "Ställningstagande", "Kommunens beslut", "Registrerat av")
+    for cell, text in zip(header.cells, labels, strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+    for stance in stances:
+        cells = table.add_row().cells
+        cells[0].text = _clean(stance.municipality).strip()
+        cells[1].text = STANCE_NAMES[stance.kind]
+        cells[2].text = _clean(stance.decision_reference).strip() or "–"
+        cells[3].text = _recorded_by(stance)
+    for column, width in zip(table.columns, (Mm(30), Mm(40), Mm(35), Mm(55)), strict=True):
+        for cell in column.cells:
+            cell.width = width
+
+
+def _recorded_by(stance: Stance) -> str:
+    who = _clean(stance.recorded_by).strip()
+    if stance.kind == "unstated":
+        return "–"
+    if stance.on_behalf:
+        source = _clean(stance.source).strip()
+        entered = f"Kansliet ({who})" if who else "Kansliet"
+        return f"{entered} {source}".strip()
+    return who or "–"
 
 
 def _who(stance: Stance) -> str:
@@ -270,11 +313,19 @@ def _repeat_as_header(row) -> None:
 
 
 def _signatures(doc: DocxDocument, letter: Letter) -> None:
+    """The chair signs for the committee; the presenter is named, with their title."""
     lead = doc.add_paragraph(f"För {_body(letter)}")
     lead.paragraph_format.space_before = Pt(24)
     lead.paragraph_format.keep_with_next = True
     _signature(doc, letter.chair, "Ordförande")
-    _signature(doc, letter.presenter, "Föredragande")
+    presenter = letter.presenter
+    if presenter is None:
+        named = SIGNATURE_LINE
+    else:
+        parts = [_clean(presenter.name).strip(), _clean(presenter.title).strip()]
+        named = ", ".join(part for part in parts if part) or SIGNATURE_LINE
+    paragraph = doc.add_paragraph(f"Föredragande: {named}")
+    paragraph.paragraph_format.space_before = Pt(18)
 
 
 def _signature(doc: DocxDocument, person: Signatory | None, label: str) -> None:
