@@ -321,6 +321,13 @@ def _state_position(s: Standing, target) -> bool:
                  or municipality_id in s.committee_municipalities))
 
 
+def _record_position_on_behalf(s: Standing, response) -> bool:
+    # The secretariat records a municipality's position for it (a director answered by
+    # e-mail, say) while the answer is in review.
+    return (_in_status(response, IN_REVIEW) and _view_response(s, response)
+            and s.secretariat)
+
+
 def _review_board(s: Standing, obj) -> bool:
     return s.secretariat or s.director or s.committee
 
@@ -388,6 +395,7 @@ RULES = {
     "mark_sent": _mark_sent,
     "extend_deadline": _extend_deadline,
     "state_position": _state_position,
+    "record_position_on_behalf": _record_position_on_behalf,
     "view_review_board": _review_board,
     # The secretariat registers a referral for any network from the responses board, and
     # moves one to another network before work on it has begun.

@@ -233,6 +233,9 @@ MATRIX = {
                                                                 secretariat=422),
     ("consultations.record_position", "POST"): response_readers(
         403, member=403, convener=403, secretariat=403, director=422, committee=422),
+    # The secretariat records a municipality's position for it (from an e-mail, say).
+    ("consultations.record_position_on_behalf", "POST"): response_readers(
+        403, member=403, convener=403, secretariat=422),
     ("consultations.letter", "GET"): response_readers(200, 200),
     ("reviews.board", "GET"): only(200, ("director", "other_director", "committee",
                                          "secretariat")),
@@ -374,6 +377,8 @@ URL_ARGS = {
     "consultations.extend_deadline": {"slug": "plan", "response_id": RESPONSE_ID},
     "consultations.record_position": lambda world, role: _response_in(
         "management_review", municipality_id=world.ids.alpha),
+    "consultations.record_position_on_behalf": lambda world, role: _response_in(
+        "management_review"),
     "consultations.letter": {"slug": "plan", "response_id": RESPONSE_ID},
     "consultations.move": {"slug": "plan", "response_id": RESPONSE_ID},
 }

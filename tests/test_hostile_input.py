@@ -185,6 +185,7 @@ def build_place(app, world, role: str) -> Place:
         "consultations.committee_decision": _response_status("committee_review"),
         "consultations.mark_sent": _response_status("adopted"),
         "consultations.record_position": _response_status("management_review"),
+        "consultations.record_position_on_behalf": _response_status("management_review"),
     }
     return Place(args, overrides, prepare)
 

@@ -55,6 +55,10 @@ ACTION_LABELS = {
     "consultation_sent": _l("Registrerade att remissvar skickades"),
     "consultation_extended": _l("Registrerade nytt svarsdatum (anstånd)"),
     "consultation_position": _l("Registrerade kommunens ställningstagande"),
+    "consultation_position_on_behalf": _l("Registrerade ställningstagande för en kommuns "
+                                          "räkning"),
+    "consultation_adopted_with_changes": _l("Registrerade att kommittén antog remissvar med "
+                                            "ändringar"),
     "document_uploaded": _l("Laddade upp dokument"),
     "document_version_added": _l("Laddade upp ny version"),
     "document_updated": _l("Ändrade dokumentuppgifter"),

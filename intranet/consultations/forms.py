@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from intranet.consultations.models import ResponseStatus
-from intranet.fields import DateField, OneLine
+from intranet.fields import DateField, OneLine, id_or_none
 
 SECTION_LIMIT = 100_000
 
@@ -222,6 +222,7 @@ class CommitteeDecisionForm(FlaskForm):
     decision = RadioField(
         _l("Samarbetskommitténs beslut"),
         choices=[SelectChoice("adopt", _l("Anta svaret")),
+                 SelectChoice("adopt_changes", _l("Anta med ändringar")),
                  SelectChoice("return", _l("Återremittera till nätverket"))],
         validators=[InputRequired(_l("Välj kommitténs beslut."))],
     )
@@ -241,6 +242,33 @@ class CommitteeDecisionForm(FlaskForm):
         validators=[Optional(), Length(max=200, message=_l("Högst 200 tecken.")), OneLine()],
     )
     adopt_anyway = BooleanField(_l("Anta svaret fast alla kommuner inte har tagit ställning"))
+    section_ids: tuple[int, ...] = ()
+
+    def text_fields(self) -> list:
+        """The text box of each section, for the wording the committee changed."""
+        return [getattr(self, f"text_{section_id}") for section_id in self.section_ids]
+
+    def texts(self) -> dict[int, str]:
+        """Each section's text as the form has it, by section id."""
+        return {section_id: getattr(self, f"text_{section_id}").data or ""
+                for section_id in self.section_ids}
+
+
+def committee_decision_form(sections, **kwargs) -> CommitteeDecisionForm:
+    """The committee's decision form with a text box for each of the response's sections,
+    starting with its text as saved: "Anta med ändringar" saves the wording the committee
+    changed at the meeting."""
+
+    class WithTexts(CommitteeDecisionForm):
+        pass
+
+    for section in sections:
+        setattr(WithTexts, f"text_{section.id}", TextAreaField(
+            section.title, default=section.body,
+            validators=[Optional(), Length(max=SECTION_LIMIT, message=_l(
+                "Texten är för lång (högst 100 000 tecken)."))]))
+    WithTexts.section_ids = tuple(section.id for section in sections)
+    return WithTexts(**kwargs)
 
 
 class SentForm(FlaskForm):
@@ -285,3 +313,45 @@ class PositionForm(FlaskForm):
         validators=[Optional(), Length(max=200, message=_l("Högst 200 tecken."))],
     )
     version = HiddenField()
+
+
+class OnBehalfPositionForm(PositionForm):
+    """The secretariat records a municipality's position for it, from what the
+    municipality said elsewhere (an e-mail, say). `versions` holds the version of each
+    position shown when the form was opened ("municipality id:version" pairs), so a
+    position changed since is not overwritten unseen."""
+
+    municipality_id = SelectField(_l("Kommun"), coerce=id_or_none, validate_choice=False,
+                                  validators=[DataRequired(_l("Välj kommunen."))])
+    source = StringField(
+        _l("Underlag"),
+        validators=[DataRequired(_l("Skriv vad ställningstagandet bygger på.")),
+                    Length(max=300, message=_l("Högst 300 tecken.")), OneLine()],
+    )
+    versions = HiddenField()
+
+    def __init__(self, *args, rows=(), **kwargs):
+        super().__init__(*args, prefix="behalf", **kwargs)
+        self.municipality_id.choices = [SelectChoice("", _l("Välj kommun"))] + [
+            SelectChoice(str(row.municipality.id), _l(
+                "%(municipality)s (har tagit ställning)", municipality=row.municipality.name)
+                if row.position else _l("%(municipality)s (har inte tagit ställning)",
+                                        municipality=row.municipality.name))
+            for row in rows]
+
+    def set_versions(self, rows) -> None:
+        """Remembers the version of each position as shown now."""
+        self.versions.data = ",".join(f"{row.municipality.id}:{row.position.lock_version}"
+                                      for row in rows if row.position)
+
+    def version_for(self, municipality_id: int) -> int | None:
+        """The version of the municipality's position when the form was opened; None when
+        it had none."""
+        for pair in (self.versions.data or "").split(","):
+            key, _, value = pair.partition(":")
+            if key.strip() == str(municipality_id):
+                try:
+                    return int(value)
+                except ValueError:
+                    return None
+        return None

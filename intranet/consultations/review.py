@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from intranet import clock
 from intranet.audit.services import record
+from intranet.consultations.forms import SECTION_LIMIT
 from intranet.consultations.models import (
     IN_REVIEW,
     OPEN,
@@ -25,13 +26,16 @@ from intranet.consultations.models import (
     ConsultationResponse,
     EventKind,
     MunicipalPosition,
+    ResponseSection,
     ResponseSnapshot,
     ResponseStatus,
     ReviewEvent,
+    SectionRevision,
     Stance,
     allowed_transitions,
 )
 from intranet.consultations.services import TransitionRefused, municipalities, section_state
+from intranet.documents.services import normalise_text
 from intranet.extensions import db
 from intranet.forms_flow import RuleError
 from intranet.meetings.services import first_meeting
@@ -59,6 +63,9 @@ STEP_NAMES = {
     EventKind.SENT: _l("Skickat till remissinstansen"),
     EventKind.EXTENDED: _l("Nytt svarsdatum (anstånd)"),
 }
+# An adoption with the committee's own changes to the text: its snapshot, and the step in
+# the history.
+ADOPTED_WITH_CHANGES = _l("Antaget med ändringar av samarbetskommittén")
 STAGE_NAMES = {
     S.MANAGEMENT_REVIEW: _l("ledningsgruppen"),
     S.COMMITTEE_REVIEW: _l("samarbetskommittén"),
@@ -117,10 +124,12 @@ def _notify(people: list[Person], template: str, response: ConsultationResponse,
 # ---------------------------------------------------------------- the steps
 
 
-def _step(response: ConsultationResponse, person: Person, kind: str, to_status: str,
+def _step(response: ConsultationResponse, person: Person, kind: str, to_status: str, *,
+          name=None, audit: str = "", audit_detail: dict | None = None,
           **fields) -> ReviewEvent:
-    """Moves the response to `to_status` (if the path allows it), saves the snapshot and the
-    event and writes the audit row."""
+    """Moves the response to `to_status` (if the path allows it), saves the snapshot (called
+    `name`, else after the step) and the event and writes the audit row (`audit`, else after
+    the step)."""
     if to_status not in allowed_transitions(response.status):
         raise TransitionRefused(_l("Remissvaret kan inte gå vidare så i det läge det är nu."))
     previous = response.status
@@ -129,15 +138,16 @@ def _step(response: ConsultationResponse, person: Person, kind: str, to_status: 
     response.updated_at = now
     snapshot = ResponseSnapshot(
         response=response, status=to_status, sections=section_state(response),
-        name=f"{STEP_NAMES[kind]} {clock.today().isoformat()}", created_by=person,
+        name=f"{name or STEP_NAMES[kind]} {clock.today().isoformat()}", created_by=person,
         created_at=now)
     event = ReviewEvent(response=response, kind=kind, from_status=previous,
                         to_status=to_status, snapshot=snapshot, person=person, created_at=now,
                         **fields)
     db.session.add_all([snapshot, event])
     db.session.flush()
-    record(f"consultation_{kind}", actor=person, obj=response, network_id=response.network_id,
-           old=previous, new=to_status, reason=fields.get("reason") or None)
+    record(audit or f"consultation_{kind}", actor=person, obj=response,
+           network_id=response.network_id, old=previous, new=to_status,
+           reason=fields.get("reason") or None, **(audit_detail or {}))
     return event
 
 
@@ -163,7 +173,7 @@ def submit_for_review(response: ConsultationResponse, person: Person) -> ReviewE
 
 
 MANAGEMENT_DECISIONS = ("forward", "return")
-COMMITTEE_DECISIONS = ("adopt", "return")
+COMMITTEE_DECISIONS = ("adopt", "adopt_changes", "return")
 
 
 # ---------------------------------------------------------------- the decision's date
@@ -282,31 +292,88 @@ def _return(response: ConsultationResponse, person: Person, reason: str,
 
 def committee_decision(response: ConsultationResponse, person: Person, decision: str, *,
                        meeting_on: date | None, reason: str = "", presenter_name: str = "",
-                       presenter_title: str = "", adopt_anyway: bool = False) -> ReviewEvent:
+                       presenter_title: str = "", adopt_anyway: bool = False,
+                       texts: dict[int, str] | None = None) -> ReviewEvent:
     """The committee's decision at a meeting, recorded by its chair, vice chair or the
-    secretariat: adopt the answer, or return it to the network with a reason. The meeting's
-    date lies between the day the management group sent the answer on and today. Adopting
-    while a municipality has not stated its position needs `adopt_anyway`."""
+    secretariat: adopt the answer, adopt it with the wording the committee changed at the
+    meeting (`texts`: each section's text by id, as the form had it), or return it to the
+    network with a reason. The meeting's date lies between the day the management group
+    sent the answer on and today. Adopting while a municipality has not stated its position
+    needs `adopt_anyway`. Changed text is saved only with "adopt_changes", and that choice
+    needs a change, so no typed change is dropped unnoticed."""
     if response.status != S.COMMITTEE_REVIEW:
         raise TransitionRefused(_l("Svaret ligger inte hos samarbetskommittén."))
     if meeting_on is None:
         raise RuleError(_l("Skriv mötets datum som ÅÅÅÅ-MM-DD."), "meeting_on")
     _check_date(response, meeting_on, "meeting_on")
-    if decision == "adopt":
+    changed = changed_texts(response, texts or {})
+    if decision in ("adopt", "adopt_changes"):
+        if decision == "adopt" and changed:
+            raise RuleError(_l("Du har ändrat texten i svaret. Välj ”Anta med ändringar” om "
+                               "kommittén ändrade den, annars ändra tillbaka."), "decision")
+        if decision == "adopt_changes" and not changed:
+            raise RuleError(_l("Ingen text är ändrad. Ändra texten så som kommittén beslutade, "
+                               "eller välj ”Anta svaret”."), "decision")
         missing = unstated(response)
         if missing and not adopt_anyway:
             raise RuleError(_l(
                 "%(names)s har inte tagit ställning. Kryssa i rutan om kommittén antar svaret "
                 "ändå.", names=", ".join(m.name for m in missing)), "adopt_anyway")
+        if changed:
+            _write_committee_texts(person, changed)
         event = _step(response, person, EventKind.ADOPTED, S.ADOPTED,
+                      name=ADOPTED_WITH_CHANGES if changed else None,
+                      audit="consultation_adopted_with_changes" if changed else "",
+                      audit_detail={"sections": [s.id for s in changed]} if changed else None,
                       reason=(reason or "").strip(), meeting_on=meeting_on,
                       presenter_name=(presenter_name or "").strip()[:200],
                       presenter_title=(presenter_title or "").strip()[:200])
         _notify(secretariat(), "consultation_adopted", response, person, event=event)
         return event
     if decision == "return":
+        if changed:
+            raise RuleError(_l("Vid återremiss sparas inga ändringar i texten. Skriv vad som "
+                               "ska ändras i skälet, eller välj ”Anta med ändringar”."),
+                            "decision")
         return _return(response, person, reason, meeting_on, "reason")
     raise RuleError(_l("Välj kommitténs beslut."), "decision")
+
+
+def changed_texts(response: ConsultationResponse,
+                  texts: dict[int, str]) -> dict[ResponseSection, str]:
+    """The sections whose text in `texts` (by section id) differs from what is saved, with
+    the new text; a section not in `texts` is unchanged."""
+    changed = {}
+    for section in response.live_sections:
+        text = texts.get(section.id)
+        if text is None:
+            continue
+        text = normalise_text(text)
+        if text.strip() != section.body.strip():
+            if len(text) > SECTION_LIMIT:
+                raise RuleError(_l("Texten i ”%(title)s” är för lång (högst 100 000 tecken).",
+                                   title=section.title), f"text_{section.id}")
+            changed[section] = text
+    return changed
+
+
+def _write_committee_texts(person: Person, changed: dict[ResponseSection, str]) -> None:
+    """The committee's wording, saved as a new revision of each section by the person who
+    records the decision (the text is locked for the network in review, so this is the
+    only writer; a save racing it fails on the section's version)."""
+    now = clock.utcnow()
+    for section, text in changed.items():
+        number = (db.session.scalar(select(func.max(SectionRevision.number)).where(
+            SectionRevision.section_id == section.id)) or 0) + 1
+        section.body = text
+        section.updated_by = person
+        section.updated_at = now
+        db.session.add(SectionRevision(section_id=section.id, number=number,
+                                       title=section.title, body=text, created_by=person,
+                                       created_at=now))
+    db.session.flush()
+    for section in changed:
+        db.session.expire(section, ["revisions"])
 
 
 def mark_sent(response: ConsultationResponse, person: Person, *, sent_on: date | None,
@@ -369,9 +436,37 @@ def get_position(response: ConsultationResponse, municipality_id: int) -> Munici
 def record_position(response: ConsultationResponse, person: Person, municipality: Municipality,
                     *, stance: str, statement: str = "", decision_reference: str = "",
                     expected_version: int | None = None) -> MunicipalPosition:
-    """A municipality states (or changes) where it stands. A reservation or a dissent needs
-    its text; a change made by someone else since the form was opened is refused, so nobody
-    overwrites a colleague's text unseen."""
+    """A municipality states (or changes) where it stands, through its own director or
+    committee member. A reservation or a dissent needs its text; a change made by someone
+    else since the form was opened is refused, so nobody overwrites a colleague's text
+    unseen."""
+    return _save_position(response, person, municipality, stance=stance, statement=statement,
+                          decision_reference=decision_reference,
+                          expected_version=expected_version, source=None)
+
+
+def record_position_on_behalf(response: ConsultationResponse, person: Person,
+                              municipality: Municipality, *, source: str, stance: str,
+                              statement: str = "", decision_reference: str = "",
+                              expected_version: int | None = None) -> MunicipalPosition:
+    """The secretariat records a municipality's position for it, from what the municipality
+    said elsewhere: `source` says what ("enligt e-post från … den …"), and the tracker and
+    the letter show that the secretariat entered it. The municipality's own people may
+    replace it later as any position. The same rules as `record_position` otherwise."""
+    source = " ".join((source or "").split())[:300]
+    if not source:
+        raise RuleError(_l("Skriv vad ställningstagandet bygger på, till exempel ”enligt "
+                           "e-post från kommundirektören den 3 december 2026”."), "source")
+    return _save_position(response, person, municipality, stance=stance, statement=statement,
+                          decision_reference=decision_reference,
+                          expected_version=expected_version, source=source)
+
+
+def _save_position(response: ConsultationResponse, person: Person, municipality: Municipality,
+                   *, stance: str, statement: str, decision_reference: str,
+                   expected_version: int | None, source: str | None) -> MunicipalPosition:
+    """Saves a position; `source` is None when the municipality's own people record it, else
+    what the secretariat entered it from."""
     if response.status not in IN_REVIEW:
         raise TransitionRefused(_l("Kommunerna tar ställning medan svaret granskas."))
     if stance not in {s.value for s in Stance}:
@@ -383,10 +478,14 @@ def record_position(response: ConsultationResponse, person: Person, municipality
             else _l("Skriv varför kommunen inte står bakom svaret."), "statement")
     position = get_position(response, municipality.id)
     if position is not None and expected_version != position.lock_version:
-        raise RuleError(_l("%(who)s har ändrat kommunens ställningstagande medan du skrev. "
-                           "Läs det nu sparade nedan och spara igen om ditt ska gälla.",
-                           who=position.recorded_by.name if position.recorded_by else "–"),
-                        None)
+        who = position.recorded_by.name if position.recorded_by else "–"
+        if source is None:
+            raise RuleError(_l("%(who)s har ändrat kommunens ställningstagande medan du "
+                               "skrev. Läs det nu sparade nedan och spara igen om ditt ska "
+                               "gälla.", who=who), None)
+        raise RuleError(_l("%(who)s har ändrat %(municipality)s ställningstagande medan du "
+                           "skrev. Läs det som nu är sparat i listan ovan och spara igen om "
+                           "ditt ska gälla.", who=who, municipality=municipality.name), None)
     was_complete = not unstated(response)
     if position is None:
         position = MunicipalPosition(response=response, municipality=municipality)
@@ -396,10 +495,17 @@ def record_position(response: ConsultationResponse, person: Person, municipality
     position.decision_reference = (decision_reference or "").strip()[:200]
     position.recorded_by = person
     position.recorded_at = clock.utcnow()
+    position.entered_on_behalf = source is not None
+    position.source = source or ""
     db.session.flush()
     db.session.expire(response, ["positions"])
-    record("consultation_position", actor=person, obj=response, network_id=response.network_id,
-           municipality=municipality.name, stance=stance)
+    if source is None:
+        record("consultation_position", actor=person, obj=response,
+               network_id=response.network_id, municipality=municipality.name, stance=stance)
+    else:
+        record("consultation_position_on_behalf", actor=person, obj=response,
+               network_id=response.network_id, municipality=municipality.name, stance=stance,
+               source=source)
     if not was_complete and not unstated(response) and response.status == S.COMMITTEE_REVIEW:
         _notify(committee_officers() + secretariat(), "consultation_positions_complete",
                 response, person)
@@ -436,9 +542,13 @@ def stated_counts(response_ids: list[int]) -> dict[int, int]:
 
 
 def baseline(response: ConsultationResponse) -> ResponseSnapshot | None:
-    """What the reviewers of the current stage compare with: the text as this stage last saw
-    it before (when the answer comes back after a return), else as the previous stage saw
-    it. None when there is nothing earlier to compare with."""
+    """What the text is compared with now: for the reviewers of the current stage, the text
+    as this stage last saw it before (when the answer comes back after a return), else as
+    the previous stage saw it; for the network working on a returned answer, the text as it
+    was returned. None when there is nothing earlier to compare with."""
+    if response.status == S.RETURNED:
+        returned = [s for s in response.snapshots if s.status == S.RETURNED]  # newest first
+        return returned[0] if returned else None
     if response.status not in IN_REVIEW:
         return None
     entries = [s for s in response.snapshots if s.status == response.status]  # newest first
@@ -448,6 +558,30 @@ def baseline(response: ConsultationResponse) -> ResponseSnapshot | None:
         earlier = [s for s in response.snapshots if s.status == S.MANAGEMENT_REVIEW]
         return earlier[0] if earlier else None
     return None
+
+
+@dataclass(frozen=True)
+class CommitteeChanges:
+    """The committee adopted the answer with changes of its own: the text it received and
+    the text it adopted."""
+
+    received: ResponseSnapshot
+    adopted: ResponseSnapshot
+    meeting_on: date | None  # the meeting that adopted it
+
+
+def committee_changes(response: ConsultationResponse) -> CommitteeChanges | None:
+    """When the committee changed the text as it adopted the answer: the snapshot of the
+    text it received and the one it adopted (told apart by their texts, so a plain
+    adoption is never taken for one with changes). None otherwise."""
+    adopted = latest_event(response, EventKind.ADOPTED)
+    if adopted is None or adopted.snapshot is None:
+        return None
+    received = next((s for s in response.snapshots  # newest first
+                     if s.status == S.COMMITTEE_REVIEW and s.id < adopted.snapshot.id), None)
+    if received is None or received.sections == adopted.snapshot.sections:
+        return None
+    return CommitteeChanges(received, adopted.snapshot, adopted.meeting_on)
 
 
 def latest_return(response: ConsultationResponse) -> ReviewEvent | None:

@@ -19,7 +19,6 @@ from intranet.consultations import services as svc
 from intranet.consultations.forms import (
     ButtonForm,
     CommentForm,
-    CommitteeDecisionForm,
     DetailsForm,
     ExtensionForm,
     ManagementDecisionForm,
@@ -27,11 +26,13 @@ from intranet.consultations.forms import (
     MoveResponseForm,
     NewResponseForm,
     NewSectionForm,
+    OnBehalfPositionForm,
     PositionForm,
     SectionForm,
     SentForm,
     SnapshotForm,
     TriageForm,
+    committee_decision_form,
 )
 from intranet.consultations.letter import build_docx, filename
 from intranet.consultations.models import ResponseSection, ResponseStatus, SectionRevision
@@ -277,6 +278,7 @@ def _show_context(network, response, triage_form=None, section_form=None,
         relocate_form=_relocate_form(response, relocate_form),
         tracker=tracker,
         baseline=review.baseline(response),
+        committee_changes=review.committee_changes(response),
         latest_return=review.latest_return(response),
         windows=windows,
         decision_dates=review.decision_dates(response),
@@ -610,7 +612,7 @@ def _review_forms(response, tracker, **given) -> dict:
     today = clock.today()
     forms = {
         "management_form": ManagementDecisionForm(formdata=None),
-        "committee_form": CommitteeDecisionForm(formdata=None),
+        "committee_form": committee_decision_form(response.live_sections, formdata=None),
         "sent_form": SentForm(formdata=None, sent_on=today, sent_to=response.referring_body),
         "extension_form": ExtensionForm(formdata=None),
         "position_forms": {},
@@ -627,6 +629,10 @@ def _review_forms(response, tracker, **given) -> dict:
             form = PositionForm(formdata=None, obj=row.position)
             form.version.data = row.position.lock_version if row.position else ""
             forms["position_forms"][row.municipality.id] = form
+    if may(current_user, "record_position_on_behalf", response):
+        form = OnBehalfPositionForm(formdata=None, rows=tracker)
+        form.set_versions(tracker)
+        forms["behalf_form"] = form
     given_positions = given.pop("position_forms", {})
     forms.update(given)
     forms["position_forms"].update(given_positions)
@@ -648,9 +654,8 @@ def _review_step(slug: str, response_id: int, action: str, form, step, message):
 
 
 def _form_key(form) -> str:
-    return {ManagementDecisionForm: "management_form", CommitteeDecisionForm: "committee_form",
-            SentForm: "sent_form", ExtensionForm: "extension_form",
-            ButtonForm: "button_form"}[type(form)]
+    return {ManagementDecisionForm: "management_form", SentForm: "sent_form",
+            ExtensionForm: "extension_form", ButtonForm: "button_form"}[type(form)]
 
 
 @bp.post("/<int:response_id>/skicka-upp")
@@ -675,16 +680,34 @@ def management_decision(slug: str, response_id: int):
 
 @bp.post("/<int:response_id>/kommitten")
 def committee_decision(slug: str, response_id: int):
-    form = CommitteeDecisionForm()
-    return _review_step(
-        slug, response_id, "decide_committee", form,
-        lambda response: review.committee_decision(
+    network, response = _response(slug, response_id, "decide_committee")
+    form = committee_decision_form(response.live_sections)
+    try:
+        done = submit(form, lambda: review.committee_decision(
             response, current_user, form.decision.data, meeting_on=form.meeting_on.data,
             reason=form.reason.data or "", presenter_name=form.presenter_name.data or "",
             presenter_title=form.presenter_title.data or "",
-            adopt_anyway=bool(form.adopt_anyway.data)),
-        lambda event: _("Svaret är antaget. Kansliet skickar det till remissinstansen.")
-        if event.kind == "adopted" else _("Svaret är återremitterat till nätverket."))
+            adopt_anyway=bool(form.adopt_anyway.data), texts=form.texts()))
+    except StaleDataError:
+        # Another decision was recorded between our check and our write.
+        db.session.rollback()
+        put_error(form, RuleError(_("Någon annan registrerade ett beslut om svaret medan du "
+                                    "skrev. Läs svaret som det är nu nedan.")))
+        done = None
+    if done:
+        event = done.result
+        if event.kind != "adopted":
+            message = _("Svaret är återremitterat till nätverket.")
+        elif form.decision.data == "adopt_changes":
+            message = _("Svaret är antaget med kommitténs ändringar. Kansliet skickar det till "
+                        "remissinstansen.")
+        else:
+            message = _("Svaret är antaget. Kansliet skickar det till remissinstansen.")
+        flash(message, "success")
+        return redirect(url_for(".show", slug=slug, response_id=response_id,
+                                _anchor="review"), 303)
+    response = svc.get_response(network, response_id)
+    return _show(network, response, status=form_status(), committee_form=form)
 
 
 @bp.post("/<int:response_id>/skickat")
@@ -737,12 +760,49 @@ def record_position(slug: str, response_id: int, municipality_id: int):
                  position_forms={municipality.id: form}, position_current=current)
 
 
+@bp.post("/<int:response_id>/stallningstagande-for-kommun")
+def record_position_on_behalf(slug: str, response_id: int):
+    """The secretariat records a municipality's position for it, with what it is based on."""
+    network, response = _response(slug, response_id, "record_position_on_behalf")
+    rows = review.tracker(response)
+    form = OnBehalfPositionForm(rows=rows)
+    municipality = next((row.municipality for row in rows
+                         if row.municipality.id == form.municipality_id.data), None)
+
+    def step():
+        if municipality is None:
+            raise RuleError(_l("Välj kommunen."), "municipality_id")
+        return review.record_position_on_behalf(
+            response, current_user, municipality, source=form.source.data or "",
+            stance=form.stance.data, statement=form.statement.data or "",
+            decision_reference=form.decision_reference.data or "",
+            expected_version=form.version_for(municipality.id))
+
+    try:
+        done = submit(form, step)
+    except StaleDataError:
+        db.session.rollback()
+        put_error(form, RuleError(_("Någon annan sparade kommunens ställningstagande samtidigt. "
+                                    "Läs det som nu är sparat i listan ovan och spara igen om "
+                                    "ditt ska gälla.")))
+        done = None
+    if done:
+        flash(_("%(municipality)s ställningstagande är sparat, registrerat av kansliet.",
+                municipality=municipality.name), "success")
+        return redirect(url_for(".show", slug=slug, response_id=response_id,
+                                _anchor=f"position-{municipality.id}"), 303)
+    response = svc.get_response(network, response_id)
+    form.set_versions(review.tracker(response))
+    return _show(network, response, status=form_status(), behalf_form=form)
+
+
 @bp.get("/<int:response_id>/yttrande.docx")
 def letter(slug: str, response_id: int):
     network, response = _response(slug, response_id, "download_letter")
     letter = export.letter_for(response)
     return send_file(io.BytesIO(build_docx(letter)), mimetype=DOCX_TYPE, as_attachment=True,
                      download_name=filename(letter), max_age=0)
+
 
 # ---------------------------------------------------------------- moving to another network
 
