@@ -376,6 +376,8 @@ RULES = {
     "view_all_documents": _works_in,
     "view_document": _view_document,
     "edit_document": _edit_document,
+    # Restoring an old version or revision: whoever may upload a version or edit the page.
+    "restore_document_version": _edit_document,
     "manage_document_trash": _manage_document_trash,
     "empty_document_trash": _empty_document_trash,
     # Consultation responses (remissvar).

@@ -186,6 +186,12 @@ MATRIX = {
     ("documents.history", "GET"): network_workers(200, 404),
     ("documents.revision", "GET"): network_workers(200, 404),
     ("documents.compare", "GET"): network_workers(200, 404),
+    # Restoring an old version: the confirmation, and a POST without the version the person
+    # saw, which cannot tell that nothing changed since (409, nothing restored).
+    ("documents.restore_revision", "GET"): network_workers(200, 404),
+    ("documents.restore_revision", "POST"): network_workers(409, 404),
+    ("documents.restore_version", "GET"): network_workers(200, 404),
+    ("documents.restore_version", "POST"): network_workers(409, 404),
     ("documents.delete", "POST"): network_workers(303, 404),
     ("documents.trash", "GET"): network_workers(200, 403, member=403),
     ("documents.restore", "POST"): network_workers(303, 404, member=403),
@@ -342,6 +348,10 @@ URL_ARGS = {
     "documents.revision": {"slug": "plan", "document_id": PAGE_ID,
                            "revision_id": REVISION_IDS[0]},
     "documents.compare": {"slug": "plan", "document_id": PAGE_ID},
+    "documents.restore_revision": {"slug": "plan", "document_id": PAGE_ID,
+                                   "revision_id": REVISION_IDS[0]},
+    "documents.restore_version": {"slug": "plan", "document_id": FILE_ID,
+                                  "version_id": VERSION_IDS[0]},
     "documents.delete": {"slug": "plan", "document_id": FILE_ID},
     "documents.trash": {"slug": "plan"},
     "documents.restore": {"slug": "plan", "document_id": TRASHED_ID},

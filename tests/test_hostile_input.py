@@ -165,6 +165,7 @@ def build_place(app, world, role: str) -> Place:
             "documents.history": {"document_id": PAGE_ID},
             "documents.revision": {"document_id": PAGE_ID},
             "documents.compare": {"document_id": PAGE_ID},
+            "documents.restore_revision": {"document_id": PAGE_ID},
             "documents.delete": {"document_id": SHARED_ID},
             "documents.restore": {"document_id": TRASHED_ID},
             "consultations.remove_section": {"section_id": SECTION_IDS[1]},

@@ -68,6 +68,8 @@ ACTION_LABELS = {
     "document_purged": _l("Tömde papperskorgen"),
     "page_created": _l("Skapade textsida"),
     "page_saved": _l("Sparade textsida"),
+    "page_revision_restored": _l("Återställde en äldre version av en textsida"),
+    "document_version_restored": _l("Återställde en äldre version av en fil"),
     "action_created": _l("Lade till rad i handlingsplan"),
     "action_updated": _l("Ändrade rad i handlingsplan"),
     "action_moved": _l("Flyttade rad i handlingsplan"),

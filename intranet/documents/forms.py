@@ -99,6 +99,17 @@ class PageForm(_Details, FlaskForm):
     base = HiddenField()
 
 
+class RestoreForm(FlaskForm):
+    """The confirmation of restoring an old version: carries the document's version as it
+    was shown, so that a save in between is noticed instead of overwritten."""
+
+    note = StringField(
+        _l("Varför återställs versionen?"),
+        validators=[Optional(), Length(max=300, message=_l("Högst 300 tecken."))],
+    )
+    version = HiddenField()
+
+
 class ButtonForm(FlaskForm):
     """A button-only POST (delete, restore, empty the trash)."""
 

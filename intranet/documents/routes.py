@@ -25,6 +25,7 @@ from intranet.documents.forms import (
     EmptyTrashForm,
     NewVersionForm,
     PageForm,
+    RestoreForm,
     UploadForm,
 )
 from intranet.documents.markdown import render_markdown
@@ -475,8 +476,9 @@ def history(slug: str, document_id: int):
         svc.load_history(document)
         return dict(network=network, document=document)
 
-    cached = cache.blocks("documents/history.html", ("network_content",), (document.id,),
-                          ("documents", "org"), context)
+    restores = may(current_user, "restore_document_version", document)
+    cached = cache.blocks("documents/history.html", ("network_content",),
+                          (document.id, restores), ("documents", "org"), context)
     return render("documents/history.html", network=network, document=document,
                   cached=cached)
 
@@ -490,6 +492,87 @@ def revision(slug: str, document_id: int, revision_id: int):
     return render("documents/revision.html", network=network, document=document,
                   revision=found, current_revision=svc.latest_revision(document),
                   body_html=render_markdown(found.body))
+
+
+# ---------------------------------------------------------------- restoring an old version
+
+
+@bp.route("/<int:document_id>/historik/<int:revision_id>/aterstall", methods=["GET", "POST"])
+def restore_revision(slug: str, document_id: int, revision_id: int):
+    """Confirm, then make an old revision of a page the current one (as a new revision)."""
+    network, document = _document(slug, document_id, "restore_document_version")
+    old = svc.get_revision(document, revision_id) if document.is_page else None
+    if old is None:
+        abort(404)
+
+    def restore(form):
+        return svc.restore_revision(document, old, current_user,
+                                    expected_version=_version_number(form.version.data),
+                                    note=form.note.data or "")
+
+    return _restore(network, document, old, restore,
+                    url_for(".history", slug=slug, document_id=document.id))
+
+
+@bp.route("/<int:document_id>/versioner/<int:version_id>/aterstall", methods=["GET", "POST"])
+def restore_version(slug: str, document_id: int, version_id: int):
+    """Confirm, then make an old version of a file the current one (as a new version of the
+    same stored file)."""
+    network, document = _document(slug, document_id, "restore_document_version")
+    old = svc.get_version(document, version_id) if document.is_file else None
+    if old is None:
+        abort(404)
+
+    def restore(form):
+        return svc.restore_version(document, old, current_user,
+                                   expected_version=_version_number(form.version.data),
+                                   storage=get_storage(), note=form.note.data or "")
+
+    return _restore(network, document, old, restore,
+                    url_for(".show", slug=slug, document_id=document.id))
+
+
+def _restore(network, document, old, restore, done_url):
+    """The confirmation page of a restore, and its POST: done → 303 to where the new
+    version shows; refused (someone saved in between) → the page again with the reason, the
+    current state and the note as typed."""
+    form = RestoreForm()
+    refused = None
+    status = 200
+    if request.method == "GET":
+        form.version.data = document.lock_version
+    elif form.validate_on_submit():
+        try:
+            new = restore(form)
+            db.session.commit()
+        except svc.RestoreRefused as error:
+            db.session.rollback()
+            refused, status = error, 409
+        except StaleDataError:
+            # Another save won the race between our check and our write.
+            db.session.rollback()
+            refused = svc.RestoreRefused(_("Någon annan sparade dokumentet samtidigt, så "
+                                           "ingenting har återställts. Se efter hur det ser "
+                                           "ut nu och bekräfta igen om du fortfarande vill "
+                                           "återställa."), changed=True)
+            status = 409
+        else:
+            flash(_("Version %(old)s är återställd och är nu den aktuella versionen "
+                    "(version %(new)s).", old=old.number, new=new.number), "success")
+            return redirect(done_url, 303)
+        document = db.session.get(Document, document.id)
+        form.version.data = document.lock_version  # confirming again restores over what is now
+    else:
+        status = 422
+    context = dict(network=network, document=document, form=form, refused=refused)
+    if document.is_page:
+        current = svc.latest_revision(document)
+        context.update(revision=old, current=current,
+                       body_diff=word_diff(current.body, old.body),
+                       title_diff=word_diff(current.title, old.title))
+    else:
+        context.update(version=old, current=document.current_version)
+    return render("documents/restore.html", status=status, **context)
 
 
 @bp.get("/<int:document_id>/jamfor")

@@ -463,6 +463,89 @@ def get_version(document: Document, version_id: int) -> DocumentVersion | None:
         DocumentVersion.id == version_id, DocumentVersion.document_id == document.id))
 
 
+# ---------------------------------------------------------------- restoring an old version
+
+
+class RestoreRefused(Exception):
+    """Nothing was restored: the document changed since the person chose to restore (another
+    save came first), or the old version cannot be restored. `reason` is for the person."""
+
+    def __init__(self, reason, changed: bool = False):
+        super().__init__(str(reason))
+        self.reason = reason
+        self.changed = changed
+
+
+def restored_note(number: int, note: str = "") -> str:
+    """The note of a restored version in the history: where it came from, and why if said."""
+    text = str(_l("Återställd från version %(num)s.", num=number))
+    note = " ".join((note or "").split())
+    return f"{text} {note}" if note else text
+
+
+def _check_restorable(document: Document, expected_version: int | None,
+                      number: int, newest: int) -> None:
+    if expected_version != document.lock_version:
+        raise RestoreRefused(_l("Någon annan har ändrat dokumentet medan du bekräftade, så "
+                                "ingenting har återställts. Se efter hur det ser ut nu och "
+                                "bekräfta igen om du fortfarande vill återställa."),
+                             changed=True)
+    if number == newest:
+        raise RestoreRefused(_l("Version %(num)s är redan den aktuella versionen.", num=number))
+
+
+def restore_revision(document: Document, revision: PageRevision, person: Person, *,
+                     expected_version: int | None, note: str = "") -> PageRevision:
+    """An old revision of a page becomes the current one again: a new revision with its
+    title and text, noted as restored, audited. Nothing earlier is changed. Refused
+    (RestoreRefused, nothing written) when the page changed since the person looked."""
+    if not document.is_page or revision.document_id != document.id:
+        raise ValueError("not a revision of this page")
+    current = latest_revision(document)
+    _check_restorable(document, expected_version, revision.number, current.number)
+    now = clock.utcnow()
+    restored = PageRevision(number=current.number + 1, title=revision.title, body=revision.body,
+                            note=restored_note(revision.number, note), created_by=person,
+                            created_at=now)
+    restored.document = document  # joins document.revisions without loading every revision
+    db.session.add(restored)
+    document.title = revision.title
+    document.updated_at = now  # raises lock_version: a racing save fails, not overwrites
+    db.session.flush()
+    record("page_revision_restored", actor=person, obj=document, revision=restored.number,
+           restored_from=revision.number)
+    return restored
+
+
+def restore_version(document: Document, version: DocumentVersion, person: Person, *,
+                    expected_version: int | None, storage: Storage,
+                    note: str = "") -> DocumentVersion:
+    """An old version of a file becomes the current one again: a new version pointing at
+    the same stored bytes (the store keeps each content once, so nothing is copied and
+    nothing is removed), noted as restored, audited. Refused (RestoreRefused, nothing
+    written) when the file changed since the person looked, or its bytes are missing."""
+    if not document.is_file or version.document_id != document.id:
+        raise ValueError("not a version of this file")
+    newest = db.session.scalar(select(func.max(DocumentVersion.number)).where(
+        DocumentVersion.document_id == document.id)) or 0
+    _check_restorable(document, expected_version, version.number, newest)
+    if not storage.exists(version.sha256):
+        raise RestoreRefused(_l("Filen i version %(num)s finns inte i lagringen och kan inte "
+                                "återställas. Kontakta kansliet.", num=version.number))
+    now = clock.utcnow()
+    restored = DocumentVersion(
+        number=newest + 1, sha256=version.sha256, size=version.size,
+        content_type=version.content_type, filename=version.filename,
+        note=restored_note(version.number, note), created_by=person, created_at=now)
+    restored.document = document  # joins document.versions without loading every version
+    db.session.add(restored)
+    document.updated_at = now  # raises lock_version: a racing version fails, not overwrites
+    db.session.flush()
+    record("document_version_restored", actor=person, obj=document, version=restored.number,
+           restored_from=version.number, sha256=version.sha256)
+    return restored
+
+
 # ---------------------------------------------------------------- trash
 
 
