@@ -56,6 +56,7 @@ SCOPES: dict[str, str] = {
     "consultation_attachment": "consultations",
     "action_item": "actions", "action_item_network": "actions",
     "action_item_municipality": "actions", "action_import": "actions",
+    "action_import_batch": "actions",
     "meeting": "meetings",
 }
 # Tables no page fragment shows: writing them changes no token.
