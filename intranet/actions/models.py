@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -154,7 +155,9 @@ class ActionImport(db.Model):
     """An uploaded file's validated rows, waiting for the uploader to confirm the import.
 
     The preview writes no action rows: the rows wait here, under a random token bound to the
-    person and the network, until they are confirmed (in one transaction) or discarded."""
+    person and the network, until they are confirmed (in one transaction) or discarded. Each
+    row keeps its number in the file ("line") and the network it goes to
+    ("target_network_id")."""
 
     __tablename__ = "action_import"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,6 +169,9 @@ class ActionImport(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
     columns: Mapped[list] = mapped_column(JSON, default=list)
     rows: Mapped[list] = mapped_column(JSON, default=list)
+    # What reading the file noticed about it as a whole ("read as Windows-1252"), shown
+    # with the preview.
+    notes: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
 
     network: Mapped[Network] = relationship()
 
