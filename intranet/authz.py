@@ -217,6 +217,16 @@ def _restore_actions(s: Standing, network) -> bool:
     return s.secretariat or (network.archived_at is None and s.convener_of(network.id))
 
 
+def _undo_action_import(s: Standing, batch) -> bool:
+    # Who may import may undo: a network's import, those who keep its list; an import of the
+    # combined plan (rows in many networks), the secretariat, who made it.
+    if s.person_id is None or batch is None:
+        return False
+    if batch.network is None:
+        return s.secretariat
+    return _edit_actions(s, batch.network)
+
+
 def _follow_up_actions(s: Standing, obj) -> bool:
     # The yearly follow-up is for the committee, the management group and the secretariat.
     return s.secretariat or s.committee or s.director
@@ -368,6 +378,9 @@ RULES = {
     "view_action_plan": _logged_in,
     "edit_actions": _edit_actions,
     "restore_actions": _restore_actions,
+    # The combined plan (one file for all networks) is imported by the secretariat.
+    "import_action_plan": _secretariat,
+    "undo_action_import": _undo_action_import,
     "view_action_summary": _follow_up_actions,
     # Every logged-in person sees a network's document list, holding the documents they
     # may view (for people outside the network: only those shared with everyone).

@@ -79,10 +79,18 @@ def upload(client: Client, slug: str, name: str, data: bytes):
                        content_type="multipart/form-data")
 
 
-def confirm(client: Client, response):
+def ticked(page: str) -> list[str]:
+    """The row numbers whose boxes a preview page has ticked."""
+    return re.findall(r'<input type="checkbox" name="rows" value="(\d+)" id="[^"]+" checked',
+                      page)
+
+
+def confirm(client: Client, response, also=()):
+    """Confirm as a browser would: the rows the preview ticked, and `also` ticked in."""
     location = response.headers["Location"]
-    assert re.fullmatch(r"/natverk/[a-z-]+/handlingsplan/importera/[\w-]+", location), location
-    return client.post(location + "/bekrafta")
+    assert re.fullmatch(r"(/natverk/[a-z-]+)?/handlingsplan/importera/[\w-]+", location), location
+    rows = ticked(client.get(location).get_data(as_text=True))
+    return client.post(location + "/bekrafta", {"rows": rows + [str(n) for n in also]})
 
 
 def xlsx(rows) -> bytes:
@@ -356,8 +364,11 @@ def test_a_waiting_import_belongs_to_its_uploader_and_is_confirmed_once(app, eli
     with app.app_context():
         assert count(ActionItem, network_id=network_id("ekonomi")) == 0
 
-    assert elin.post(location + "/bekrafta").status_code == 303
-    assert elin.post(location + "/bekrafta").status_code == 404  # a second click does nothing
+    rows = ticked(elin.get(location).get_data(as_text=True))
+    assert len(rows) == 22
+    assert elin.post(location + "/bekrafta", {"rows": rows}).status_code == 303
+    # A second click does nothing.
+    assert elin.post(location + "/bekrafta", {"rows": rows}).status_code == 404
     with app.app_context():
         assert count(ActionItem, network_id=network_id("ekonomi")) == 22
 
@@ -388,7 +399,7 @@ def test_a_sub_goal_removed_before_confirming_leaves_nothing_half_imported(app, 
         rows[1]["sub_goal_id"] = 999_999  # as if the programme lost that sub-goal meanwhile
         pending.rows = rows
         db.session.commit()
-    response = elin.post(location + "/bekrafta")
+    response = elin.post(location + "/bekrafta", {"rows": ["2", "3"]})
     assert response.status_code == 303
     assert "/importera" in response.headers["Location"]
     with app.app_context():
@@ -414,3 +425,112 @@ def test_any_bytes_give_a_plan_with_errors_or_rows_never_an_exception(data):
         assert plan.ok or plan.errors or plan.failed_rows
         plan = parse_plan("fil.xlsx", data, programme)
         assert plan.ok or plan.errors or plan.failed_rows
+
+
+# ---------------------------------------------------------------- rows as spreadsheets number them
+
+
+TWO_PARAGRAPHS = ("fokusomrade,delmal,aktivitet,kommentar\n"
+                  "Näringsliv,Genom samsyn om helheten,Rad två,\n"
+                  "Näringsliv,Genom samsyn om helheten,Rad tre,\"Första stycket.\n\n"
+                  "Andra stycket.\"\n"
+                  "Näringsliv,Genom samsyn om helheten,Rad fyra,\n"
+                  "Näringsliv,Genom samsyn om helheten,Rad fem,\n"
+                  "\n"  # row 6 is blank
+                  "Näringsliv,Fler bostäder,Rad sju med fel delmål,\n")
+
+
+def test_rows_are_numbered_as_the_spreadsheet_shows_them_not_by_lines_of_text(app, elin):
+    with app.app_context():
+        from intranet.actions.services import programme
+
+        plan = parse_plan("plan.csv", TWO_PARAGRAPHS.encode(), programme())
+    assert [r.line for r in plan.rows] == [2, 3, 4, 5, 7]
+    assert plan.rows[1].values["comment"] == "Första stycket.\n\nAndra stycket."
+    assert [r.line for r in plan.failed_rows] == [7]
+
+    body = upload(elin, "ekonomi", "plan.csv", TWO_PARAGRAPHS.encode()).get_data(as_text=True)
+    # The error names row 7 (the text's 9th line), and the row's activity beside it.
+    assert re.search(r"Rad 7</th>\s*<td[^>]*>Rad sju med fel delmål</td>\s*<td>.*?"
+                     r"Delmålet ”Fler bostäder” finns inte under Näringsliv", body, re.S)
+    assert "Rad 9" not in body
+
+
+def test_a_row_without_an_activity_is_named_by_its_sub_goal(app, elin):
+    data = "fokusomrade,delmal,aktivitet\nNäringsliv,Genom samsyn om helheten,\n".encode()
+    body = upload(elin, "ekonomi", "plan.csv", data).get_data(as_text=True)
+    assert re.search(r"Rad 2</th>\s*<td[^>]*><span class=\"muted\">\(ingen aktivitet\) "
+                     r"Delmål: Genom samsyn om helheten</span>", body)
+
+
+def test_xlsx_rows_keep_their_numbers_past_blank_rows(app, demo):
+    data = xlsx([
+        ["Fokusområde", "Delmål", "Aktivitet"],
+        ["Näringsliv", "Genom samsyn om helheten", "Rad två"],
+        [None, None, None],
+        [None, None, None],
+        ["Näringsliv", "Finns inte", "Rad fem"],
+    ])
+    with app.app_context():
+        from intranet.actions.services import programme
+
+        plan = parse_plan("plan.xlsx", data, programme())
+    assert [r.line for r in plan.rows] == [2, 5]
+    assert [r.line for r in plan.failed_rows] == [5]
+
+
+def test_a_csv_error_names_the_spreadsheet_row(app):
+    data = (TWO_PARAGRAPHS.split("\n\n")[0] + "\n\nAndra stycket.\"\n"
+            "Näringsliv,Genom samsyn om helheten,\"" + "x" * 140_000 + "\"\n").encode()
+    with app.app_context():
+        from intranet.actions.services import programme
+
+        plan = parse_plan("plan.csv", data, programme())
+    assert plan.errors == ["Filen kunde inte läsas som CSV (rad 4)."]
+
+
+# ---------------------------------------------------------------- what a file says besides rows
+
+
+def test_unused_headers_get_a_suggestion_when_they_look_like_a_column():
+    from intranet.actions.importer import map_columns, unused_columns
+
+    columns, errors = map_columns(["Fokusområde", "Delmål", "Aktivitet", "Ansvar", "Budget",
+                                   "När", "Nr", "Övrigt", ""])
+    assert not errors
+    assert [(c.header, c.suggestion) for c in unused_columns(columns)] == [
+        ("Ansvar", "responsible"), ("Budget", "cost"), ("När", "time_text"), ("Nr", None),
+        ("Övrigt", None)]
+    # A column the file has already is not suggested again.
+    columns, _ = map_columns(["Fokusområde", "Delmål", "Aktivitet", "Ansvarig", "Ansvar"])
+    assert [(c.header, c.suggestion) for c in unused_columns(columns)] == [("Ansvar", None)]
+
+
+def test_unused_headers_and_the_windows_1252_note_are_above_the_preview(app, elin):
+    data = ("Fokusområde;Delmål;Aktivitet;Ansvar;Budget;När\r\n"
+            "Näringsliv;Genom samsyn om helheten;Gemensam analys;SNUG;10 000 kr;Våren\r\n"
+            ).encode("cp1252")
+    response = upload(elin, "ekonomi", "excel.csv", data)
+    assert response.status_code == 303
+    body = elin.get(response.headers["Location"]).get_data(as_text=True)
+    notes = body.index("Om filen")
+    assert notes < body.index("Raderna i filen")  # above the preview's rows
+    assert "Filen var inte UTF-8; den lästes som Windows-1252." in body[notes:]
+    assert "3 kolumner i filen används inte:" in body
+    for header, column in (("Ansvar", "Ansvarig"), ("Budget", "Kostnad"), ("När", "Tid")):
+        assert re.search(rf"<strong>{header}</strong> – Menade du ”{column}”\?", body), header
+    # The file with errors lists them too.
+    bad = data.replace("Genom samsyn om helheten".encode("cp1252"), b"Finns inte")
+    refused = upload(elin, "ekonomi", "excel.csv", bad).get_data(as_text=True)
+    assert "Filen kan inte importeras" in refused and "Menade du ”Kostnad”?" in refused
+    assert "Filen var inte UTF-8" in refused
+
+
+def test_responsible_networks_are_found_without_case_or_diacritics():
+    networks = [SimpleNamespace(id=1, short_name="SUP", name="Nätverket för planeringschefer"),
+                SimpleNamespace(id=2, short_name="Klimat", name="Klimatnätverket")]
+    places = [SimpleNamespace(id=1, name="Södertälje")]
+    found, where = recognise_responsible("KLIMATNATVERKET och natverket for planeringschefer, "
+                                         "Sodertalje", networks, places)
+    assert [n.short_name for n in found] == ["Klimat", "SUP"]
+    assert [m.name for m in where] == ["Södertälje"]

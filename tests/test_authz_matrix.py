@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from intranet import clock
-from intranet.actions.models import ActionImport
+from intranet.actions.models import ActionImport, ActionImportBatch
 from intranet.consultations.models import ConsultationResponse
 from intranet.extensions import db
 from intranet.meetings.models import Meeting
@@ -164,8 +164,20 @@ MATRIX = {
     ("actions.import_upload", "GET"): only(200, ACTION_EDITORS),
     ("actions.import_upload", "POST"): only(422, ACTION_EDITORS),
     ("actions.import_preview", "GET"): only(200, ACTION_EDITORS),
-    ("actions.import_confirm", "POST"): only(303, ACTION_EDITORS),
+    # A confirmation that ticks no row is sent back to the preview (422).
+    ("actions.import_confirm", "POST"): only(422, ACTION_EDITORS),
     ("actions.import_cancel", "POST"): only(303, ACTION_EDITORS),
+    # Who may import may see the imports and undo one; the combined plan (one file for all
+    # networks) is imported, listed and undone by the secretariat.
+    ("actions.network_imports", "GET"): only(200, ACTION_EDITORS),
+    ("actions.import_undo", "POST"): only(303, ACTION_EDITORS),
+    ("actions.plan_import_upload", "GET"): only(200, ("secretariat",)),
+    ("actions.plan_import_upload", "POST"): only(422, ("secretariat",)),
+    ("actions.plan_import_preview", "GET"): only(200, ("secretariat",)),
+    ("actions.plan_import_confirm", "POST"): only(422, ("secretariat",)),
+    ("actions.plan_import_cancel", "POST"): only(303, ("secretariat",)),
+    ("actions.plan_imports", "GET"): only(200, ("secretariat",)),
+    ("actions.plan_import_undo", "POST"): only(303, ("secretariat",)),
     ("actions.export_network", "GET"): logged_in(200),
     ("actions.plan", "GET"): logged_in(200),
     ("actions.export_plan", "GET"): logged_in(200),
@@ -276,6 +288,35 @@ def _pending_import(world, role):
     return {"slug": network.slug, "token": token}
 
 
+def _pending_plan_import(world, role):
+    """A waiting import of the combined plan, of the role's own (anonymous: the secretariat's)."""
+    person = world.person(role) or world.person("secretariat")
+    network = world.network()
+    token = secrets.token_urlsafe(32)
+    row = {"line": 2, "sub_goal_id": network.focus_areas[0].sub_goals[0].id,
+           "activity": "Importerad", "responsible": "", "cost": "", "time_text": "",
+           "comment": "", "status": "planerad", "due_date": None, "network_ids": [],
+           "municipality_ids": [], "notes": [], "target_network_id": network.id,
+           "named": False}
+    db.session.add(ActionImport(token=token, person_id=person.id, network_id=None,
+                                filename="plan.csv", columns=[], rows=[row]))
+    db.session.commit()
+    return {"token": token}
+
+
+def _import_batch(world, role, combined=False):
+    """A confirmed import of one row into the network (or of the combined plan)."""
+    network = world.network()
+    batch = ActionImportBatch(network_id=None if combined else network.id,
+                              filename="plan.csv", row_count=1)
+    db.session.add(batch)
+    db.session.flush()
+    make_action(network, import_batch_id=batch.id)
+    db.session.commit()
+    return {"batch_id": batch.id} if combined else {"slug": network.slug,
+                                                    "batch_id": batch.id}
+
+
 def _meeting(world, role):
     meeting = Meeting(body=db.session.get(Body, world.ids.committee_body),
                       held_on=date(2026, 12, 3), time_text="13.00–14.30", place="Teams")
@@ -313,6 +354,12 @@ URL_ARGS = {
     "actions.import_preview": _pending_import,
     "actions.import_confirm": _pending_import,
     "actions.import_cancel": _pending_import,
+    "actions.network_imports": {"slug": "plan"},
+    "actions.import_undo": _import_batch,
+    "actions.plan_import_preview": _pending_plan_import,
+    "actions.plan_import_confirm": _pending_plan_import,
+    "actions.plan_import_cancel": _pending_plan_import,
+    "actions.plan_import_undo": lambda world, role: _import_batch(world, role, combined=True),
     "actions.export_network": {"slug": "plan", "fmt": "csv"},
     "actions.export_plan": {"fmt": "xlsx"},
     "networks.history": {"slug": "plan"},

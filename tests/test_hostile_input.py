@@ -37,7 +37,7 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from wtforms.fields.core import UnboundField
 
 from intranet import clock
-from intranet.actions.models import ActionImport
+from intranet.actions.models import ActionImport, ActionImportBatch
 from intranet.auth.models import TokenPurpose
 from intranet.auth.services import issue_token
 from intranet.consultations.models import ConsultationResponse
@@ -136,6 +136,26 @@ def build_place(app, world, role: str) -> Place:
                                         network_id=network.id, filename="plan.csv",
                                         columns=[], rows=[row]))
             tokens.append(token)
+        # Waiting imports of the combined plan, and confirmed imports (batches) to undo.
+        plan_tokens = []
+        for _ in range(3):
+            token = secrets.token_urlsafe(32)
+            row = {"line": 2, "sub_goal_id": network.focus_areas[0].sub_goals[0].id,
+                   "activity": "Importerad i gemensam plan", "responsible": "", "cost": "",
+                   "time_text": "", "comment": "", "status": "planerad", "due_date": None,
+                   "network_ids": [], "municipality_ids": [], "notes": [],
+                   "target_network_id": network.id, "named": False}
+            db.session.add(ActionImport(token=token, person_id=owner.id, network_id=None,
+                                        filename="plan.csv", columns=[], rows=[row]))
+            plan_tokens.append(token)
+        batches = {}
+        for name, batch_network in (("network", network.id), ("plan", None)):
+            batch = ActionImportBatch(network_id=batch_network, filename="plan.csv",
+                                      row_count=1)
+            db.session.add(batch)
+            db.session.flush()
+            make_action(network, f"importerad ({name})", import_batch_id=batch.id)
+            batches[name] = batch.id
         # Someone to switch off and on, an appointment to replace, and account links.
         toggled = make_person("Tove Växel", alpha, "Utredare")
         replaced = appoint(network, make_person("Rut Ersättas", alpha, "Planerare"), alpha,
@@ -153,6 +173,7 @@ def build_place(app, world, role: str) -> Place:
             "seat_id": ids.committee_seat, "body_id": ids.committee_body,
             "meeting_id": meetings[0].id, "item_id": rows["edit"], "cell": "aktivitet",
             "fmt": "csv", "token": tokens[0], "filename": "css/app.css",
+            "batch_id": batches["network"],
         }
         overrides = {
             "actions.move": {"item_id": rows["move"]},
@@ -160,6 +181,10 @@ def build_place(app, world, role: str) -> Place:
             "actions.restore": {"item_id": rows["deleted"]},
             "actions.import_confirm": {"token": tokens[1]},
             "actions.import_cancel": {"token": tokens[2]},
+            "actions.plan_import_preview": {"token": plan_tokens[0]},
+            "actions.plan_import_confirm": {"token": plan_tokens[1]},
+            "actions.plan_import_cancel": {"token": plan_tokens[2]},
+            "actions.plan_import_undo": {"batch_id": batches["plan"]},
             "actions.export_plan": {"fmt": "xlsx"},
             "documents.edit": {"document_id": PAGE_ID},
             "documents.history": {"document_id": PAGE_ID},

@@ -14,7 +14,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from intranet.actions.importer import LIMITS
 from intranet.actions.models import STATUS_ORDER
-from intranet.fields import DateField
+from intranet.fields import DateField, id_or_none
 
 
 def status_choices():
@@ -131,6 +131,38 @@ CELL_FORMS = {name: _cell_form_class(factory) for name, (_attr, factory) in CELL
 class ImportForm(FlaskForm):
     file = FileField(_l("Fil (CSV eller Excel .xlsx)"),
                      validators=[FileRequired(_l("Välj en fil att importera."))])
+
+
+class PlanImportForm(ImportForm):
+    """The combined plan's file: each row goes to the network its "Ansvarig" names, the
+    others to the network chosen here."""
+
+    default_network_id = SelectField(
+        _l("Nätverk för rader som inte nämner något nätverk"), coerce=id_or_none,
+        validators=[DataRequired(_l("Välj ett nätverk för raderna som inte nämner något "
+                                    "nätverk."))])
+
+    def set_choices(self, networks) -> None:
+        self.default_network_id.choices = [("", _l("Välj nätverk"))] + [
+            (n.id, n.name) for n in networks]
+
+
+class ImportConfirmForm(FlaskForm):
+    """The rows of a waiting import to write, by their row numbers in the file."""
+
+    rows = SelectMultipleField(coerce=int, validate_choice=False)
+
+
+class UndoImportForm(FlaskForm):
+    """Undo a batch. `seen` names the rows edited since the import that the person was
+    shown when asked; `back` where to go after (the list or the imports)."""
+
+    seen = HiddenField()
+    back = HiddenField()
+
+    def seen_ids(self) -> set[int]:
+        return {int(part) for part in (self.seen.data or "").split(",")
+                if part.strip().isascii() and part.strip().isdigit()}
 
 
 class ButtonForm(FlaskForm):

@@ -2,8 +2,9 @@
 programme, the networks and the municipalities.
 
 Nothing here touches the database or the request: `parse_plan()` takes the file's bytes and
-what the texts are matched against, and answers every row with its line number, the values it
-would import and the reasons it cannot be imported."""
+what the texts are matched against, and answers every row with its number as the spreadsheet
+shows it (the header is row 1; a cell of two paragraphs is still one row), the values it would
+import and the reasons it cannot be imported."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from difflib import SequenceMatcher
+from difflib import SequenceMatcher, get_close_matches
 
 from flask_babel import lazy_gettext as _l
 
@@ -44,6 +45,19 @@ COLUMNS = {
     "status": ("status",),
     "due_date": ("forfallodatum", "slutdatum", "klartsenast", "duedate"),
 }
+# Headers that are not read but look like a column's meaning (compared folded): suggested
+# to the person, never read on a guess ("Budget" may be a sum, "Kostnad" a description).
+HINTS = {
+    "ansvar": "responsible", "ansvarar": "responsible", "budget": "cost", "pris": "cost",
+    "nar": "time_text", "tidpunkt": "time_text", "period": "time_text",
+    "datum": "due_date", "deadline": "due_date", "klartill": "due_date",
+    "atgard": "activity", "atgarder": "activity", "insats": "activity",
+    "anteckning": "comment", "anteckningar": "comment", "notering": "comment",
+    "mal": "sub_goal",
+}
+# How close a header must be to a known one to be suggested (difflib's ratio): "Ansvar" is
+# 0.86 from "ansvarig", "Statu" 0.91 from "status"; "Övrigt" at most 0.57.
+SUGGESTION_CUTOFF = 0.8
 REQUIRED_COLUMNS = ("focus_area", "sub_goal", "activity")
 COLUMN_LABELS = {
     "focus_area": _l("Fokusområde"),
@@ -86,6 +100,13 @@ def fold(text) -> str:
     """For comparing headers and words: also å, ä and ö are a, a and o, and no spaces."""
     text = unicodedata.normalize("NFKD", normalise(text))
     return "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
+
+
+def plain(text) -> str:
+    """For comparing names: as `normalise`, and without diacritics ("Klimatnatverket",
+    "KLIMATNÄTVERKET" and "klimatnätverket" are one word)."""
+    text = unicodedata.normalize("NFKD", normalise(text))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def _similarity(a: str, b: str) -> float:
@@ -160,20 +181,21 @@ def recognise_responsible(text: str, networks: Iterable, municipalities: Iterabl
     """The networks and municipalities a free "responsible" text names, in the order named.
 
     A network is named by its short name (SUP, SNUG), its full name, or its short name as a
-    "-nätverket" word (Klimatnätverket, Kommunikationsnätverket); a municipality by its name.
-    "Södertörn" (the cooperation itself) names neither."""
-    words = normalise(text).split()
+    "-nätverket" word (Klimatnätverket, Kommunikationsnätverket); a municipality by its name;
+    case and diacritics do not matter ("klimatnatverket"). "Södertörn" (the cooperation
+    itself) names neither."""
+    words = plain(text).split()
     folded = " ".join(words)
     found_networks = []
     for network in networks:
-        short = normalise(network.short_name)
-        keys = {short, f"{short}nätverket", f"{short}snätverket", normalise(network.name)}
+        short = plain(network.short_name)
+        keys = {short, f"{short}natverket", f"{short}snatverket", plain(network.name)}
         first = _first_position(words, folded, keys)
         if first is not None:
             found_networks.append((first, network))
     found_municipalities = []
     for municipality in municipalities:
-        first = _first_position(words, folded, {normalise(municipality.name)})
+        first = _first_position(words, folded, {plain(municipality.name)})
         if first is not None:
             found_municipalities.append((first, municipality))
     return ([n for _, n in sorted(found_networks, key=lambda x: x[0])],
@@ -201,7 +223,7 @@ def _first_position(words: list[str], text: str, keys: set[str]) -> int | None:
 class Table:
     kind: str  # "csv" or "xlsx"
     header: list[str]
-    rows: list[tuple[int, list[str]]]  # (line number in the file, cells)
+    rows: list[tuple[int, list[str]]]  # (the row's number as the spreadsheet shows it, cells)
     notes: list[str] = field(default_factory=list)
 
 
@@ -244,21 +266,22 @@ def _read_csv(data: bytes) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
+    # Rows as a spreadsheet numbers them: one per record, however many lines its quoted cells
+    # span (not reader.line_num, which counts lines of text); a blank line is a row too.
+    number = 0
     try:
-        start = 1
         for cells in reader:
+            number += 1
             if header is None:
                 if any(c.strip() for c in cells):
                     header = cells
-                start = reader.line_num + 1
                 continue
-            rows.append((start, cells))
-            start = reader.line_num + 1
+            rows.append((number, cells))
             if len(rows) > MAX_ROWS:
                 break
     except csv.Error as error:
         raise ImportFileError(_l("Filen kunde inte läsas som CSV (rad %(line)s).",
-                                 line=reader.line_num)) from error
+                                 line=number + 1)) from error
     if header is None:
         raise ImportFileError(_l("Filen är tom."))
     return Table("csv", header, rows, notes)
@@ -334,8 +357,38 @@ class ColumnMapping:
 
 
 @dataclass
+class UnusedColumn:
+    """A header the import does not read, and the column it may have meant (a field name)."""
+
+    header: str
+    suggestion: str | None = None
+
+    @property
+    def suggestion_label(self):
+        return COLUMN_LABELS.get(self.suggestion, "")
+
+
+def unused_columns(columns: list[ColumnMapping]) -> list[UnusedColumn]:
+    """The headers that are not read, each with the known column it looks like, if one does
+    and the file does not have that column already."""
+    used = {c.field for c in columns if c.field}
+    aliases = {alias: name for name, names in COLUMNS.items() for alias in names}
+    result = []
+    for column in columns:
+        if column.field or not column.header.strip():
+            continue
+        folded = fold(column.header)
+        name = HINTS.get(folded)
+        if name is None:
+            close = get_close_matches(folded, aliases, n=1, cutoff=SUGGESTION_CUTOFF)
+            name = aliases[close[0]] if close else None
+        result.append(UnusedColumn(column.header, name if name not in used else None))
+    return result
+
+
+@dataclass
 class ParsedRow:
-    line: int
+    line: int  # the row's number as the spreadsheet shows it
     values: dict[str, str]
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -382,6 +435,10 @@ class ParsedPlan:
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.rows) and not self.failed_rows
+
+    @property
+    def unused_columns(self) -> list[UnusedColumn]:
+        return unused_columns(self.columns)
 
 
 def map_columns(header: list[str]) -> tuple[list[ColumnMapping], list[str]]:

@@ -10,17 +10,25 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from intranet import cache, clock
-from intranet.actions import bp, export, services
+from intranet.actions import bp, export, imports, services
 from intranet.actions.forms import (
     CELL_FORMS,
     CELLS,
     ActionItemForm,
     ButtonForm,
+    ImportConfirmForm,
     ImportForm,
     MoveForm,
+    PlanImportForm,
+    UndoImportForm,
 )
-from intranet.actions.importer import MAX_FILE_BYTES, ColumnMapping
-from intranet.actions.services import ActionFilter, EditConflict, ImportUnavailable
+from intranet.actions.importer import (
+    MAX_FILE_BYTES,
+    ColumnMapping,
+    ParsedPlan,
+    unused_columns,
+)
+from intranet.actions.services import ActionFilter, EditConflict
 from intranet.authz import authorize, may
 from intranet.csvfile import csv_download
 from intranet.errors import keep_posted_text
@@ -114,7 +122,7 @@ def network_list(slug: str):
     cached = cache.blocks("actions/list.html", ("results",) if htmx else ("network_content",),
                           (network.id, view, can_edit, can_restore, htmx), LIST_SCOPES, context)
     return render("actions/list.html", block="results", network=network, can_edit=can_edit,
-                  cached=cached)
+                  cached=cached, import_notice=None if htmx else _import_notice(network))
 
 
 @bp.route(f"{NETWORK_PREFIX}/ny", methods=["GET", "POST"])
@@ -289,6 +297,64 @@ def restore(slug: str, item_id: int):
 
 
 # ---------------------------------------------------------------- import
+# A network's import and the secretariat's import of the combined plan share the steps:
+# upload (a file with errors shows them all), preview (rows already in the plan left out
+# unless ticked in), confirm (one batch), and undo the batch from the list of imports.
+
+
+def _read_upload(form) -> ParsedPlan:
+    upload = form.file.data
+    # One byte past the limit is enough to tell the person the file is too large.
+    return imports.parse_upload(upload.filename or "", upload.read(MAX_FILE_BYTES + 1))
+
+
+def _preview_page(template: str, pending, chosen: set[int] | None = None, error=None,
+                  status: int = 200, **context):
+    """The waiting import's preview; after a refused confirmation, with the rows the person
+    had ticked and what was wrong."""
+    result = imports.preview(pending)
+    columns = [ColumnMapping(c["header"], c["field"]) for c in pending.columns]
+    return render(template, pending=pending, preview=result,
+                  chosen=result.default_lines if chosen is None else chosen,
+                  columns=columns, unused=unused_columns(columns), notes=pending.notes or [],
+                  error=error, status=status, status_labels=services.STATUS_LABELS, **context)
+
+
+def _confirm(pending, template: str, upload_url: str, done_url, **context):
+    """Write the ticked rows of a waiting import; `done_url(batch)` is where to go next."""
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _preview_page(template, pending, error=_(
+            "Raderna att importera kunde inte läsas. Markera dem igen och bekräfta."),
+            status=422, **context)
+    chosen = set(form.rows.data or [])
+    try:
+        batch = imports.confirm_import(pending, _me(), chosen)
+    except imports.NothingChosen:
+        db.session.rollback()
+        return _preview_page(template, pending, chosen=chosen, error=_(
+            "Ingen rad är markerad. Markera de rader som ska importeras, eller avbryt "
+            "importen."), status=422, **context)
+    except imports.ImportUnavailable:
+        db.session.rollback()
+        flash(_("Importen kunde inte genomföras eftersom utvecklingsprogrammet eller "
+                "nätverken har ändrats. Ladda upp filen igen."), "error")
+        return redirect(upload_url, 303)
+    db.session.commit()
+    flash(ngettext("%(num)s rad importerades.", "%(num)s rader importerades.", batch.row_count),
+          "success")
+    return redirect(done_url(batch), 303)
+
+
+def _cancel(pending, done_url: str):
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    imports.discard_import(pending)
+    db.session.commit()
+    flash(_("Importen avbröts. Inget importerades."), "info")
+    return redirect(done_url, 303)
 
 
 @bp.route(f"{NETWORK_PREFIX}/importera", methods=["GET", "POST"])
@@ -299,11 +365,9 @@ def import_upload(slug: str):
     form = ImportForm()
     plan = None
     if form.validate_on_submit():
-        upload = form.file.data
-        # One byte past the limit is enough to tell the person the file is too large.
-        plan = services.parse_upload(upload.filename or "", upload.read(MAX_FILE_BYTES + 1))
+        plan = _read_upload(form)
         if plan.ok:
-            pending = services.start_import(network, _me(), plan)
+            pending = imports.start_import(network, _me(), plan)
             db.session.commit()
             return redirect(url_for("actions.import_preview", slug=network.slug,
                                     token=pending.token), 303)
@@ -311,8 +375,8 @@ def import_upload(slug: str):
     return render("actions/import.html", network=network, form=form, plan=plan, status=status)
 
 
-def _pending(network: Network, token: str):
-    pending = services.pending_import(network, _me(), token)
+def _pending(network: Network | None, token: str):
+    pending = imports.pending_import(network, _me(), token)
     if pending is None:
         abort(404)
     return pending
@@ -322,44 +386,167 @@ def _pending(network: Network, token: str):
 def import_preview(slug: str, token: str):
     network = _network(slug)
     authorize(current_user, "edit_actions", network)
-    pending = _pending(network, token)
-    return render("actions/import_preview.html", network=network, pending=pending,
-                  rows=services.preview_rows(pending),
-                  columns=[ColumnMapping(c["header"], c["field"]) for c in pending.columns],
-                  status_labels=services.STATUS_LABELS)
+    return _preview_page("actions/import_preview.html", _pending(network, token),
+                         network=network)
 
 
 @bp.post(f"{NETWORK_PREFIX}/importera/<token>/bekrafta")
 def import_confirm(slug: str, token: str):
     network = _network(slug)
     authorize(current_user, "edit_actions", network)
-    pending = _pending(network, token)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        items = services.confirm_import(pending, _me())
-    except ImportUnavailable:
-        db.session.rollback()
-        flash(_("Importen kunde inte genomföras eftersom utvecklingsprogrammet har ändrats. "
-                "Ladda upp filen igen."), "error")
-        return redirect(url_for("actions.import_upload", slug=network.slug), 303)
-    db.session.commit()
-    flash(ngettext("%(num)s rad importerades.", "%(num)s rader importerades.", len(items)),
-          "success")
-    return redirect(_list_url(network), 303)
+    return _confirm(_pending(network, token), "actions/import_preview.html",
+                    url_for("actions.import_upload", slug=network.slug),
+                    lambda batch: _list_url(network, **{"import": batch.id}), network=network)
 
 
 @bp.post(f"{NETWORK_PREFIX}/importera/<token>/avbryt")
 def import_cancel(slug: str, token: str):
     network = _network(slug)
     authorize(current_user, "edit_actions", network)
-    pending = _pending(network, token)
-    if not ButtonForm().validate_on_submit():
+    return _cancel(_pending(network, token), _list_url(network))
+
+
+@bp.route("/handlingsplan/importera", methods=["GET", "POST"])
+def plan_import_upload():
+    """The combined plan (one file for all networks), by the secretariat: each row goes to
+    the network its "Ansvarig" names, the others to the network chosen in the form."""
+    authorize(current_user, "import_action_plan")
+    networks = services.active_networks()
+    form = PlanImportForm()
+    form.set_choices(networks)
+    plan = None
+    if form.validate_on_submit():
+        default = next(n for n in networks if n.id == form.default_network_id.data)
+        plan = _read_upload(form)
+        if plan.ok:
+            pending = imports.start_import(None, _me(), plan, default_network=default)
+            db.session.commit()
+            return redirect(url_for("actions.plan_import_preview", token=pending.token), 303)
+    status = 422 if request.method == "POST" else 200
+    return render("actions/plan_import.html", form=form, plan=plan, status=status)
+
+
+@bp.get("/handlingsplan/importera/<token>")
+def plan_import_preview(token: str):
+    authorize(current_user, "import_action_plan")
+    return _preview_page("actions/plan_import_preview.html", _pending(None, token))
+
+
+@bp.post("/handlingsplan/importera/<token>/bekrafta")
+def plan_import_confirm(token: str):
+    authorize(current_user, "import_action_plan")
+    return _confirm(_pending(None, token), "actions/plan_import_preview.html",
+                    url_for("actions.plan_import_upload"),
+                    lambda batch: url_for("actions.plan", **{"import": batch.id}))
+
+
+@bp.post("/handlingsplan/importera/<token>/avbryt")
+def plan_import_cancel(token: str):
+    authorize(current_user, "import_action_plan")
+    return _cancel(_pending(None, token), url_for("actions.plan"))
+
+
+# ---------------------------------------------------------------- imports and undoing them
+
+
+def _import_notice(network: Network | None):
+    """The batch named by `?import=` (where a confirmed import leads), if it brought rows
+    here, is not undone and the person may undo it: the page offers the undo."""
+    batch_id = request.args.get("import", type=db_int)
+    batch = imports.get_batch(batch_id) if batch_id else None
+    if batch is None or batch.undone_at is not None:
+        return None
+    if network is not None and not imports.batch_in_network(batch, network):
+        return None
+    if network is None and batch.network_id is not None:
+        return None
+    return batch if may(current_user, "undo_action_import", batch) else None
+
+
+@bp.get(f"{NETWORK_PREFIX}/importer")
+def network_imports(slug: str):
+    """The network's imports: when, who, which file, how many rows, undone or not."""
+    network = _network(slug)
+    authorize(current_user, "edit_actions", network)
+    page = request.args.get("sida", 1, type=db_int)
+    return render("actions/imports.html", network=network,
+                  batches=imports.network_batches(network, page),
+                  can_restore=may(current_user, "restore_actions", network))
+
+
+@bp.get("/handlingsplan/importer")
+def plan_imports():
+    """Every import, of the combined plan and of each network (the secretariat's view)."""
+    authorize(current_user, "import_action_plan")
+    page = request.args.get("sida", 1, type=db_int)
+    return render("actions/plan_imports.html", batches=imports.all_batches(page))
+
+
+def _undo(batch, network: Network | None, back_urls: dict):
+    """Undo a batch (POST). When rows were edited since the import, the person is asked
+    first, with those rows named; undoing twice says it is done already."""
+    form = UndoImportForm()
+    if not form.validate_on_submit():
         abort(400)
-    services.discard_import(pending)
+    back = back_urls.get(form.back.data) or back_urls["imports"]
+    try:
+        check = imports.undo_import(batch, _me(), form.seen_ids())
+    except imports.AlreadyUndone:
+        db.session.rollback()
+        flash(_("Importen är redan ångrad."), "info")
+        return redirect(back, 303)
+    except imports.ChangedSinceImport as asked:
+        db.session.rollback()
+        return render("actions/undo_import.html", check=asked.check, network=network,
+                      back=form.back.data if form.back.data in back_urls else "imports",
+                      cancel_url=back)
     db.session.commit()
-    flash(_("Importen avbröts. Inget importerades."), "info")
-    return redirect(_list_url(network), 303)
+    removed = len(check.live)
+    if removed == 0:
+        flash(_("Importen ångrades. Dess rader var redan borttagna."), "success")
+    elif network is not None and may(current_user, "restore_actions", network):
+        flash(ngettext("Importen ångrades: %(num)s rad togs bort. Den finns bland borttagna "
+                       "rader och kan återställas där.",
+                       "Importen ångrades: %(num)s rader togs bort. De finns bland borttagna "
+                       "rader och kan återställas där.", removed), "success")
+    elif network is not None:
+        flash(ngettext("Importen ångrades: %(num)s rad togs bort. Nätverkets sammankallande "
+                       "och kansliet kan återställa den.",
+                       "Importen ångrades: %(num)s rader togs bort. Nätverkets sammankallande "
+                       "och kansliet kan återställa dem.", removed), "success")
+    else:
+        flash(ngettext("Importen ångrades: %(num)s rad togs bort. Den finns bland sitt "
+                       "nätverks borttagna rader och kan återställas där.",
+                       "Importen ångrades: %(num)s rader togs bort. De finns bland varje "
+                       "nätverks borttagna rader och kan återställas där.", removed), "success")
+    return redirect(back, 303)
+
+
+def _batch_or_404(batch_id: int):
+    batch = imports.get_batch(batch_id)
+    if batch is None:
+        abort(404)
+    return batch
+
+
+@bp.post(f"{NETWORK_PREFIX}/importer/<int:batch_id>/angra")
+def import_undo(slug: str, batch_id: int):
+    network = _network(slug)
+    batch = _batch_or_404(batch_id)
+    if batch.network_id != network.id:
+        abort(404)  # another network's import, or the combined plan's (undone there)
+    authorize(current_user, "undo_action_import", batch)
+    return _undo(batch, network, {
+        "imports": url_for("actions.network_imports", slug=network.slug),
+        "list": _list_url(network)})
+
+
+@bp.post("/handlingsplan/importer/<int:batch_id>/angra")
+def plan_import_undo(batch_id: int):
+    batch = _batch_or_404(batch_id)
+    authorize(current_user, "undo_action_import", batch)
+    return _undo(batch, None, {"imports": url_for("actions.plan_imports"),
+                               "list": url_for("actions.plan")})
 
 
 # ---------------------------------------------------------------- export
@@ -414,9 +601,11 @@ def plan():
 
     htmx = is_htmx()
     cached = cache.blocks("actions/plan.html", ("results",) if htmx else ("content",),
-                          (view, page, may(current_user, "view_action_summary"), htmx),
+                          (view, page, may(current_user, "view_action_summary"),
+                           may(current_user, "import_action_plan"), htmx),
                           LIST_SCOPES, context)
-    return render("actions/plan.html", block="results", cached=cached)
+    return render("actions/plan.html", block="results", cached=cached,
+                  import_notice=None if htmx else _import_notice(None))
 
 
 @bp.get("/handlingsplan/export.<any(csv, xlsx):fmt>")

@@ -4,7 +4,6 @@ same transaction and never commit: the route commits once."""
 from __future__ import annotations
 
 import functools
-import secrets
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -16,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from intranet import clock
-from intranet.actions.importer import ParsedPlan, Programme
+from intranet.actions.importer import Programme
 from intranet.actions.models import (
     STATUS_ORDER,
     ActionImport,
@@ -45,10 +44,6 @@ IMPORT_TTL = timedelta(hours=2)
 
 class EditConflict(Exception):
     """The row changed since the version the person started from."""
-
-
-class ImportUnavailable(Exception):
-    """A confirmed import can no longer be carried out (its sub-goal is gone)."""
 
 
 # ---------------------------------------------------------------- the programme and choices
@@ -581,122 +576,14 @@ def restore_item(item: ActionItem, actor) -> None:
 
 
 # ---------------------------------------------------------------- importing
-
-
-def parse_upload(filename: str, data: bytes) -> ParsedPlan:
-    from intranet.actions.importer import parse_plan
-
-    return parse_plan(filename, data, programme(), active_networks(), municipalities())
-
-
-def start_import(network: Network, person, plan: ParsedPlan) -> ActionImport:
-    """Keep a valid file's rows for the confirmation; nothing is written to the list yet."""
-    assert plan.ok, "only a file without errors waits for confirmation"
-    purge_stale_imports()
-    pending = ActionImport(
-        token=secrets.token_urlsafe(32),
-        person_id=person.id,
-        network_id=network.id,
-        filename=(plan.filename or "")[:255],
-        columns=[{"header": c.header, "field": c.field} for c in plan.columns],
-        rows=[row.payload() for row in plan.rows],
-    )
-    db.session.add(pending)
-    db.session.flush()
-    return pending
-
-
-def pending_import(network: Network, person, token: str) -> ActionImport | None:
-    """The person's own waiting import into this network, if it has not expired."""
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(select(ActionImport).where(
-        ActionImport.token == token,
-        ActionImport.person_id == person.id,
-        ActionImport.network_id == network.id,
-        ActionImport.created_at >= clock.utcnow() - IMPORT_TTL,
-    ))
+# The import itself (the waiting rows, their preview, the batches and undoing them) is in
+# intranet/actions/imports.py.
 
 
 def purge_stale_imports() -> None:
+    """Waiting imports nobody confirmed within IMPORT_TTL."""
     db.session.execute(delete(ActionImport).where(
         ActionImport.created_at < clock.utcnow() - IMPORT_TTL))
-
-
-def confirm_import(pending: ActionImport, actor) -> list[ActionItem]:
-    """All rows or none: the caller commits once, or rolls back on ImportUnavailable."""
-    # Claim the waiting import first, so a second click on "confirm" finds nothing to do.
-    claimed = db.session.execute(
-        delete(ActionImport).where(ActionImport.id == pending.id)
-        .execution_options(synchronize_session=False)).rowcount
-    if claimed != 1:
-        raise ImportUnavailable()
-    network = db.session.get(Network, pending.network_id)
-    sub_goal_ids = {row["sub_goal_id"] for row in pending.rows}
-    known = set(db.session.scalars(select(SubGoal.id).where(SubGoal.id.in_(sub_goal_ids))))
-    if known != sub_goal_ids:
-        raise ImportUnavailable()
-    valid_networks = set(db.session.scalars(select(Network.id)))
-    valid_municipalities = set(db.session.scalars(select(Municipality.id)))
-    first = len(_ordered_ids(network.id)) + 1
-    items = []
-    for offset, row in enumerate(pending.rows):
-        data = {
-            "sub_goal_id": row["sub_goal_id"],
-            "activity": row["activity"],
-            "responsible": row["responsible"],
-            "cost": row["cost"],
-            "time_text": row["time_text"],
-            "comment": row["comment"],
-            "status": row["status"],
-            "due_date": date.fromisoformat(row["due_date"]) if row["due_date"] else None,
-            "network_ids": [i for i in row["network_ids"] if i in valid_networks],
-            "municipality_ids": [i for i in row["municipality_ids"] if i in valid_municipalities],
-        }
-        now = clock.utcnow()
-        item = ActionItem(network=network, activity="", created_at=now, updated_at=now,
-                          created_by_id=actor.id, updated_by_id=actor.id,
-                          position=first + offset)
-        _apply(item, data)
-        db.session.add(item)
-        items.append(item)
-    db.session.flush()
-    record("actions_imported", actor, network, filename=pending.filename, rows=len(items),
-           item_ids=[i.id for i in items])
-    return items
-
-
-def discard_import(pending: ActionImport) -> None:
-    db.session.delete(pending)
-
-
-@dataclass
-class PreviewRow:
-    line: int
-    focus_area: FocusArea | None
-    sub_goal: SubGoal | None
-    data: dict
-    networks: list[Network]
-    municipalities: list[Municipality]
-    notes: list[str]
-
-
-def preview_rows(pending: ActionImport) -> list[PreviewRow]:
-    goals = {g.id: g for g in db.session.scalars(
-        select(SubGoal).options(selectinload(SubGoal.focus_area)))}
-    networks = {n.id: n for n in db.session.scalars(select(Network))}
-    places = {m.id: m for m in db.session.scalars(select(Municipality))}
-    rows = []
-    for row in pending.rows:
-        goal = goals.get(row["sub_goal_id"])
-        rows.append(PreviewRow(
-            line=row["line"], focus_area=goal.focus_area if goal else None, sub_goal=goal,
-            data=row,
-            networks=[networks[i] for i in row["network_ids"] if i in networks],
-            municipalities=[places[i] for i in row["municipality_ids"] if i in places],
-            notes=row.get("notes", []),
-        ))
-    return rows
 
 
 # ---------------------------------------------------------------- follow-up
