@@ -364,7 +364,7 @@ def test_import_shows_errors_then_a_preview_then_imports(
     expect(page.get_by_role("heading", level=2)).to_have_text("Förhandsvisning av import")
     expect(page.locator("table", has_text="Företagsbesök")).to_be_visible()
     check_a11y(page, "the import preview")
-    page.get_by_role("button", name="Importera 1 rad").click()
+    page.get_by_role("button", name="Importera markerade rader").first.click()
     expect(page.locator("#messages")).to_contain_text("1 rad importerades.")
     expect(page.locator("tbody tr", has_text="Företagsbesök")).to_contain_text("Pågår")
 
