@@ -455,15 +455,7 @@ def test_rows_are_numbered_as_the_spreadsheet_shows_them_not_by_lines_of_text(ap
                      r"Delmålet ”Fler bostäder” finns inte under Näringsliv", body, re.S)
     assert "Rad 9" not in body
 
-
-def test_a_row_without_an_activity_is_named_by_its_sub_goal(app, elin):
-    data = "fokusomrade,delmal,aktivitet\nNäringsliv,Genom samsyn om helheten,\n".encode()
-    body = upload(elin, "ekonomi", "plan.csv", data).get_data(as_text=True)
-    assert re.search(r"Rad 2</th>\s*<td[^>]*><span class=\"muted\">\(ingen aktivitet\) "
-                     r"Delmål: Genom samsyn om helheten</span>", body)
-
-
-def test_xlsx_rows_keep_their_numbers_past_blank_rows(app, demo):
+    # An Excel sheet's rows keep their numbers past blank rows, as they always did.
     data = xlsx([
         ["Fokusområde", "Delmål", "Aktivitet"],
         ["Näringsliv", "Genom samsyn om helheten", "Rad två"],
@@ -472,11 +464,16 @@ def test_xlsx_rows_keep_their_numbers_past_blank_rows(app, demo):
         ["Näringsliv", "Finns inte", "Rad fem"],
     ])
     with app.app_context():
-        from intranet.actions.services import programme
-
         plan = parse_plan("plan.xlsx", data, programme())
     assert [r.line for r in plan.rows] == [2, 5]
     assert [r.line for r in plan.failed_rows] == [5]
+
+
+def test_a_row_without_an_activity_is_named_by_its_sub_goal(app, elin):
+    data = "fokusomrade,delmal,aktivitet\nNäringsliv,Genom samsyn om helheten,\n".encode()
+    body = upload(elin, "ekonomi", "plan.csv", data).get_data(as_text=True)
+    assert re.search(r"Rad 2</th>\s*<td[^>]*><span class=\"muted\">\(ingen aktivitet\) "
+                     r"Delmål: Genom samsyn om helheten</span>", body)
 
 
 def test_a_csv_error_names_the_spreadsheet_row(app):
