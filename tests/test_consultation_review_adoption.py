@@ -23,6 +23,7 @@ from intranet.consultations.models import (
 )
 from intranet.extensions import db
 from intranet.forms_flow import RuleError
+from intranet.notifications.models import OutgoingMail
 from intranet.org.models import Municipality
 from tests.consultation_fixtures import RESPONSE_ID, SECTION_IDS, build_consultations
 from tests.test_letter import read, texts
@@ -194,6 +195,10 @@ def test_the_committee_adopts_with_its_own_changes_to_the_text(ctx):
     assert _audit("consultation_adopted") == []
     # The letter says what the committee adopted.
     assert new_summary in texts(read(export.letter_for(response)))
+    # The secretariat's mail says the committee changed the text.
+    bodies = [m.body for m in db.session.scalars(select(OutgoingMail).where(
+        OutgoingMail.subject.startswith("Antaget remissvar")))]
+    assert bodies and all("med ändringar den" in body for body in bodies)
 
 
 def test_a_plain_adoption_has_no_committee_changes(ctx):

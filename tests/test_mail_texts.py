@@ -190,6 +190,12 @@ def cases(d) -> dict[str, list[tuple[str, Person, dict, list[str]]]]:
                 "den 20 november 2026 (registrerat av Karin Berglund).",
                 "Skicka yttrandet till Region Stockholm och registrera i Samverkansytan att "
                 "det är skickat."]),
+            ("to the secretariat, adopted with changes", d.elin,
+             {**review, "actor": d.karin, "event": d.adopted, "with_changes": True}, [
+                 "Antaget remissvar att skicka: Regional utvecklingsplan 2050",
+                 "Samarbetskommittén antog svaret på remissen ”Regional utvecklingsplan 2050” "
+                 "med ändringar den 20 november 2026 (registrerat av Karin Berglund). "
+                 "Ändringarna syns under ”Visa kommitténs ändringar” på remissvarets sida."]),
         ],
         "consultation_positions_complete": [
             ("to the committee's chair", d.karin, {**review, "actor": d.johan}, [

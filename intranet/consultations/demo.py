@@ -16,7 +16,7 @@ from intranet.extensions import db
 from intranet.org.models import Municipality, Network, Person
 
 SUP_TITLE = "Kollektivtrafikplan 2050"
-KLIMAT_TITLE = "Remiss: Regional klimatfärdplan för Stockholms län"
+KLIMAT_TITLE = "Regional klimatfärdplan för Stockholms län"
 
 SUP_TEXT = {
     "Sammanfattning": (

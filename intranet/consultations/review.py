@@ -328,7 +328,8 @@ def committee_decision(response: ConsultationResponse, person: Person, decision:
                       reason=(reason or "").strip(), meeting_on=meeting_on,
                       presenter_name=(presenter_name or "").strip()[:200],
                       presenter_title=(presenter_title or "").strip()[:200])
-        _notify(secretariat(), "consultation_adopted", response, person, event=event)
+        _notify(secretariat(), "consultation_adopted", response, person, event=event,
+                with_changes=bool(changed))
         return event
     if decision == "return":
         if changed:
