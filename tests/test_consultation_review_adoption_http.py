@@ -206,3 +206,42 @@ def test_after_a_return_the_convener_sees_what_changed_as_prominently_as_reviewe
     assert convener.post(f"{R}/skicka-upp").status_code == 303
     assert re.search(r'<a class="button button--secondary" href="[^"]+">Visa vad som har '
                      r'ändrats sedan', chair.get(R).get_data(as_text=True))
+
+
+# ---------------------------------------------------------------- two decisions at once
+
+
+@pytest.mark.parametrize("path, data", [
+    ("skicka-upp", {}),
+    ("ledningsgruppen", {"mg_decision": "forward", "mg_meeting_on": "today"}),
+])
+def test_a_step_recorded_by_someone_else_at_the_same_moment_is_a_message_not_an_error(
+        app, world, resp, login_as, monkeypatch, path, data):
+    """Both checked the response before either wrote: the second write finds the response's
+    version changed and gets a Swedish message with the page, not a server error."""
+    from sqlalchemy import update
+
+    from intranet.consultations import review
+
+    if path == "ledningsgruppen":
+        assert login_as("convener").post(f"{R}/skicka-upp").status_code == 303
+        data = {**data, "mg_meeting_on": clock.today().isoformat()}
+    step = {"skicka-upp": "submit_for_review", "ledningsgruppen": "management_decision"}[path]
+    original = getattr(review, step)
+
+    def meanwhile(response, *args, **kwargs):
+        # Another request's write lands between this request's read and its write.
+        db.session.execute(update(ConsultationResponse).where(
+            ConsultationResponse.id == response.id).values(
+            lock_version=ConsultationResponse.lock_version + 1).execution_options(
+            synchronize_session=False))
+        return original(response, *args, **kwargs)
+
+    monkeypatch.setattr(review, step, meanwhile)
+    role = "convener" if path == "skicka-upp" else "director"
+    before = _status(app)
+    answer = login_as(role).post(f"{R}/{path}", data)
+    assert answer.status_code in (409, 422)
+    assert "Någon annan registrerade ett beslut om svaret medan du skrev" in answer.get_data(
+        as_text=True)
+    assert _status(app) == before

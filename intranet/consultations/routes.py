@@ -644,7 +644,14 @@ def _review_step(slug: str, response_id: int, action: str, form, step, message):
     (which queues the mail), commit, and go back to the response; with the form's errors on
     the page otherwise."""
     network, response = _response(slug, response_id, action)
-    done = submit(form, lambda: step(response))
+    try:
+        done = submit(form, lambda: step(response))
+    except StaleDataError:
+        # Another step was recorded between our check and our write.
+        db.session.rollback()
+        put_error(form, RuleError(_("Någon annan registrerade ett beslut om svaret medan du "
+                                    "skrev. Läs svaret som det är nu nedan.")))
+        done = None
     if done:
         flash(message if isinstance(message, str) else message(done.result), "success")
         return redirect(url_for(".show", slug=slug, response_id=response_id,
