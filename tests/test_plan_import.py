@@ -434,7 +434,8 @@ def test_undo_asks_first_when_rows_were_edited_since(app, clients):
     asked = ahmed.post(undo, {"back": "list"})
     body = asked.get_data(as_text=True)
     assert asked.status_code == 200
-    assert "1 rad från importen har ändrats sedan den importerades." in body
+    assert ("1 rad från importen har ändrats sedan den importerades. Ångrar du importen tas "
+            "den också bort") in body
     assert activity[:40] in body and "Sara Ekholm" in body
     assert f'name="seen" value="{item_id}"' in body and 'name="back" value="list"' in body
     assert count_live(app, "SUP") == 22
