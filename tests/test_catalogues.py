@@ -194,3 +194,18 @@ def test_installed_the_readme_way_the_english_switch_gives_english_pages(tmp_pat
     assert status == 200
     assert '<html lang="en">' in page
     assert "Log in" in page and "Logga in" not in page
+
+
+def test_every_template_is_read_for_its_interface_texts():
+    """A template whose kind babel.cfg does not name is never collected: its texts stay
+    Swedish on an English page or in an English mail (a mail's macros in a .j2 file were)."""
+    import fnmatch
+    import re as _re
+
+    config = (ROOT / "babel.cfg").read_text(encoding="utf-8")
+    patterns = [p.replace("**", "*") for p in _re.findall(r"^\[jinja2: (.+)\]$", config, _re.M)]
+    templates = [path.relative_to(ROOT).as_posix()
+                 for path in (ROOT / "templates").rglob("*") if path.is_file()]
+    assert templates
+    unread = [t for t in templates if not any(fnmatch.fnmatch(t, p) for p in patterns)]
+    assert unread == []

@@ -68,6 +68,13 @@ def test_member_creates_a_joint_response_from_the_template(
     page.get_by_label("Ett gemensamt svar från kommunerna").check()
     page.locator("#report_parts").fill("Kapitel 3 Stomnät\nKapitel 7 Finansiering")
     page.get_by_role("button", name="Skapa remissvaret").click()
+    # The demo has this referral already (same sender and title): asked before saving, with
+    # what was typed kept.
+    expect(page.get_by_role("heading", name="Remissen verkar redan vara registrerad")
+           ).to_be_visible()
+    expect(page.locator("#report_parts")).to_have_value("Kapitel 3 Stomnät\nKapitel 7 Finansiering")
+    page.get_by_role("checkbox", name=re.compile("Registrera ändå")).check()
+    page.get_by_role("button", name="Skapa remissvaret").click()
     expect(page.get_by_text("Remissvaret är skapat.")).to_be_visible()
     titles = page.locator(".response-section h4")
     expect(titles).to_have_text(["Sammanfattning", "Synpunkter: Kapitel 3 Stomnät",
