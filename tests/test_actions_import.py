@@ -531,3 +531,58 @@ def test_responsible_networks_are_found_without_case_or_diacritics():
                                          "Sodertalje", networks, places)
     assert [n.short_name for n in found] == ["Klimat", "SUP"]
     assert [m.name for m in where] == ["Södertälje"]
+
+
+# ---------------------------------------------------------------- files made to cost time
+
+
+def test_an_overlong_focus_area_or_sub_goal_is_refused_before_it_is_compared(app, monkeypatch):
+    """Comparing a text with the programme's costs time by its length: a 120,000-letter
+    sub-goal is refused by its length and never compared."""
+    from intranet.actions import importer
+    from intranet.actions.services import programme
+
+    compared = []
+    original = importer._similarity
+    monkeypatch.setattr(importer, "_similarity",
+                        lambda a, b: compared.append(len(a)) or original(a, b))
+    data = ("Fokusområde,Delmål,Aktivitet\n"
+            f"Infrastruktur,\"{'ab ' * 40_000}\",A1\n"
+            f"\"{'Infra ' * 100}\",{INFRA_1},A2\n").encode()
+    with app.app_context():
+        plan = parse_plan("plan.csv", data, programme())
+    assert [(row.line, row.errors) for row in plan.failed_rows] == [
+        (2, ["Delmål är längre än 1000 tecken."]),
+        (3, ["Fokusområde är längre än 200 tecken."])]
+    assert all(length <= 1000 for length in compared)
+
+
+def test_a_file_with_too_many_columns_is_refused_with_a_reason(app, demo):
+    from intranet.actions.services import programme
+
+    header = ["Fokusområde", "Delmål", "Aktivitet"] + [f"Extra {i}" for i in range(200)]
+    data = (",".join(header) + "\nInfrastruktur," + INFRA_1 + ",A\n").encode()
+    with app.app_context():
+        plan = parse_plan("plan.csv", data, programme())
+    assert plan.errors == ["Filen har 203 kolumner; högst 50 läses. Ta bort de kolumner som "
+                           "inte hör till handlingsplanen och försök igen."]
+    # Empty columns at the end of a sheet's header are not counted.
+    data = (",".join(["Fokusområde", "Delmål", "Aktivitet"] + [""] * 200)
+            + "\nInfrastruktur," + INFRA_1 + ",A\n").encode()
+    with app.app_context():
+        assert parse_plan("plan.csv", data, programme()).ok
+
+
+def test_blank_rows_do_not_count_towards_the_row_limit_and_no_row_is_left_out_unsaid(app, demo):
+    from intranet.actions.importer import MAX_ROWS
+    from intranet.actions.services import programme
+
+    row = f"Infrastruktur,{INFRA_1},Aktivitet"
+    with app.app_context():
+        plan = parse_plan("plan.csv", ("Fokusområde,Delmål,Aktivitet\n" + "".join(
+            f"{row} {i}\n\n" for i in range(1500))).encode(), programme())
+        assert plan.ok and len(plan.rows) == 1500
+        assert plan.rows[-1].line == 3000  # a spreadsheet's row: the blank ones counted
+        plan = parse_plan("plan.csv", ("Fokusområde,Delmål,Aktivitet\n" + "".join(
+            f"{row} {i}\n\n" for i in range(MAX_ROWS + 1))).encode(), programme())
+    assert f"Filen har fler än {MAX_ROWS} rader." in plan.errors

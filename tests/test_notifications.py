@@ -429,3 +429,18 @@ def test_the_sender_process_survives_the_database_going_away(
     sender.wait_for_log("the database is back", seconds=5)
     assert sender.process.poll() is None
     assert sender.stop() == 0
+
+
+def test_a_subject_longer_than_its_column_is_shortened_not_refused(app, world, monkeypatch):
+    """A referral's title of 300 characters in "Ny remiss för <network>: <title>" made a
+    subject longer than its column (PostgreSQL refused the whole registration): the subject
+    is cut with an ellipsis, the body keeps everything."""
+    title = "Ny remiss för Nätverket för planeringschefer: " + "T" * 300
+    monkeypatch.setattr(services, "compose", lambda person, template, **c: (title, "T" * 300))
+    with app.test_request_context():
+        mail = services.queue(world.person("member"), "consultation_registered")
+        db.session.commit()
+        stored = db.session.get(OutgoingMail, mail.id)
+        assert len(stored.subject) == services.SUBJECT_LIMIT
+        assert stored.subject == title[:services.SUBJECT_LIMIT - 1] + "…"
+        assert stored.body == "T" * 300

@@ -511,3 +511,36 @@ def test_only_the_secretariat_sees_the_combined_import(app, clients):
     elin = clients(ELIN)
     assert 'href="/handlingsplan/importera"' in elin.get("/handlingsplan/").get_data(
         as_text=True)
+
+
+# ---------------------------------------------------------------- what an upload may cost
+
+
+def test_a_person_keeps_at_most_a_few_waiting_imports(ctx):
+    sup = network("SUP")
+    tokens = [waiting(sup, who=SARA).token for _ in range(imports.MAX_WAITING_IMPORTS + 3)]
+    kept = set(db.session.scalars(select(ActionImport.token).where(
+        ActionImport.person_id == person(SARA).id)))
+    assert kept == set(tokens[-imports.MAX_WAITING_IMPORTS:])
+
+
+def test_a_network_archived_since_the_preview_is_not_tagged_on_the_rows(ctx):
+    empty_the_plan()
+    pending = waiting(network("SUP"), who=SARA)
+    klimat = network("Klimat")
+    assert any(klimat.id in row["network_ids"] for row in pending.rows)
+    klimat.archived_at = clock.utcnow()
+    db.session.flush()
+    imports.confirm_import(pending, person(SARA))
+    db.session.commit()
+    assert all(klimat not in item.networks for item in live_rows(network("SUP")))
+
+
+def test_a_networks_import_is_undone_from_the_networks_list_not_the_combined_plans(
+        app, clients):
+    with app.app_context():
+        batch_id = imported_into_sup().id
+    ahmed = clients(AHMED)
+    assert ahmed.post(f"/handlingsplan/importer/{batch_id}/angra").status_code == 403
+    with app.app_context():
+        assert db.session.get(ActionImportBatch, batch_id).undone_at is None

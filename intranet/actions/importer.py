@@ -29,6 +29,14 @@ MAX_ROWS = 2000
 # An XLSX file is a zip: refuse one that would unpack to more than this (a "zip bomb").
 MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
 
+# A file's columns read at most (empty columns at the end of the header not counted), and a
+# header's length shown: a sheet of the plan has about ten.
+MAX_COLUMNS = 50
+MAX_HEADER_LENGTH = 100
+# The focus area's and sub-goal's texts are compared with the programme's, which costs time by
+# their length: longer texts are refused before that (the programme's longest is far shorter).
+MATCH_LIMITS = {"focus_area": 200, "sub_goal": 1000}
+
 LIMITS = {"activity": 2000, "responsible": 500, "cost": 200, "time_text": 200,
           "comment": 4000}
 
@@ -272,9 +280,10 @@ def _read_csv(data: bytes) -> Table:
     try:
         for cells in reader:
             number += 1
+            if not any(c.strip() for c in cells):
+                continue  # a blank row: numbered, not kept
             if header is None:
-                if any(c.strip() for c in cells):
-                    header = cells
+                header = cells
                 continue
             rows.append((number, cells))
             if len(rows) > MAX_ROWS:
@@ -325,9 +334,10 @@ def _read_xlsx(data: bytes) -> Table:
                 rows: list[tuple[int, list[str]]] = []
                 for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                     cells = [_cell_text(v) for v in values]
+                    if not any(c.strip() for c in cells):
+                        continue  # a blank row: numbered, not kept
                     if header is None:
-                        if any(c.strip() for c in cells):
-                            header = cells
+                        header = cells
                         continue
                     rows.append((number, cells))
                     if len(rows) > MAX_ROWS:
@@ -442,6 +452,15 @@ class ParsedPlan:
 
 
 def map_columns(header: list[str]) -> tuple[list[ColumnMapping], list[str]]:
+    header = list(header)
+    while header and not (header[-1] or "").strip():
+        header.pop()  # empty columns at the end (a sheet's formatting reaches further)
+    if len(header) > MAX_COLUMNS:
+        return [], [str(_l("Filen har %(count)s kolumner; högst %(max)s läses. Ta bort de "
+                           "kolumner som inte hör till handlingsplanen och försök igen.",
+                           count=len(header), max=MAX_COLUMNS))]
+    header = [title if len(title) <= MAX_HEADER_LENGTH
+              else title[:MAX_HEADER_LENGTH - 1] + "…" for title in header]
     aliases = {alias: name for name, names in COLUMNS.items() for alias in names}
     mapping, errors, seen = [], [], set()
     for title in header:
@@ -515,14 +534,22 @@ def _check_row(row: ParsedRow, programme: Programme, networks: list, municipalit
     values = row.values
     area_text = values.get("focus_area", "")
     goal_text = values.get("sub_goal", "")
-    if not area_text:
+    too_long = [name for name, limit in MATCH_LIMITS.items() if len(values.get(name, "")) > limit]
+    for name in too_long:
+        row.errors.append(str(_l("%(column)s är längre än %(max)s tecken.",
+                                 column=COLUMN_LABELS[name], max=MATCH_LIMITS[name])))
+    if too_long:
+        pass  # not compared with the programme: the error says why
+    elif not area_text:
         row.errors.append(str(_l("Fokusområde saknas.")))
     else:
         row.focus_area = programme.focus_area(area_text)
         if row.focus_area is None:
             row.errors.append(str(_l("Fokusområdet ”%(text)s” finns inte i utvecklingsprogrammet.",
                                      text=area_text)))
-    if not goal_text:
+    if too_long:
+        pass
+    elif not goal_text:
         row.errors.append(str(_l("Delmål saknas.")))
     elif row.focus_area is not None:
         match = programme.sub_goal(row.focus_area, goal_text)

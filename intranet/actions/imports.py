@@ -76,6 +76,7 @@ def start_import(network: Network | None, person, plan: ParsedPlan,
     assert plan.ok, "only a file without errors waits for confirmation"
     assert network is not None or default_network is not None, "the combined plan needs one"
     purge_stale_imports()
+    _keep_newest_imports(person)
     rows = []
     for row in plan.rows:
         data = row.payload()
@@ -98,6 +99,22 @@ def start_import(network: Network | None, person, plan: ParsedPlan,
     db.session.add(pending)
     db.session.flush()
     return pending
+
+
+# A person's waiting imports kept at most (the newest), whatever they upload meanwhile.
+MAX_WAITING_IMPORTS = 5
+
+
+def _keep_newest_imports(person) -> None:
+    """Room for one more waiting import of the person: older ones beyond the newest
+    MAX_WAITING_IMPORTS - 1 are discarded (an upload is rarely left waiting; a pile of them
+    would only cost storage and previews)."""
+    older = db.session.scalars(
+        select(ActionImport.id).where(ActionImport.person_id == person.id)
+        .order_by(ActionImport.created_at.desc(), ActionImport.id.desc())
+        .offset(MAX_WAITING_IMPORTS - 1)).all()
+    if older:
+        db.session.execute(delete(ActionImport).where(ActionImport.id.in_(older)))
 
 
 def pending_import(network: Network | None, person, token: str) -> ActionImport | None:
@@ -311,7 +328,9 @@ def confirm_import(pending: ActionImport, actor,
             due_date=date.fromisoformat(row["due_date"]) if row["due_date"] else None,
             position=next_position[target], created_at=now, updated_at=now,
             created_by_id=actor_id, updated_by_id=actor_id, import_batch_id=batch.id)
-        item.networks = [networks[i] for i in sorted(set(row["network_ids"])) if i in networks]
+        # Only networks still active are tagged (one archived since the preview is left out).
+        item.networks = [networks[i] for i in sorted(set(row["network_ids"]))
+                         if i in networks and networks[i].archived_at is None]
         item.municipalities = [places[i] for i in sorted(set(row["municipality_ids"]))
                                if i in places]
         next_position[target] += 1

@@ -543,6 +543,9 @@ def import_undo(slug: str, batch_id: int):
 
 @bp.post("/handlingsplan/importer/<int:batch_id>/angra")
 def plan_import_undo(batch_id: int):
+    # The combined plan's list of imports is the secretariat's: a network's people undo
+    # their imports from the network's own list.
+    authorize(current_user, "import_action_plan")
     batch = _batch_or_404(batch_id)
     authorize(current_user, "undo_action_import", batch)
     return _undo(batch, None, {"imports": url_for("actions.plan_imports"),

@@ -41,6 +41,10 @@ RETRY_DELAYS = tuple(timedelta(minutes=m) for m in (1, 2, 5, 15, 60))
 CLAIM_TIME = timedelta(minutes=10)
 
 
+# The subject column's length (OutgoingMail.subject).
+SUBJECT_LIMIT = 300
+
+
 def compose(person, template: str, **context) -> tuple[str, str]:
     """The subject and body of a mail to a person from templates/mail/<template>.txt, in the
     person's language: the first line of the rendered template is the subject."""
@@ -55,6 +59,8 @@ def queue(person, template: str, to_address: str | None = None, **context) -> Ou
     """Queue a mail to a person (`compose`). On PostgreSQL the sender is notified in the same
     transaction: it hears of the mail when it is committed."""
     subject, body = compose(person, template, **context)
+    if len(subject) > SUBJECT_LIMIT:  # a long title in it: the whole text is in the body
+        subject = subject[:SUBJECT_LIMIT - 1].rstrip() + "…"
     mail = OutgoingMail(
         to_address=to_address or person.email,
         person_id=getattr(person, "id", None),
