@@ -178,3 +178,78 @@ def test_a_section_conflict_shows_the_three_texts(app, world, login_as):
     assert "Kalle Sammankallandes ändringar" in page and "Dina ändringar" in page
     assert "Kommunerna välkomnar planen varmt.</textarea>" in page
     assert (hidden(page, "version"), hidden(page, "base")) == ("2", "2")
+
+
+# ---------------------------------------------------------------- changes to different lines
+
+
+@pytest.mark.parametrize(("base", "theirs", "mine", "merged"), [
+    # Different lines: both kept.
+    ("a\nb\nc\nd\n", "A\nb\nc\nd\n", "a\nb\nc\nD\n", "A\nb\nc\nD\n"),
+    # Next to each other is still different lines.
+    ("a\nb\nc\n", "a\nB\nc\n", "a\nb\nC\n", "a\nB\nC\n"),
+    # One adds at the end of a text without a last line break, the other changes a line.
+    ("a\nb", "a\nb\nc", "A\nb", "A\nb\nc"),
+    # The same change made by both is taken once.
+    ("a\nb\n", "a\nb\nx\n", "A\nb\nx\n", "A\nb\nx\n"),
+    # Removed by one, changed elsewhere by the other.
+    ("a\nb\nc\n", "a\nc\n", "a\nb\nC\n", "a\nC\n"),
+    # Windows line breaks from a browser's text box.
+    ("a\nb\n", "A\nb\n", "a\r\nB\r\n", "A\nB\n"),
+])
+def test_changes_to_different_lines_merge_into_one_text(base, theirs, mine, merged):
+    from intranet.documents.diff import merge
+
+    assert merge(base, theirs, mine) == merged
+
+
+@pytest.mark.parametrize(("base", "theirs", "mine"), [
+    ("a\nb\n", "A\nb\n", "a2\nb\n"),  # the same line changed differently
+    ("a\n", "a\nx\n", "a\ny\n"),  # different lines added at the same place
+    ("a\nb\nc\n", "a\nc\n", "a\nB\nc\n"),  # one removed the line the other changed
+    ("a\nb\n", "A\nb\n", ""),  # one emptied the text
+])
+def test_changes_to_the_same_lines_do_not_merge(base, theirs, mine):
+    from intranet.documents.diff import merge
+
+    assert merge(base, theirs, mine) is None
+
+
+def test_a_page_conflict_on_different_lines_offers_both_changes_in_the_text_box(
+        app, docs, login_as):
+    member, convener = login_as("member"), login_as("convener")
+    with app.app_context():
+        document = db.session.get(Document, PAGE_ID)
+        base_text = svc.latest_revision(document).body
+    form = member.get(f"{PLAN}/{PAGE_ID}/redigera").get_data(as_text=True)
+    version, base = hidden(form, "version"), hidden(form, "base")
+    start = f"Dagordning\n\n{base_text}\n\nNästa möte: april"
+    assert _edit_page(convener, start, version, base).status_code == 303
+    form = member.get(f"{PLAN}/{PAGE_ID}/redigera").get_data(as_text=True)
+    version, base = hidden(form, "version"), hidden(form, "base")
+    theirs = start.replace("Dagordning", "Dagordning (reviderad)")
+    mine = start.replace("Nästa möte: april", "Nästa möte: 9 april, digitalt")
+    assert _edit_page(convener, theirs, version, base).status_code == 303
+    answer = _edit_page(member, mine, version, base)
+    assert answer.status_code == 409
+    page = answer.get_data(as_text=True)
+    assert "Ni ändrade olika delar av texten, så båda ändringarna går att behålla." in page
+    both = "Dagordning (reviderad)\n\n" + base_text + "\n\nNästa möte: 9 april, digitalt"
+    assert re.search(rf'name="body"[^>]*>\s*{re.escape(both)}</textarea>', page)
+    assert "Spara den sammanslagna texten" in page
+    assert _edit_page(member, both, hidden(page, "version"), hidden(page, "base")
+                      ).status_code == 303
+    with app.app_context():
+        assert svc.latest_revision(db.session.get(Document, PAGE_ID)).body == both
+
+
+def test_a_page_conflict_on_the_same_line_says_saving_replaces_the_other_change(
+        app, docs, login_as):
+    member, convener = login_as("member"), login_as("convener")
+    form = member.get(f"{PLAN}/{PAGE_ID}/redigera").get_data(as_text=True)
+    version, base = hidden(form, "version"), hidden(form, "base")
+    assert _edit_page(convener, "Deras rad.", version, base).status_code == 303
+    page = _edit_page(member, "Min rad.", version, base).get_data(as_text=True)
+    assert "Ni har ändrat samma ställe i texten." in page
+    assert "det du sparar ersätter dem" in page
+    assert "Min rad.</textarea>" in page and "Spara min text" in page

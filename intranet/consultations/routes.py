@@ -484,6 +484,8 @@ def _conflict(network, response_id, section_id, form, conflict):
     conflict = with_base(conflict, SectionRevision.section_id, section_id,
                          revision_number(form.base.data))
     form.version.data = conflict.current_version
+    if conflict.base and conflict.base.merged is not None:
+        form.body.data = conflict.base.merged  # both changes kept, for the editor to save
     form.base.data = (conflict.base.current_number if conflict.base
                       else latest_number(SectionRevision.section_id, section_id) or "")
     return _section_form(network, response, section, form, status=409, conflict=conflict)

@@ -67,3 +67,56 @@ def word_diff(old: str, new: str) -> Diff:
             if j2 > j1:
                 add(INSERT, b[j1:j2])
     return Diff(tuple(chunks))
+
+
+def _hunks(base: list[str], other: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The changes that turn `base` into `other`, as (start, end, new lines) in base's lines."""
+    matcher = SequenceMatcher(None, base, other, autojunk=False)
+    return [(i1, i2, tuple(other[j1:j2]))
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    (a1, a2, _), (b1, b2, _) = a, b
+    if a1 == a2 and b1 == b2:  # both insert: at the same place they clash
+        return a1 == b1
+    if a1 == a2:  # a inserts inside what b replaces
+        return b1 < a1 < b2
+    if b1 == b2:
+        return a1 < b1 < a2
+    return a1 < b2 and b1 < a2
+
+
+def merge(base: str, theirs: str, mine: str) -> str | None:
+    """Both texts' changes to `base` in one text, line by line, when they change different
+    lines (as in a three-way merge); None when they change the same lines differently.
+
+    A change both made alike is taken once. The result holds all of `mine`'s changes and all
+    of `theirs`', so nobody's edit is lost by saving it."""
+    def as_lines(text: str) -> list[str]:
+        # Every line with its break, the last one too: a line added after a last line
+        # without one is then an addition, not a change of that line.
+        text = (text or "").replace("\r\n", "\n")
+        return (text if text.endswith("\n") or not text else text + "\n").splitlines(True)
+
+    lines = as_lines(base)
+    ours, other = _hunks(lines, as_lines(mine)), _hunks(lines, as_lines(theirs))
+    hunks = list(ours)
+    for hunk in other:
+        clashes = [h for h in ours if _overlap(h, hunk)]
+        if any(h != hunk for h in clashes):
+            return None
+        if not clashes:
+            hunks.append(hunk)
+    # Insertions at a place come before a replacement that starts there.
+    hunks.sort(key=lambda h: (h[0], h[1] != h[0]))
+    out: list[str] = []
+    at = 0
+    for start, end, new in hunks:
+        out.extend(lines[at:start])
+        out.extend(new)
+        at = max(at, end)
+    out.extend(lines[at:])
+    merged = "".join(out)
+    # Ends as the editor's own text ends (with or without a last line break).
+    return merged if (mine or "").replace("\r\n", "\n").endswith("\n") else merged[:-1]

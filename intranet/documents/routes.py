@@ -377,6 +377,8 @@ def _conflict(network, document_id, form, conflict):
     conflict = svc.with_base(conflict, PageRevision.document_id, document_id,
                              svc.revision_number(form.base.data))
     form.version.data = conflict.current_version
+    if conflict.base and conflict.base.merged is not None:
+        form.body.data = conflict.base.merged  # both changes kept, for the editor to save
     return _page_form(network, document, form, status=409, conflict=conflict)
 
 

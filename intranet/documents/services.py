@@ -15,7 +15,7 @@ from sqlalchemy.orm import defer, selectinload
 from intranet import clock
 from intranet.audit.services import record
 from intranet.authz import standing_of
-from intranet.documents.diff import Diff, word_diff
+from intranet.documents.diff import Diff, merge, word_diff
 from intranet.documents.models import (
     Document,
     DocumentKind,
@@ -53,6 +53,8 @@ class Base:
     saved_by: tuple[str | None, ...]  # who saved since, each once, in order (None: unknown)
     theirs: Diff  # from the base to the text saved meanwhile
     mine: Diff  # from the base to the editor's text
+    # Both changes in one text when they changed different lines, else None.
+    merged: str | None = None
 
 
 # Why a conflict shows no base: the form did not say where the editor started, that
@@ -132,7 +134,8 @@ def with_base(conflict: Conflict, owner, owner_id: int, base_number: int | None)
     return replace(conflict, base=Base(
         text=base.body, number=base.number, current_number=later[-1][0],
         saved_by=tuple(saved_by), theirs=word_diff(base.body, conflict.current),
-        mine=word_diff(base.body, conflict.mine)))
+        mine=word_diff(base.body, conflict.mine),
+        merged=merge(base.body, conflict.current, conflict.mine)))
 
 
 def compare(old: str, new: str) -> Diff:

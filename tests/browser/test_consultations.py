@@ -148,7 +148,7 @@ def test_second_edit_of_the_same_section_gets_the_conflict_view_with_the_text_ke
         check_a11y(page, "the section conflict view")
 
         page.locator("#body").fill("Saras och Ahmeds sammanfattning.")
-        page.get_by_role("button", name="Spara min sammanfogade text").click()
+        page.get_by_role("button", name="Spara min text").click()
         expect(page.get_by_text("Avsnittet ”Sammanfattning” är sparat.")).to_be_visible()
         expect(page.locator(".markdown").first).to_have_text("Saras och Ahmeds sammanfattning.")
         assert not errors, errors

@@ -294,7 +294,7 @@ def test_two_people_edit_the_same_page_and_the_second_keeps_their_text(
         merged = ("# Minnesanteckningar\n\nSara: mötet flyttas till 10 april.\n\n"
                   "Ahmed: Botkyrka skickar underlag senast 1 april.")
         page.locator("#body").fill(merged)
-        page.get_by_role("button", name="Spara min sammanfogade text").click()
+        page.get_by_role("button", name="Spara min text").click()
         expect(page.get_by_text("Sidan är sparad.")).to_be_visible()
         expect(page.locator(".markdown")).to_contain_text("flyttas till 10 april")
         expect(page.locator(".markdown")).to_contain_text("skickar underlag senast 1 april")

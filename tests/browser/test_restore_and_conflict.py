@@ -89,7 +89,7 @@ def test_the_second_editor_sees_three_texts_keeps_theirs_and_an_old_version_is_r
         merged = (original + "\n\nSara: mötet flyttas till 10 april."
                   "\n\nAhmed: Botkyrka skickar underlag senast 1 april.")
         page.locator("#body").fill(merged)
-        page.get_by_role("button", name="Spara min sammanfogade text").click()
+        page.get_by_role("button", name="Spara min text").click()
         expect(page.get_by_text("Sidan är sparad.")).to_be_visible()
         expect(page.locator(".markdown")).to_contain_text("skickar underlag senast 1 april")
 
