@@ -12,7 +12,6 @@ from flask import abort, g, has_request_context
 from sqlalchemy import Date, String, bindparam, literal, null, select, union_all
 
 from intranet import clock
-from intranet.consultations.models import IN_REVIEW, OPEN, WRITABLE, ResponseStatus
 from intranet.org.models import (
     Appointment,
     Body,
@@ -23,6 +22,7 @@ from intranet.org.models import (
     Seat,
     _current,
 )
+from intranet.states import IN_REVIEW, OPEN, WRITABLE, ResponseStatus, Visibility
 
 # Endpoints reachable without logging in; every other endpoint requires a login.
 PUBLIC_ENDPOINTS = frozenset(
@@ -245,7 +245,7 @@ def _works_in(s: Standing, network) -> bool:
 def _view_document(s: Standing, document) -> bool:
     if not _view_network(s, document.network) or document.deleted_at is not None:
         return False
-    return _works_in(s, document.network) or document.visibility == "everyone"
+    return _works_in(s, document.network) or document.visibility == Visibility.EVERYONE
 
 
 def _writes_in(s: Standing, network) -> bool:

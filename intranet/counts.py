@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from intranet.actions.models import ActionStatus
 from intranet.i18n import ngettext
+from intranet.states import ActionStatus
 
 # Each word is its own ngettext call, so that the texts are found when the catalogue is
 # extracted. An action row's status counts the rows: the adjective agrees with "rader".

@@ -12,16 +12,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from intranet import clock
 from intranet.extensions import db
 from intranet.org.models import Network, Person
+from intranet.states import Visibility  # noqa: F401  (below the policy, which reads it too)
 
 
 class DocumentKind(StrEnum):
     FILE = "file"
     PAGE = "page"
-
-
-class Visibility(StrEnum):
-    NETWORK = "network"  # the network's members (and the secretariat)
-    EVERYONE = "everyone"  # every logged-in person of the cooperation
 
 
 class Document(db.Model):
