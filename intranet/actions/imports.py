@@ -177,7 +177,7 @@ def find_duplicates(pending: ActionImport) -> dict[int, Duplicate]:
     if pending.network_id is not None:
         stmt = stmt.where(ActionItem.network_id == pending.network_id)
     else:
-        stmt = stmt.where(Network.archived_at.is_(None))
+        stmt = stmt.where(Network.active())
     existing: dict[tuple[int, str], Duplicate] = {}
     for goal, activity, item_id, position, network in db.session.execute(stmt):
         existing.setdefault((goal, activity),

@@ -62,14 +62,14 @@ def programme() -> Programme:
 
 def active_networks() -> list[Network]:
     return list(db.session.scalars(
-        select(Network).where(Network.archived_at.is_(None)).order_by(Network.name)))
+        select(Network).where(Network.active()).order_by(Network.name)))
 
 
 def filter_choices() -> tuple[list, list]:
     """The filter's networks and municipalities as (id, name) rows: a national association
     has hundreds of each, and the menus need nothing else of them."""
     networks = db.session.execute(
-        select(Network.id, Network.name).where(Network.archived_at.is_(None))
+        select(Network.id, Network.name).where(Network.active())
         .order_by(Network.name)).all()
     places = db.session.execute(
         select(Municipality.id, Municipality.name)
@@ -205,7 +205,7 @@ def _filtered(view: ActionFilter, network: Network | None = None):
     if network is not None:
         stmt = stmt.where(ActionItem.network_id == network.id)
     else:
-        stmt = stmt.where(Network.archived_at.is_(None))
+        stmt = stmt.where(Network.active())
     if view.focus_area_id:
         stmt = stmt.join(ActionItem.sub_goal).where(SubGoal.focus_area_id == view.focus_area_id)
     if view.status:
@@ -625,7 +625,7 @@ def follow_up(on: date | None = None, page: int = 1, per_page: int | None = None
     on = on or clock.today()
     areas = {a.id: SummaryRow(a.name, focus_area=a) for a in focus_areas()}
     pagination = db.paginate(
-        select(Network).where(Network.archived_at.is_(None))
+        select(Network).where(Network.active())
         .order_by(Network.name_key, Network.id),
         page=page, per_page=per_page or 1_000_000, max_per_page=None, error_out=False)
     networks = {n.id: SummaryRow(n.name, network=n) for n in pagination.items}

@@ -305,7 +305,7 @@ class Coverage:
 
 def coverage(on: date | None = None) -> Coverage:
     networks = list(db.session.scalars(
-        select(Network).where(Network.archived_at.is_(None)).order_by(Network.name)))
+        select(Network).where(Network.active()).order_by(Network.name)))
     rows = db.session.execute(
         select(Appointment.network_id, Appointment.municipality_id, func.count())
         .where(Appointment.current_on(on))
@@ -346,9 +346,9 @@ def coverage_page(page: int, per_page: int, on: date | None = None) -> CoverageP
     """The coverage matrix a page of networks at a time: with all of Sweden's municipalities
     and hundreds of networks the whole matrix is far too big for one page."""
     current = Appointment.current_on(on)
-    active = select(Network.id).where(Network.archived_at.is_(None)).scalar_subquery()
+    active = Network.active_ids().scalar_subquery()
     pagination = db.paginate(
-        select(Network).where(Network.archived_at.is_(None)).order_by(Network.name, Network.id),
+        select(Network).where(Network.active()).order_by(Network.name, Network.id),
         page=page, per_page=per_page, max_per_page=None, error_out=False)
     all_municipalities = municipalities()
     ids = [n.id for n in pagination.items]
@@ -388,7 +388,7 @@ class Representation:
 
 def representation(municipality: Municipality, on: date | None = None) -> Representation:
     networks = list(db.session.scalars(
-        select(Network).where(Network.archived_at.is_(None)).order_by(Network.name)))
+        select(Network).where(Network.active()).order_by(Network.name)))
     current = current_appointments([n.id for n in networks], on, municipality.id)
     upcoming = list(db.session.scalars(
         select(Appointment).where(Appointment.municipality_id == municipality.id,

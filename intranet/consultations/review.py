@@ -620,8 +620,7 @@ def _board_key(stage: str):
 
 
 def _active_network():
-    return ConsultationResponse.network_id.in_(
-        select(Network.id).where(Network.archived_at.is_(None)))
+    return ConsultationResponse.network_id.in_(Network.active_ids())
 
 
 # The board's statements are built once per set of stages (building one costs more than
@@ -737,8 +736,7 @@ def waiting_for(person: Person, standing) -> list[Waiting]:
     conditions = [condition for condition, _, _ in rules]
     rows = db.session.execute(
         select(R, R.id.in_(stated_subquery).label("stated"))
-        .where(or_(*conditions), R.network_id.in_(
-            select(Network.id).where(Network.archived_at.is_(None))))
+        .where(or_(*conditions), R.network_id.in_(Network.active_ids()))
         .options(joinedload(R.network))
         .order_by(R.deadline.is_(None), R.deadline, R.id).limit(WAITING_LIMIT)).all()
     stated.update(r.id for r, is_stated in rows if is_stated)

@@ -677,7 +677,7 @@ def find_duplicates(title: str, referring_body: str, reference_number: str, *,
     rows = db.session.execute(
         select(R.id, R.title, R.referring_body, R.reference_number, R.status, R.deadline)
         .where(R.status.in_(sorted(_PENDING)),
-               R.network_id.in_(select(Network.id).where(Network.archived_at.is_(None))))).all()
+               R.network_id.in_(Network.active_ids()))).all()
     found: dict[int, tuple[bool, bool]] = {}
     for row in rows:
         if row.id == exclude_id or (row.status == ResponseStatus.INDIVIDUAL
@@ -771,7 +771,7 @@ def drafting_started(response: ConsultationResponse) -> bool:
 def move_targets(response: ConsultationResponse) -> list[Network]:
     """The networks a response may move to: every active one but its own."""
     return list(db.session.scalars(
-        select(Network).where(Network.archived_at.is_(None),
+        select(Network).where(Network.active(),
                               Network.id != response.network_id)
         .order_by(Network.name_key, Network.id)))
 
@@ -836,6 +836,6 @@ def new_referrals(network_ids) -> list[ConsultationResponse]:
     return list(db.session.scalars(
         select(R).join(Network, Network.id == R.network_id)
         .where(R.status == ResponseStatus.TRIAGE, R.network_id.in_(network_ids),
-               Network.archived_at.is_(None))
+               Network.active())
         .options(joinedload(R.network))
         .order_by(R.deadline.is_(None), R.deadline, R.id).limit(NEW_REFERRALS_LIMIT)))

@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     or_,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -234,6 +235,18 @@ class Network(db.Model):
     def _keep_name_key(self, _key, value: str) -> str:
         self.name_key = sort_key(value)
         return value
+
+    # Archived networks are hidden from every list (the secretariat's archive is the one that
+    # shows them): these two say so in SQL, everywhere.
+    @classmethod
+    def active(cls):
+        """SQL: the network is not archived."""
+        return cls.archived_at.is_(None)
+
+    @classmethod
+    def active_ids(cls):
+        """The ids of the networks not archived, for `x.network_id.in_(Network.active_ids())`."""
+        return select(cls.id).where(cls.active())
 
 
 class Appointment(Dated, db.Model):

@@ -195,7 +195,7 @@ def directory_page(query: str = "", focus_area_id: int | None = None, page: int 
 def _directory(query: str, focus_area_id: int | None):
     stmt = (
         select(Network)
-        .where(Network.archived_at.is_(None))
+        .where(Network.active())
         .options(selectinload(Network.focus_areas))
         .order_by(Network.name_key, Network.id)  # Swedish order, one order across pages
     )
@@ -217,7 +217,7 @@ def networks_of(person: Person, on: date | None = None) -> list[Network]:
             .where(
                 Appointment.person_id == person.id,
                 Appointment.current_on(on),
-                Network.archived_at.is_(None),
+                Network.active(),
             )
             .options(selectinload(Network.focus_areas))
             .distinct()
