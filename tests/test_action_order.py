@@ -14,8 +14,8 @@ from sqlalchemy.orm import selectinload
 from intranet.actions import services
 from intranet.actions.models import STATUS_ORDER, ActionItem
 from intranet.actions.services import SORTS, ActionFilter
-from intranet.appointments.services import update_network
 from intranet.extensions import db
+from intranet.networks.services import update_network
 from intranet.org.models import FocusArea, Network, SubGoal
 from intranet.text import sort_key
 from tests.conftest import make_action

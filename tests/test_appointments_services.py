@@ -17,13 +17,12 @@ from intranet.appointments.services import (
     replace,
     representation,
     send_term_reminders,
-    set_convener,
-    update_network,
 )
 from intranet.audit.models import AuditEvent
 from intranet.auth.models import AccountToken
 from intranet.authz import compute_standing
 from intranet.extensions import db
+from intranet.networks.services import set_convener, update_network
 from intranet.notifications.models import OutgoingMail
 from intranet.org.models import Appointment, Municipality, NetworkRole, Person
 from intranet.org.services import appointments_of, network_members

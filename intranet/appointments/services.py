@@ -24,7 +24,6 @@ from intranet.org.models import (
     Appointment,
     Body,
     BodyKind,
-    FocusArea,
     Municipality,
     Network,
     NetworkRole,
@@ -180,36 +179,6 @@ def replace(appointment: Appointment, *, actor: Person, person: Person, on_date:
     return appoint(actor=actor, network=appointment.network,
                    municipality=appointment.municipality, person=person, from_date=on_date,
                    note=note, replaces=appointment)
-
-
-def set_convener(network: Network, appointment: Appointment, *, actor: Person) -> None:
-    """Make a current member the network's convener (sammankallande); the previous convener
-    stays a member."""
-    if appointment.network_id != network.id or not appointment.is_current():
-        raise AppointmentError(_l("Välj en av nätverkets nuvarande ledamöter."),
-                               field="appointment_id")
-    for current in current_appointments([network.id]):
-        if current.role == NetworkRole.CONVENER and current.id != appointment.id:
-            current.role = NetworkRole.MEMBER
-    appointment.role = NetworkRole.CONVENER
-    record("convener_set", actor=actor, obj=network, appointment_id=appointment.id,
-           person_id=appointment.person_id)
-
-
-def update_network(network: Network, *, actor: Person, name: str, short_name: str,
-                   description: str, focus_areas: list[FocusArea]) -> None:
-    before = {"name": network.name, "short_name": network.short_name,
-              "description": network.description,
-              "focus_areas": [a.name for a in network.focus_areas]}
-    network.name = name.strip()
-    network.short_name = short_name.strip()
-    network.description = (description or "").strip()
-    network.focus_areas = list(focus_areas)
-    after = {"name": network.name, "short_name": network.short_name,
-             "description": network.description,
-             "focus_areas": [a.name for a in network.focus_areas]}
-    changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-    record("network_updated", actor=actor, obj=network, changed=changed)
 
 
 # ---------------------------------------------------------------- e-mail

@@ -8,7 +8,6 @@ from wtforms import SelectChoice
 from intranet import cache
 from intranet.appointments.forms import ConvenerForm, NetworkForm
 from intranet.appointments.services import history as history_of
-from intranet.appointments.services import set_convener, update_network
 from intranet.auth.services import is_fresh
 from intranet.authz import authorize
 from intranet.errors import keep_posted_text
@@ -16,6 +15,7 @@ from intranet.extensions import db
 from intranet.forms_flow import form_status, submit
 from intranet.htmx import render
 from intranet.networks import bp
+from intranet.networks.services import set_convener, update_network
 from intranet.org.models import Appointment, FocusArea
 from intranet.org.services import (
     directory_page,
