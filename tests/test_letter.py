@@ -13,6 +13,8 @@ from datetime import date
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import RGBColor
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -56,7 +58,7 @@ def demo_letter(**changes) -> Letter:
              "- snabbare busstrafik på väg 73\n"
              "* fler infartsparkeringar"),
             ("Synpunkter på planens mål",
-             "## Tillgänglighet\n\n"
+             "# Tillgänglighet\n\n"
              "Målen behöver följas upp årligen.\n\n"
              "1. Restider mellan kommunerna\n"
              "2. Turtäthet i kvällstrafiken\n\n"
@@ -211,14 +213,158 @@ def test_inline_markup(markdown, expected):
     assert [(r.text, bool(r.bold), bool(r.italic)) for r in paragraph.runs] == expected
 
 
-def test_no_text_is_dropped_from_markdown_it_does_not_know():
+def body_paragraphs(doc, heading: str):
+    """The paragraphs of the section under `heading`, up to the next section."""
+    paragraphs = doc.paragraphs
+    first = [p.text for p in paragraphs].index(heading) + 1
+    rest = paragraphs[first:]
+    ends = [n for n, p in enumerate(rest) if p.style.name in ("Heading 1", "Heading 2")]
+    return rest[:ends[0]] if ends else rest
+
+
+def one_section(body: str):
+    return read(demo_letter(sections=[("Övrigt", body), ("Slut", "Tack.")], stances=[],
+                            case_numbers=()))
+
+
+def number_of(paragraph) -> tuple[int, int]:
+    """(numId, ilvl) of a list paragraph."""
+    num_pr = paragraph._p.pPr.numPr
+    return num_pr.numId.val, num_pr.ilvl.val
+
+
+def test_quotes_tables_links_and_code_are_shown_not_printed_as_markdown():
     body = ("> ett citat\n\n| a | b |\n|---|---|\n\n[Trafikverket](https://example.org)\n\n"
             "`kod`\n\n### Djup rubrik\n\nEn rad\nsom fortsätter\n\n2050. Ett årtal")
-    doc = read(demo_letter(sections=[("Övrigt", body)]))
+    doc = one_section(body)
+    lines = [p.text for p in body_paragraphs(doc, "Övrigt")]
+    assert lines == ["ett citat", "Trafikverket", "kod", "Djup rubrik",
+                     "En rad som fortsätter", "Ett årtal"]
     text = all_text(doc)
-    for piece in ("> ett citat", "| a | b |", "[Trafikverket](https://example.org)", "`kod`",
-                  "Djup rubrik", "En rad som fortsätter", "Ett årtal"):
-        assert piece in text
+    for markdown in ("> ett", "|", "[Trafikverket]", "(https://", "`", "###"):
+        assert markdown not in text
+    assert [[c.text for c in row.cells] for row in doc.tables[1].rows] == [["a", "b"]]
+
+
+def test_a_quote_is_an_indented_quote_with_a_line_at_its_side():
+    doc = one_section("Före\n\n> Regionen skriver *att* planen\n> gäller 2050.\n>\n"
+                      "> > Citat i citatet\n\nEfter")
+    before, quote, inner, after = body_paragraphs(doc, "Övrigt")
+    assert quote.text == "Regionen skriver att planen gäller 2050."
+    assert quote.style.name == "Quote" and inner.style.name == "Quote"
+    assert before.style.name == after.style.name == "Normal"
+    assert quote.paragraph_format.left_indent > 0
+    assert inner.paragraph_format.left_indent > quote.paragraph_format.left_indent
+    assert before.paragraph_format.left_indent is None
+    assert quote._p.pPr.find(qn("w:pBdr")).find(qn("w:left")) is not None
+    assert [r.text for r in quote.runs if r.italic] == ["att"]
+
+
+def test_a_table_is_a_word_table_with_its_header_row():
+    doc = one_section("| Kommun | Invånare |\n|:--|--:|\n| **Botkyrka** | 99 000 |\n"
+                      "| Salem | `17 000` |\n| Tyresö |")
+    table = doc.tables[1]
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        ["Kommun", "Invånare"], ["Botkyrka", "99 000"], ["Salem", "17 000"], ["Tyresö", ""]]
+    header = table.rows[0]
+    assert header._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(run.bold for cell in header.cells for run in cell.paragraphs[0].runs)
+    assert table.rows[1]._tr.trPr is None  # only the first row repeats as the header
+    assert table.rows[1].cells[0].paragraphs[0].runs[0].bold
+    assert table.rows[2].cells[1].paragraphs[0].runs[0].font.name == "Courier New"
+    assert table.style.name == "Table Grid"
+
+
+def test_a_link_is_a_word_hyperlink_to_its_address():
+    doc = one_section('Läs [planen *här*](https://example.org/plan?a=1&b=2 "Planen") eller '
+                      "skriv till <mailto:kansliet@example.org>.")
+    paragraph = body_paragraphs(doc, "Övrigt")[0]
+    assert paragraph.text == "Läs planen här eller skriv till mailto:kansliet@example.org."
+    links = paragraph.hyperlinks
+    assert [link.text for link in links] == ["planen här", "mailto:kansliet@example.org"]
+    assert [link.address for link in links] == ["https://example.org/plan?a=1&b=2",
+                                                "mailto:kansliet@example.org"]
+    assert links[0]._hyperlink.get(qn("w:tooltip")) == "Planen"
+    relation = doc.part.rels[links[0]._hyperlink.get(qn("r:id"))]
+    assert relation.is_external
+    assert [r.italic for r in links[0].runs] == [None, True]
+    assert {r.style.name for r in links[0].runs} == {"Hyperlink"}
+
+
+def test_a_link_the_page_would_not_keep_is_its_text_only():
+    doc = one_section("[ftp](ftp://example.org/fil) [sida](/dokument/1) "
+                      "[skript](javascript:alert(1)) ![bild](https://example.org/a.png)")
+    paragraph = body_paragraphs(doc, "Övrigt")[0]
+    # As the page: no address it drops, the javascript: link is not a link at all, and the
+    # picture (not on the page's allow-list) is left out, alt text and all.
+    assert paragraph.text.strip() == "ftp sida [skript](javascript:alert(1))"
+    assert paragraph.hyperlinks == []
+    assert not [r for r in doc.part.rels.values() if r.reltype.endswith("/hyperlink")]
+
+
+def test_code_strike_and_line_breaks():
+    doc = one_section("Kör `make test`, ~~inte~~ nu.  \nNy rad\\\nTredje\n\n"
+                      "```\nrad 1\n  rad 2\n```")
+    first, code = body_paragraphs(doc, "Övrigt")
+    assert first.text == "Kör make test, inte nu.\nNy rad\nTredje"
+    assert [r.text for r in first.runs if r.font.name == "Courier New"] == ["make test"]
+    assert [r.text for r in first.runs if r.font.strike] == ["inte"]
+    assert code.text == "rad 1\n  rad 2"
+    assert {r.font.name for r in code.runs if r.text.strip()} == {"Courier New"}
+
+
+def test_nested_lists_are_indented_levels_with_their_own_numbers():
+    doc = one_section("1. Mål\n   - restider\n   - turtäthet\n     1. kväll\n     2. helg\n"
+                      "2. Uppföljning\n\n   med ett andra stycke\n3. Budget")
+    lines = body_paragraphs(doc, "Övrigt")
+    assert [p.text for p in lines] == ["Mål", "restider", "turtäthet", "kväll", "helg",
+                                       "Uppföljning", "med ett andra stycke", "Budget"]
+    top, bullets, inner = number_of(lines[0]), number_of(lines[1]), number_of(lines[3])
+    assert [number_of(lines[n]) for n in (0, 5, 7)] == [top] * 3
+    assert number_of(lines[2]) == bullets and number_of(lines[4]) == inner
+    assert (top[1], bullets[1], inner[1]) == (0, 1, 2)
+    assert len({top[0], bullets[0], inner[0]}) == 3
+    assert [p.style.name for p in lines[:4]] == [
+        "List Number", "List Bullet 2", "List Bullet 2", "List Number 3"]
+    # The second paragraph of an item has no number of its own, at the item's text.
+    assert lines[6]._p.pPr.numPr is None
+    indents = [p.paragraph_format.left_indent for p in lines]
+    assert indents[0] < indents[1] < indents[3]
+    assert indents[6] == indents[0]
+    numbering = doc.part.numbering_part.element
+    formats = {}
+    for num_id, level in (top, bullets, inner):
+        abstract_id = numbering.num_having_numId(num_id).abstractNumId.val
+        abstract = next(a for a in numbering.findall(qn("w:abstractNum"))
+                        if a.get(qn("w:abstractNumId")) == str(abstract_id))
+        lvl = abstract.findall(qn("w:lvl"))[level]
+        formats[level] = (lvl.find(qn("w:numFmt")).get(qn("w:val")),
+                          lvl.find(qn("w:lvlText")).get(qn("w:val")))
+    assert formats == {0: ("decimal", "%1."), 1: ("bullet", "◦"), 2: ("decimal", "%3.")}
+
+
+def test_a_numbered_list_starts_at_its_first_number():
+    doc = one_section("Årtal:\n\n2050. Mål nås\n2051. Uppföljning\n\n- punkt\n\n1. ny lista")
+    lines = body_paragraphs(doc, "Övrigt")
+    numbering = doc.part.numbering_part.element
+    starts = [numbering.num_having_numId(number_of(p)[0]).lvlOverride_lst[0].startOverride.val
+              for p in lines if p.style.name == "List Number"]
+    assert starts == [2050, 2050, 1]
+
+
+def test_headings_in_a_body_are_as_many_levels_below_the_section_as_on_the_page():
+    doc = one_section("# Ett\n\n## Två\n\n### Tre\n\n#### Fyra\n\n###### Sex\n\n#\n\nSlut")
+    assert [(p.text, p.style.name) for p in body_paragraphs(doc, "Övrigt")] == [
+        ("Ett", "Heading 3"), ("Två", "Heading 4"), ("Tre", "Heading 5"), ("Fyra", "Heading 6"),
+        ("Sex", "Heading 6"), ("Slut", "Normal")]
+    assert doc.styles["Heading 4"].font.color.rgb == RGBColor(0, 0, 0)
+
+
+def test_raw_html_and_entities_are_text_as_on_the_page():
+    doc = one_section("<b>fet?</b> <script>x</script> &amp; &lt;i&gt; &#229;\n\n"
+                      "<div>\nblock\n</div>")
+    assert [p.text for p in body_paragraphs(doc, "Övrigt")] == [
+        "<b>fet?</b> <script>x</script> & <i> å", "<div> block </div>"]
 
 
 MARKDOWNISH = st.text(alphabet=st.sampled_from(list("abcåäö XYZ*-+#_\\.1\n\t&<>`")), max_size=300)

@@ -3,10 +3,9 @@
 Pure: it takes plain data and returns bytes, so it needs no request and no database. The
 glue that fills a `Letter` from a response and the route that serves it live elsewhere.
 
-Section bodies are the Markdown subset the sections are written in: paragraphs separated by
-blank lines, `- `/`* `/`+ ` bullets, `1. ` numbered lists (one level of nesting by indent),
-`**bold**` and `*italic*`, `#` headings (Heading 3 in the letter), backslash escapes and a
-`---` rule. Everything else stays as plain text: no text is dropped.
+Section bodies are Markdown, written into Word as the page shows them (`letter_markdown`,
+from the same parser). A letter of a response the committee has not adopted is a draft, and
+says so at its top, in the header of every page and in its properties.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
+from intranet.consultations.letter_markdown import repeat_as_header, write_markdown
 from intranet.text import slugify
 
 STANCE_KINDS = ("behind", "reservation", "against", "unstated")
@@ -34,6 +34,7 @@ STANCE_KINDS = ("behind", "reservation", "against", "unstated")
 FONT = "Arial"
 LANGUAGE = "sv-SE"
 SIGNATURE_LINE = "_" * 36
+DRAFT_COLOUR = RGBColor(0xA0, 0x00, 0x00)
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ class Letter:
     presenter: Signatory | None  # föredragande
     adopted_on: date | None = None  # the committee meeting that adopted it
     case_numbers: Sequence[tuple[str, str]] = ()  # (municipality, its own diarienummer)
+    # Not adopted (or sent) yet: marked as a draft (utkast), with no signature as if signed.
+    draft: bool = False
 
 
 def filename(letter: Letter) -> str:
@@ -93,12 +96,14 @@ def build_docx(letter: Letter) -> bytes:
     """The letter as a DOCX file. The same letter gives the same bytes."""
     doc = Document()
     _set_up(doc, letter)
+    if letter.draft:
+        _draft_mark(doc.add_paragraph(), letter, Pt(14))
     _letterhead(doc, letter)
 
     doc.add_paragraph(f"Yttrande över {_clean(letter.title).strip()}", style="Heading 1")
     if _clean(letter.recipient_reference).strip():
         doc.add_paragraph(f"Diarienummer: {_clean(letter.recipient_reference).strip()}")
-    if letter.adopted_on:
+    if letter.adopted_on and not letter.draft:
         doc.add_paragraph(f"Beslutat av {_body(letter)} {letter.adopted_on.isoformat()}")
 
     for heading, body in letter.sections:
@@ -106,7 +111,7 @@ def build_docx(letter: Letter) -> bytes:
             continue  # nothing to say: no empty heading either
         if _clean(heading).strip():
             doc.add_paragraph(_clean(heading).strip(), style="Heading 2")
-        _markdown(doc, body)
+        write_markdown(doc, _clean(body))
 
     _stances(doc, letter.stances)
     _case_numbers(doc, letter.case_numbers)
@@ -141,21 +146,26 @@ def _set_up(doc: DocxDocument, letter: Letter) -> None:
     if settings_lang is not None:
         settings_lang.set(qn("w:val"), LANGUAGE)
 
-    for name, size in (("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11)):
+    # A body's own headings go down to Heading 6, as the page's do (letter_markdown).
+    for name, size in (("Heading 1", 16), ("Heading 2", 13), ("Heading 3", 11),
+                       ("Heading 4", 11), ("Heading 5", 11), ("Heading 6", 11)):
         style = doc.styles[name]
         style.font.size = Pt(size)
         style.font.color.rgb = RGBColor(0, 0, 0)
+        style.font.bold = True
+        style.font.italic = False
         style.paragraph_format.space_after = Pt(4)
     doc.styles["Heading 1"].paragraph_format.space_before = Pt(18)
     doc.styles["Heading 2"].paragraph_format.space_before = Pt(14)
 
     props = doc.core_properties
-    props.title = _short(f"Yttrande över {_clean(letter.title).strip()}")
-    props.subject = _short(_clean(letter.title).strip())
+    draft = "Utkast: " if letter.draft else ""
+    props.title = _short(f"{draft}Yttrande över {_clean(letter.title).strip()}")
+    props.subject = _short(draft + _clean(letter.title).strip())
     props.author = _short(_clean(letter.sender).strip())
     props.last_modified_by = _short(_clean(letter.sender).strip())
     props.comments = ""
-    props.keywords = "yttrande, remissvar"
+    props.keywords = "utkast, yttrande, remissvar" if letter.draft else "yttrande, remissvar"
     props.language = LANGUAGE
     props.revision = 1
     props.created = props.modified = datetime.combine(letter.letter_date, time(0, 0))
@@ -166,6 +176,17 @@ def _set_up(doc: DocxDocument, letter: Letter) -> None:
     _field(footer, "PAGE", "1")
     footer.add_run(" av ")
     _field(footer, "NUMPAGES", "1")
+    if letter.draft:
+        _draft_mark(section.header.paragraphs[0], letter, Pt(10))
+
+
+def _draft_mark(paragraph: Paragraph, letter: Letter, size: Pt) -> None:
+    """"UTKAST – inte antaget av samarbetskommittén", in bold dark red (said in words too,
+    not by colour alone)."""
+    run = paragraph.add_run(f"UTKAST – inte antaget av {_in_sentence(_body(letter))}")
+    run.bold = True
+    run.font.size = size
+    run.font.color.rgb = DRAFT_COLOUR
 
 
 def _letterhead(doc: DocxDocument, letter: Letter) -> None:
@@ -235,7 +256,7 @@ def _stances(doc: DocxDocument, stances: Sequence[Stance]) -> None:
         lead.add_run(intro).bold = True
         lead.paragraph_format.keep_with_next = True
         lead.paragraph_format.space_before = Pt(8)
-        _markdown(doc, stance.text, indent=Mm(8), headings=False)
+        write_markdown(doc, _clean(stance.text), indent=Mm(8), headings=False)
     unstated = [s for s in stances if s.kind == "unstated"]
     if unstated:
         doc.add_paragraph(f"Har inte tagit ställning: {_join([_who(s) for s in unstated])}.")
@@ -247,7 +268,7 @@ def _stance_table(doc: DocxDocument, stances: Sequence[Stance]) -> None:
     secretariat's entries with what they are based on)."""
     table = doc.add_table(rows=1, cols=4, style="Table Grid")
     header = table.rows[0]
-    _repeat_as_header(header)
+    repeat_as_header(header)
     labels = ("Kommun", "Ställningstagande", "Kommunens beslut", "Registrerat av")
     for cell, text in zip(header.cells, labels, strict=True):
         cell.paragraphs[0].add_run(text).bold = True
@@ -292,7 +313,7 @@ def _case_numbers(doc: DocxDocument, case_numbers: Sequence[tuple[str, str]]) ->
     doc.add_paragraph("Kommunernas diarienummer", style="Heading 2")
     table = doc.add_table(rows=1, cols=2, style="Table Grid")
     header = table.rows[0]
-    _repeat_as_header(header)
+    repeat_as_header(header)
     for cell, text in zip(header.cells, ("Kommun", "Diarienummer"), strict=True):
         cell.paragraphs[0].add_run(text).bold = True
     for municipality, number in rows:
@@ -301,23 +322,20 @@ def _case_numbers(doc: DocxDocument, case_numbers: Sequence[tuple[str, str]]) ->
         cells[1].text = number
 
 
-def _repeat_as_header(row) -> None:
-    """Mark a table's first row as its header (repeats on each page, read as headers)."""
-    tr_pr = row._tr.get_or_add_trPr()
-    tbl_header = OxmlElement("w:tblHeader")
-    tbl_header.set(qn("w:val"), "true")
-    tr_pr.append(tbl_header)
-
-
 # ---------------------------------------------------------------- signatures
 
 
 def _signatures(doc: DocxDocument, letter: Letter) -> None:
-    """The chair signs for the committee; the presenter is named, with their title."""
-    lead = doc.add_paragraph(f"För {_body(letter)}")
+    """The chair signs for the committee; the presenter is named, with their title. A draft
+    is a proposal to the committee: nobody has signed it yet."""
+    if letter.draft:
+        lead = doc.add_paragraph(f"Förslag till beslut i {_in_sentence(_body(letter))}")
+    else:
+        lead = doc.add_paragraph(f"För {_body(letter)}")
     lead.paragraph_format.space_before = Pt(24)
     lead.paragraph_format.keep_with_next = True
-    _signature(doc, letter.chair, "Ordförande")
+    if not letter.draft:
+        _signature(doc, letter.chair, "Ordförande")
     presenter = letter.presenter
     if presenter is None:
         named = SIGNATURE_LINE
@@ -345,232 +363,10 @@ def _body(letter: Letter) -> str:
     return _clean(letter.sender_body).strip() or "Samarbetskommittén"
 
 
-# ---------------------------------------------------------------- Markdown subset
-
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_BULLET = re.compile(r"^([ \t]*)[-*+][ \t]+(\S.*)$")
-_NUMBER = re.compile(r"^([ \t]*)(\d{1,9})[.)][ \t]+(\S.*)$")
-_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_ESCAPABLE = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-
-
-@dataclass
-class _Block:
-    kind: str  # "para" | "heading" | "bullet" | "number" | "rule"
-    text: str = ""
-    level: int = 0  # lists: 0 or 1
-    start: int = 1  # numbered lists: the item's number
-
-
-def _indent_level(indent: str) -> int:
-    return 1 if len(indent.expandtabs(4)) >= 2 else 0
-
-
-def _blocks(text: str) -> list[_Block]:
-    """The blocks of a Markdown body; a list item's lazy lines join it."""
-    blocks: list[_Block] = []
-    current: _Block | None = None  # a paragraph or list item still taking lines
-    for line in _clean(text).split("\n"):
-        if not line.strip():
-            current = None
-            continue
-        if _RULE.match(line):
-            blocks.append(_Block("rule"))
-            current = None
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            blocks.append(_Block("heading", (heading.group(2) or "").strip()))
-            current = None
-            continue
-        bullet = _BULLET.match(line)
-        number = _NUMBER.match(line)
-        # A numbered line interrupts a paragraph only from 1 (as CommonMark has it), so a
-        # line starting "2050. " inside a paragraph stays text.
-        if number and current is not None and current.kind == "para" \
-                and int(number.group(2)) != 1:
-            number = None
-        if bullet:
-            current = _Block("bullet", bullet.group(2), _indent_level(bullet.group(1)))
-            blocks.append(current)
-            continue
-        if number:
-            current = _Block("number", number.group(3), _indent_level(number.group(1)),
-                             int(number.group(2)))
-            blocks.append(current)
-            continue
-        if current is None:
-            current = _Block("para", line.lstrip())
-            blocks.append(current)
-        else:
-            # Two trailing spaces are a hard line break; otherwise lines flow together.
-            previous = current.text
-            hard = previous.endswith("  ") or previous.endswith("\\")
-            if previous.endswith("\\"):
-                previous = previous[:-1]
-            current.text = previous.rstrip() + ("\n" if hard else " ") + line.lstrip()
-    for block in blocks:
-        block.text = block.text.rstrip()
-    return blocks
-
-
-def _markdown(doc: DocxDocument, text: str, indent=None, headings: bool = True) -> None:
-    """Render a Markdown body into `doc`. `indent` moves paragraphs in (a quoted
-    reservation); without `headings`, a `#` line is a bold paragraph instead."""
-    numbering = doc.part.numbering_part.element
-    lists: dict[int, tuple[str, int | None]] = {}  # level → (kind, numId) of the open list
-    for block in _blocks(text):
-        if block.kind not in ("bullet", "number"):
-            lists.clear()
-        if block.kind == "heading":
-            if not block.text:
-                continue
-            if headings:
-                paragraph = doc.add_paragraph(style="Heading 3")
-                _inline(paragraph, block.text)
-            else:
-                paragraph = doc.add_paragraph()
-                _inline(paragraph, block.text, bold=True)
-                paragraph.paragraph_format.keep_with_next = True
-        elif block.kind == "rule":
-            paragraph = doc.add_paragraph()
-            _bottom_border(paragraph)
-        elif block.kind == "para":
-            paragraph = doc.add_paragraph()
-            _inline(paragraph, block.text)
-        else:
-            for deeper in [level for level in lists if level > block.level]:
-                del lists[deeper]
-            suffix = " 2" if block.level else ""
-            if block.kind == "bullet":
-                paragraph = doc.add_paragraph(style="List Bullet" + suffix)
-                lists[block.level] = ("bullet", None)
-            else:
-                style = doc.styles["List Number" + suffix]
-                open_list = lists.get(block.level)
-                if open_list is None or open_list[0] != "number":
-                    # Each list counts from its own first number, not on from the last list.
-                    num_id = _restarted_numbering(numbering, style, block.start)
-                    lists[block.level] = ("number", num_id)
-                paragraph = doc.add_paragraph(style=style)
-                _number(paragraph, lists[block.level][1])
-            _inline(paragraph, block.text)
-            continue
-        if indent is not None:
-            paragraph.paragraph_format.left_indent = indent
-
-
-def _restarted_numbering(numbering, style, start: int) -> int:
-    style_num_id = int(style.element.pPr.numPr.numId.val)
-    abstract_id = numbering.num_having_numId(style_num_id).abstractNumId.val
-    num = numbering.add_num(abstract_id)
-    num.add_lvlOverride(ilvl=0).add_startOverride(start)
-    return num.numId
-
-
-def _number(paragraph: Paragraph, num_id: int) -> None:
-    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
-    num_pr.get_or_add_ilvl().val = 0
-    num_pr.get_or_add_numId().val = num_id
-
-
-def _bottom_border(paragraph: Paragraph) -> None:
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"),
-                       ("w:color", "auto")):
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().insert_element_before(
-        borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-        "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
-        "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-        "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-        "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
-        "w:pPrChange")
-
-
-def _inline(paragraph: Paragraph, text: str, bold: bool = False) -> None:
-    for part, is_bold, is_italic in _runs(text):
-        run = paragraph.add_run(part)
-        if is_bold or bold:
-            run.bold = True
-        if is_italic:
-            run.italic = True
-
-
-def _runs(text: str) -> list[tuple[str, bool, bool]]:
-    """`text` as (text, bold, italic) runs: `**bold**`, `*italic*`, `***both***`,
-    backslash escapes. Delimiters that close nothing stay as text. One pass with a stack
-    of openers, so long texts with many stray asterisks stay fast."""
-    tokens: list[list] = []  # ["text", str] or ["stars", count, can_open, can_close, opens, closes]
-    i = 0
-    buffer: list[str] = []
-    while i < len(text):
-        char = text[i]
-        if char == "\\" and i + 1 < len(text) and text[i + 1] in _ESCAPABLE:
-            buffer.append(text[i + 1])
-            i += 2
-            continue
-        if char != "*":
-            buffer.append(char)
-            i += 1
-            continue
-        j = i
-        while j < len(text) and text[j] == "*":
-            j += 1
-        before = text[i - 1] if i > 0 else " "
-        after = text[j] if j < len(text) else " "
-        if buffer:
-            tokens.append(["text", "".join(buffer)])
-            buffer = []
-        tokens.append(["stars", j - i, not after.isspace(), not before.isspace(), [], []])
-        i = j
-    if buffer:
-        tokens.append(["text", "".join(buffer)])
-
-    openers: list[list] = []  # star tokens with count left to open
-    for token in tokens:
-        if token[0] != "stars":
-            continue
-        if token[3]:  # may close
-            while token[1] and openers:
-                opener = openers[-1]
-                size = 2 if token[1] >= 2 and opener[1] >= 2 else 1
-                opener[1] -= size
-                token[1] -= size
-                opener[4].append(size)
-                token[5].append(size)
-                if not opener[1]:
-                    openers.pop()
-        if token[2] and token[1]:
-            openers.append(token)
-
-    runs: list[tuple[str, bool, bool]] = []
-    bold = italic = 0
-    for token in tokens:
-        if token[0] == "text":
-            runs.append((token[1], bold > 0, italic > 0))
-            continue
-        for size in token[5]:  # closers first, in the order they matched
-            if size == 2:
-                bold -= 1
-            else:
-                italic -= 1
-        if token[1]:
-            runs.append(("*" * token[1], bold > 0, italic > 0))
-        for size in reversed(token[4]):  # the outermost opener is the last matched
-            if size == 2:
-                bold += 1
-            else:
-                italic += 1
-    merged: list[tuple[str, bool, bool]] = []
-    for run in runs:
-        if merged and merged[-1][1:] == run[1:]:
-            merged[-1] = (merged[-1][0] + run[0], *run[1:])
-        else:
-            merged.append(run)
-    return merged
+def _in_sentence(name: str) -> str:
+    """"Samarbetskommittén" inside a sentence is "samarbetskommittén"; a name of several
+    words ("Södertörns samarbetskommitté") starts with a proper noun and stays as it is."""
+    return name[:1].lower() + name[1:] if " " not in name else name
 
 
 # ---------------------------------------------------------------- helpers
