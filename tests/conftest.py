@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy import create_engine, make_url, text
 
 from intranet import cache, create_app
 from intranet.auth import throttle
@@ -38,6 +38,7 @@ from intranet.org.models import (
     SubGoal,
 )
 from intranet.org.services import forget_cooperation_name
+from tests.queries import recorded_statements
 
 PASSWORD = "korrekt-hast-batteri"
 HX = {"HX-Request": "true"}
@@ -429,17 +430,10 @@ class Client:
     def counted_get(self, url) -> tuple[int, str]:
         """The page's statements to the database, and its text (a page that fails is not
         counted: the test says so)."""
-        counted = []
-        with self.app.app_context():
-            engine = db.engine
-        listener = lambda *_args: counted.append(1)  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with recorded_statements(self.app) as statements:
             response = self.http.get(url)
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         assert response.status_code == 200, (url, response.status_code)
-        return len(counted), response.get_data(as_text=True)
+        return len(statements), response.get_data(as_text=True)
 
     def post(self, url, data=None, htmx: bool = False, csrf: bool = True, **kwargs):
         data = dict(data or {})

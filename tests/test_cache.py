@@ -16,6 +16,7 @@ from intranet.cache import DataVersion
 from intranet.extensions import db
 from intranet.org.models import Municipality, Network
 from tests.conftest import appoint, make_action, make_person
+from tests.queries import recorded_statements
 
 
 def tokens() -> dict[str, str]:
@@ -268,24 +269,13 @@ def test_forms_in_a_cached_page_carry_each_session_its_own_token(app, world, log
 
 
 def test_the_tokens_come_with_the_login_and_the_standing_is_remembered(app, world, login_as):
-    from sqlalchemy import event as sa_event
-
     member = login_as("member")
     with app.app_context():
         slug = db.session.get(Network, world.ids.network).slug
-        engine = db.engine
     url = f"/natverk/{slug}/handlingsplan/"
     member.get(url)
-    statements = []
-
-    def seen(_conn, _cursor, statement, *_args):
-        statements.append(" ".join(statement.split()))
-
-    sa_event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with recorded_statements(app) as statements:
         assert member.get(url).status_code == 200
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", seen)
     assert "data_version" in statements[0]  # with the login, the first statement
     assert not any(s.startswith("SELECT data_version") for s in statements)
     assert not any("FROM seat" in s for s in statements)  # the standing, remembered

@@ -1,20 +1,13 @@
 """Shared database helpers (intranet/extensions.py)."""
 
-from sqlalchemy import event
-
 from intranet.extensions import commit_keeping_loaded, db
 from tests.conftest import make_person
+from tests.queries import recorded_statements
 
 
 def test_a_commit_keeping_loaded_reads_nothing_back_and_then_expires_as_before(app_ctx):
     person = make_person("Saga Berglund")
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements() as statements:
         person.title = "Planeringschef"
         commit_keeping_loaded()
         statements.clear()
@@ -25,5 +18,3 @@ def test_a_commit_keeping_loaded_reads_nothing_back_and_then_expires_as_before(a
         db.session.commit()
         assert person.title == "Klimatstrateg"
         assert statements  # an ordinary commit expires, and the row is read again
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)

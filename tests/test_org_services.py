@@ -15,6 +15,7 @@ from intranet.org.services import (
     seats_of,
 )
 from tests.conftest import appoint, make_person, make_seat
+from tests.queries import recorded_statements
 
 
 def test_members_are_grouped_by_municipality_with_gaps(app, world, app_ctx):
@@ -133,23 +134,13 @@ def test_archived_network_is_visible_only_to_the_secretariat(app, world, app_ctx
 
 def test_the_layout_reads_the_cooperations_name_once_and_again_after_a_write(
         app, world, app_ctx, login_as):
-    from sqlalchemy import event
-
     from intranet.org.models import Cooperation
     from intranet.org.services import cooperation_name
 
-    statements = []
-
-    def seen(*args):
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with recorded_statements() as statements:
         assert cooperation_name().name == "Testkommunernas samarbete"
         assert cooperation_name().short_name == "Test"
-        assert sum("FROM cooperation" in s for s in statements) == 1
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
+    assert sum("FROM cooperation" in s for s in statements) == 1
     db.session.get(Cooperation, 1).short_name = "Nytt"
     db.session.commit()
     assert cooperation_name().short_name == "Nytt"

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from bench.pages import PAGES, Targets
 from intranet import cache
@@ -25,6 +25,7 @@ from intranet.documents.models import Document, DocumentVersion, PageRevision
 from intranet.extensions import db
 from intranet.org.models import Municipality, Network, Person, SubGoal
 from tests.conftest import HX, appoint, make_action, make_person
+from tests.queries import recorded_statements
 
 # The most queries any main page may make (the benchmark's goal).
 MOST = 15
@@ -130,20 +131,10 @@ def _count(app, clients, page, targets, saves, made: bool = False) -> int:
         saves.append(1)
         data = page.form(targets, 0, len(saves), version)
         headers["X-CSRFToken"] = client.csrf_token()
-    with app.app_context():
-        engine = db.engine
-    counted = []
-
-    def count(*_args, **_kwargs):
-        counted.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recorded_statements(app) as statements:
         response = client.http.open(url, method=page.method, data=data, headers=headers)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert response.status_code in page.expect, (page.name, response.status_code)
-    return len(counted)
+    return len(statements)
 
 
 @pytest.fixture
