@@ -6,8 +6,37 @@ import pytest
 
 from intranet import create_app
 from intranet.config import Config
-from intranet.security import CSP
-from tests.conftest import Client
+from tests.conftest import CSRF_RE, PASSWORD, Client
+from tests.test_production import BASE, production_settings
+
+
+class ProductionBrowser:
+    """What a browser gets from an app configured for production, at BASE_URL over HTTPS."""
+
+    def __init__(self, app):
+        self.http = app.test_client()
+
+    def get(self, url, **kwargs):
+        return self.http.get(url, base_url=BASE, **kwargs)
+
+    def post(self, url, **kwargs):
+        return self.http.post(url, base_url=BASE, **kwargs)
+
+
+@pytest.fixture
+def browser(app, make_app):
+    return ProductionBrowser(make_app("production", **production_settings(app)))
+
+
+def _cookies(response) -> dict[str, set[str]]:
+    """Each cookie a response sets: its name and its attributes (the value and dates left
+    out), as a browser reads them."""
+    cookies = {}
+    for header in response.headers.getlist("Set-Cookie"):
+        name_value, *attributes = (part.strip() for part in header.split(";"))
+        cookies[name_value.split("=", 1)[0]] = {
+            a for a in attributes if not a.startswith(("Expires=", "Max-Age="))}
+    return cookies
 
 
 def test_every_response_carries_the_security_headers(app, world, login_as):
@@ -32,26 +61,28 @@ def test_pages_are_not_cached(app, world, login_as):
     assert login_as("member").get("/").headers["Cache-Control"] == "no-store"
 
 
-def test_hsts_only_in_production(app, client):
+def test_hsts_only_in_production(app, world, client, browser):
     assert "Strict-Transport-Security" not in client.get("/logga-in").headers
-    assert Config.HSTS is True
+    for url in ["/logga-in", "/finns-inte", "/static/css/app.css"]:
+        response = browser.get(url)
+        response.close()
+        assert response.headers["Strict-Transport-Security"] == (
+            "max-age=31536000; includeSubDomains"), url
 
 
-def test_production_cookies_are_secure_httponly_lax():
-    assert Config.SESSION_COOKIE_SECURE is True
-    assert Config.SESSION_COOKIE_HTTPONLY is True
-    assert Config.SESSION_COOKIE_SAMESITE == "Lax"
-    assert Config.REMEMBER_COOKIE_SECURE is True
-    assert Config.REMEMBER_COOKIE_HTTPONLY is True
-
-
-def test_session_cookie_flags_as_sent(app, world, client):
+def test_every_cookie_production_sets_is_secure_httponly_and_lax(app, world, browser):
     with app.app_context():
         email = world.person("member").email
-    response = client.login(email)
-    cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie
-    assert "SameSite=Lax" in cookie
+    page = browser.get("/logga-in")
+    token = CSRF_RE.search(page.get_data(as_text=True)).group(1)
+    login = browser.post("/logga-in", data={"csrf_token": token, "email": email,
+                                             "password": PASSWORD},
+                         headers={"Referer": f"{BASE}/logga-in"})
+    assert login.status_code == 303
+    flags = {"Secure", "HttpOnly", "Path=/", "SameSite=Lax"}
+    assert _cookies(page) == {"samverkan_session": flags}
+    # The session, and the browser known to the account (login throttling); no remember-me.
+    assert _cookies(login) == {"samverkan_session": flags, "samverkan_device": flags}
 
 
 def test_production_refuses_to_start_without_secret_key(monkeypatch):
@@ -60,8 +91,16 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
         create_app("production", {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
-def test_upload_limit_is_set():
-    assert Config.MAX_CONTENT_LENGTH == 50 * 1024 * 1024
+def test_production_takes_requests_up_to_50_mb(app, world, browser):
+    limit = 50 * 1024 * 1024
+    headers = {"Referer": f"{BASE}/"}
+    at_limit = browser.post("/sprak", data=b"x" * limit, headers=headers,
+                            content_type="application/octet-stream")
+    assert at_limit.status_code == 400  # refused for its missing CSRF token, not its size
+    over = browser.post("/sprak", data=b"x" * (limit + 1), headers=headers,
+                        content_type="application/octet-stream")
+    assert over.status_code == 413
+    assert "Filen är för stor" in over.get_data(as_text=True)
 
 
 def test_oversized_request_gets_swedish_413(app, world, login_as):
@@ -106,8 +145,18 @@ def test_unexpected_error_shows_a_correlation_id_and_no_trace(app, world, make_a
     assert "hemlig intern detalj" in caplog.text  # but it is in the log
 
 
-def test_csp_is_the_documented_one():
-    assert CSP.startswith("default-src 'self'")
+def test_production_sends_the_documented_content_security_policy(world, browser):
+    for url in ["/logga-in", "/finns-inte", "/static/css/app.css"]:
+        response = browser.get(url)
+        response.close()
+        policy = dict(directive.split(" ", 1) for directive in
+                      response.headers["Content-Security-Policy"].split("; "))
+        assert policy == {
+            "default-src": "'self'", "script-src": "'self'", "style-src": "'self'",
+            "img-src": "'self'", "font-src": "'self'", "connect-src": "'self'",
+            "frame-ancestors": "'none'", "object-src": "'none'", "base-uri": "'self'",
+            "form-action": "'self'",
+        }, url
 
 
 def test_htmx_is_configured_for_the_strict_csp(client):
