@@ -168,6 +168,28 @@ def test_the_letter_downloads_as_a_docx_yttrande(app, world, resp, login_as):
     assert login_as("other_member").get(f"{R}/yttrande.docx").status_code == 404
 
 
+def test_a_letter_downloaded_before_the_adoption_is_marked_as_a_draft(app, world, resp,
+                                                                       login_as):
+    committee = login_as("committee")
+    for status in (ResponseStatus.DRAFT, ResponseStatus.COMMITTEE_REVIEW,
+                   ResponseStatus.RETURNED):
+        put_in(app, status)
+        letter = Docx(io.BytesIO(committee.get(f"{R}/yttrande.docx").data))
+        lines = [p.text for p in letter.paragraphs]
+        assert lines[0] == "UTKAST – inte antaget av samarbetskommittén", status
+        assert letter.sections[0].header.paragraphs[0].text == lines[0]
+        assert letter.core_properties.title.startswith("Utkast: ")
+        assert "Förslag till beslut i samarbetskommittén" in lines
+        assert "Ordförande" not in "\n".join(lines)
+    for status in (ResponseStatus.ADOPTED, ResponseStatus.SENT):
+        put_in(app, status)
+        letter = Docx(io.BytesIO(committee.get(f"{R}/yttrande.docx").data))
+        lines = [p.text for p in letter.paragraphs]
+        assert not [line for line in lines if "UTKAST" in line or "Förslag till" in line]
+        assert letter.sections[0].header.paragraphs[0].text == ""
+        assert "För Samarbetskommittén" in lines
+
+
 def test_the_board_and_the_start_page(app, world, resp, login_as):
     with app.app_context():
         network = world.network()

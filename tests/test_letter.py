@@ -465,6 +465,52 @@ def test_missing_signatories_leave_lines_to_fill_in_by_hand():
                           f"Föredragande: {SIGNATURE_LINE}"]
 
 
+DRAFT_MARK = "UTKAST – inte antaget av samarbetskommittén"
+
+
+def header_texts(doc) -> list[str]:
+    return [p.text for section in doc.sections for p in section.header.paragraphs]
+
+
+def test_only_a_draft_says_so_at_its_top_in_the_header_of_every_page_and_its_properties():
+    doc = read(demo_letter(draft=True, adopted_on=None))
+    assert texts(doc)[0] == DRAFT_MARK
+    assert doc.paragraphs[0].runs[0].bold
+    # The mark stands before the letterhead, not inside it.
+    body = doc.element.body
+    assert body.index(doc.paragraphs[0]._p) < body.index(doc.tables[0]._tbl)
+    assert header_texts(doc) == [DRAFT_MARK]
+    assert doc.core_properties.title == "Utkast: Yttrande över Kollektivtrafikplan 2050"
+    assert doc.core_properties.subject == "Utkast: Kollektivtrafikplan 2050"
+    assert "utkast" in doc.core_properties.keywords
+    # Not decided yet, whatever an earlier adoption said.
+    assert "Beslutat av" not in all_text(read(demo_letter(draft=True)))
+
+
+def test_a_draft_is_a_proposal_that_nobody_has_signed():
+    lines = texts(read(demo_letter(draft=True, adopted_on=None)))
+    assert lines[-2:] == ["Förslag till beslut i samarbetskommittén",
+                          "Föredragande: Otto Fjällsten, planeringschef"]
+    assert "Vera Lundmark" not in lines and "För Samarbetskommittén" not in lines
+    assert not [line for line in lines if "Ordförande" in line or SIGNATURE_LINE in line]
+    # Named as a body of several words, the committee keeps its capital.
+    lines = texts(read(demo_letter(draft=True, sender_body="Södertörns samarbetskommitté")))
+    assert lines[0] == "UTKAST – inte antaget av Södertörns samarbetskommitté"
+    assert "Förslag till beslut i Södertörns samarbetskommitté" in lines
+
+    # The adopted letter, beside it, is marked nowhere.
+    data = build_docx(demo_letter(draft=False))
+    doc = Document(io.BytesIO(data))
+    assert texts(doc)[0] == "Till: Region Stockholm"
+    assert header_texts(doc) == [""]
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        parts = [package.read(name).decode() for name in package.namelist()
+                 if name.endswith(".xml")]
+    assert not [part for part in parts if "UTKAST" in part or "Utkast" in part]
+    assert "utkast" not in (doc.core_properties.title + doc.core_properties.subject).lower()
+    assert "För Samarbetskommittén" in texts(doc)
+
+
 def test_filename_is_safe():
     assert filename(demo_letter()) == "yttrande-kollektivtrafikplan-2050-2026-11-25.docx"
     name = filename(demo_letter(title="Åtgärder för ../../etc/passwd & <Söder>törn"))

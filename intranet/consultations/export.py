@@ -11,7 +11,7 @@ from sqlalchemy import select
 from intranet import clock
 from intranet.consultations import review
 from intranet.consultations.letter import Letter, Signatory, Stance, build_docx, filename
-from intranet.consultations.models import ConsultationResponse, EventKind
+from intranet.consultations.models import ConsultationResponse, EventKind, ResponseStatus
 from intranet.documents.models import Document
 from intranet.documents.services import upload_file
 from intranet.documents.storage import get_storage
@@ -19,11 +19,14 @@ from intranet.extensions import db
 from intranet.org.models import Body, BodyKind, Cooperation, Person
 
 CHAIR_TITLE = "Ordförande, Samarbetskommittén"
+# Until the committee adopts it, every letter of a response is a draft (utkast).
+FINAL = (ResponseStatus.ADOPTED, ResponseStatus.SENT)
 
 
 def letter_for(response: ConsultationResponse, letter_date: date | None = None) -> Letter:
     """The letter as it stands now: adopted on the committee's meeting date, signed by the
-    committee's chair, with the presenter named in the adoption (or the contact person)."""
+    committee's chair, with the presenter named in the adoption (or the contact person);
+    before the adoption, a draft."""
     cooperation = db.session.scalar(select(Cooperation))
     committee = db.session.scalar(select(Body).where(Body.kind == BodyKind.COMMITTEE))
     adopted = review.latest_event(response, EventKind.ADOPTED)
@@ -50,6 +53,7 @@ def letter_for(response: ConsultationResponse, letter_date: date | None = None) 
         adopted_on=adopted.meeting_on if adopted else None,
         case_numbers=[(c.municipality.name, c.case_number) for c in
                       sorted(response.case_numbers, key=lambda c: c.municipality.position)],
+        draft=response.status not in FINAL,
     )
 
 
