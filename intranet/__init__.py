@@ -137,7 +137,7 @@ def _select_locale() -> str:
 
 
 def _init_auth(app: Flask) -> None:
-    from intranet.auth.services import load_person
+    from intranet.auth.services import session_person
     from intranet.authz import PUBLIC_ENDPOINTS
     from intranet.htmx import is_htmx
     from intranet.urls import safe_next
@@ -147,7 +147,15 @@ def _init_auth(app: Flask) -> None:
     login_manager.login_message = _l("Logga in för att fortsätta.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # login sessions are checked on the server
-    login_manager.user_loader(load_person)
+
+    @login_manager.user_loader
+    def load_person(key: str):
+        # The login session is checked on every request; ending an idle one, or noting its
+        # use, is committed here, before the page (which may only read) is made.
+        person, changed = session_person(key)
+        if changed:
+            db.session.commit()
+        return person
 
     @login_manager.unauthorized_handler
     def unauthorized():

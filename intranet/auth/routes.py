@@ -1,6 +1,6 @@
-from flask import current_app, flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user, logout_user
 
 from intranet.auth import bp, throttle
 from intranet.auth.forms import ForgotPasswordForm, LoginForm, LogoutForm, SetPasswordForm
@@ -17,6 +17,29 @@ from intranet.extensions import db, limiter
 from intranet.htmx import render
 from intranet.org.models import normalise_email
 from intranet.urls import safe_next
+
+
+def _fresh_cookie_session() -> None:
+    """Empty the cookie's session (its CSRF token too), keeping the chosen language."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
+def _log_in(person) -> None:
+    """Log the person in on a fresh session: the old cookie's contents go."""
+    _fresh_cookie_session()
+    start_session(person, ip=request.remote_addr or "",
+                  user_agent=request.user_agent.string or "")
+    login_user(person)
+
+
+def _log_out() -> None:
+    """Log out: the login session's row is revoked, so a copied cookie no longer works."""
+    end_session(current_user._get_current_object())
+    logout_user()
+    _fresh_cookie_session()
 
 
 def _account_key() -> str:
@@ -43,7 +66,7 @@ def login():
             person = authenticate(form.email.data, form.password.data)
             if person is not None:
                 throttle.succeeded(form.email.data)
-                start_session(person)
+                _log_in(person)
                 db.session.commit()
                 return redirect(safe_next(form.next.data, default), 303)
             throttle.failed(form.email.data)
@@ -59,7 +82,7 @@ def login():
 def logout():
     form = LogoutForm()
     if form.validate_on_submit():
-        end_session(current_user._get_current_object())
+        _log_out()
         db.session.commit()
     return redirect(url_for("auth.login", loggedout=1), 303)
 
@@ -73,10 +96,10 @@ def accept_invitation(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         if current_user.is_authenticated:
-            end_session(current_user._get_current_object())
+            _log_out()
         person = set_password_with_token(invitation, form.password.data)
         throttle.succeeded(person.email)
-        start_session(person)
+        _log_in(person)
         db.session.commit()
         flash(_("Välkommen! Ditt lösenord är sparat och du är inloggad."), "success")
         return redirect(url_for("main.index"), 303)
@@ -109,10 +132,10 @@ def reset_password(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         if current_user.is_authenticated:
-            end_session(current_user._get_current_object())
+            _log_out()
         person = set_password_with_token(reset, form.password.data)
         throttle.succeeded(person.email)
-        start_session(person)
+        _log_in(person)
         db.session.commit()
         flash(_("Ditt nya lösenord är sparat. Du är inloggad, och alla andra inloggningar "
                 "är avslutade."), "success")

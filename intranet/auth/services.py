@@ -7,8 +7,7 @@ import logging
 import secrets
 from datetime import timedelta
 
-from flask import current_app, request, session
-from flask_login import login_user, logout_user
+from flask import current_app
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import joinedload
 
@@ -62,12 +61,9 @@ def _published(password: str) -> bool:
     return password in published_passwords()
 
 
-def start_session(person: Person) -> LoginSession:
-    """Log the person in on a fresh session: the old cookie's contents (and CSRF token) go."""
-    language = session.get("lang")
-    session.clear()
-    if language:
-        session["lang"] = language
+def start_session(person: Person, *, ip: str, user_agent: str) -> LoginSession:
+    """A new login session for the person, from this address and browser; its key is left on
+    `person.login_session_key` for the cookie (the route starts the cookie's session)."""
     key = secrets.token_urlsafe(32)
     now = clock.utcnow()
     login = LoginSession(
@@ -76,13 +72,12 @@ def start_session(person: Person) -> LoginSession:
         authenticated_at=now,
         key_hash=_hash_key(key),
         person_id=person.id,
-        ip=request.remote_addr or "",
-        user_agent=(request.user_agent.string or "")[:300],
+        ip=ip or "",
+        user_agent=(user_agent or "")[:300],
     )
     db.session.add(login)
     person.last_login_at = clock.utcnow()
     person.login_session_key = key
-    login_user(person)
     record("login", actor=person, obj=person)
     return login
 
@@ -97,11 +92,6 @@ def end_session(person: Person) -> None:
             .values(revoked_at=clock.utcnow())
         )
     record("logout", actor=person, obj=person)
-    logout_user()
-    language = session.get("lang")
-    session.clear()
-    if language:
-        session["lang"] = language
 
 
 def revoke_all_sessions(person: Person, except_key: str | None = None) -> int:
@@ -122,14 +112,15 @@ _LOGIN = (select(LoginSession, cache.TOKENS_COLUMN)
           .options(joinedload(LoginSession.person)))
 
 
-def load_person(key: str) -> Person | None:
-    """Flask-Login's user loader: the person behind a live login session, or None."""
+def session_person(key: str) -> tuple[Person | None, bool]:
+    """The person behind a live login session, or None; and whether the session's row
+    changed (ended as idle or too old, or its last use noted), for the caller to commit."""
     if not key:
-        return None
+        return None, False
     # The person comes in the same query: every request pays for this one.
     row = db.session.execute(_LOGIN, {"key_hash": _hash_key(key)}).first()
     if row is None or row[0].revoked_at is not None:
-        return None
+        return None, False
     login = row[0]
     cache.remember_versions(row[1])
     now = clock.utcnow()
@@ -138,16 +129,15 @@ def load_person(key: str) -> Person | None:
     absolute = timedelta(hours=config["SESSION_ABSOLUTE_HOURS"])
     if now - login.last_seen_at > idle or now - login.created_at > absolute:
         login.revoked_at = now
-        db.session.commit()
-        return None
+        return None, True
     person = login.person
     if person is None or not person.active:
-        return None
-    if now - login.last_seen_at > _TOUCH_EVERY:
+        return None, False
+    touched = now - login.last_seen_at > _TOUCH_EVERY
+    if touched:
         login.last_seen_at = now
-        db.session.commit()
     person.login_session_key = key
-    return person
+    return person, touched
 
 
 # ---------------------------------------------------------------- fresh login
