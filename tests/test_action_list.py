@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
+from sqlalchemy.orm.exc import StaleDataError
 
 from intranet import clock
 from intranet.actions import services
@@ -291,7 +292,7 @@ def test_a_save_racing_another_is_caught_by_the_version_column(app, world, rows)
         with db.engine.begin() as other:
             other.execute(update(ActionItem).where(ActionItem.id == item.id)
                           .values(version=ActionItem.version + 1, cost="Deras"))
-        with pytest.raises(services.EditConflict):
+        with pytest.raises(StaleDataError):
             services.update_item(item, actor, 1, {"cost": "Min"})
         db.session.rollback()
         assert db.session.get(ActionItem, rows["a"]).cost == "Deras"

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from intranet import editing
 from intranet.consultations import services as consultations
 from intranet.consultations.models import ResponseSection, SectionRevision
 from intranet.documents import services as svc
@@ -44,7 +45,7 @@ def _conflict_on_page(world, *others):
         svc.save_page(page, person, expected_version=page.lock_version, title="Anteckningar",
                       body=body)
         db.session.commit()
-    with pytest.raises(svc.EditConflict) as caught:
+    with pytest.raises(editing.EditConflict) as caught:
         svc.save_page(page, member, expected_version=started, title="Anteckningar",
                       body="Mötet hålls i mars i Huddinge, med lunch.")
     db.session.rollback()
@@ -55,7 +56,7 @@ def test_a_conflict_gets_the_text_both_saves_started_from(app_ctx, world):
     convener = world.person("convener")
     page, conflict = _conflict_on_page(
         world, (convener, "Mötet hålls i april i Huddinge."))
-    full = svc.with_base(conflict, PageRevision.document_id, page.id, 1)
+    full = editing.with_base(conflict, PageRevision.document_id, page.id, 1)
     base = full.base
     assert base.text == "Mötet hålls i mars i Huddinge."
     assert (base.number, base.current_number, base.saved_by) == (1, 2, (convener.name,))
@@ -72,7 +73,7 @@ def test_the_base_is_found_after_several_saves_by_several_people(app_ctx, world)
     page, conflict = _conflict_on_page(world, (convener, "Mötet hålls i april."),
                                        (secretariat, "Mötet hålls i april i Flemingsberg."),
                                        (convener, "Mötet hålls den 2 april i Flemingsberg."))
-    base = svc.with_base(conflict, PageRevision.document_id, page.id, 1).base
+    base = editing.with_base(conflict, PageRevision.document_id, page.id, 1).base
     assert base.text == "Mötet hålls i mars i Huddinge."
     assert base.current_number == 4
     assert base.saved_by == (convener.name, secretariat.name)
@@ -83,14 +84,14 @@ def test_the_base_is_found_after_several_saves_by_several_people(app_ctx, world)
 def test_without_a_known_base_the_conflict_says_why(app_ctx, world):
     convener = world.person("convener")
     page, conflict = _conflict_on_page(world, (convener, "Mötet hålls i april."))
-    unknown = svc.with_base(conflict, PageRevision.document_id, page.id, None)
-    missing = svc.with_base(conflict, PageRevision.document_id, page.id, 7)
-    unchanged = svc.with_base(conflict, PageRevision.document_id, page.id, 2)
-    assert (unknown.base, unknown.no_base) == (None, svc.BASE_UNKNOWN)
-    assert (missing.base, missing.no_base) == (None, svc.BASE_MISSING)
-    assert (unchanged.base, unchanged.no_base) == (None, svc.BASE_UNCHANGED)
-    assert svc.revision_number("2") == 2
-    assert [svc.revision_number(v) for v in ("", None, "x", "-1", "9" * 30)] == [None] * 5
+    unknown = editing.with_base(conflict, PageRevision.document_id, page.id, None)
+    missing = editing.with_base(conflict, PageRevision.document_id, page.id, 7)
+    unchanged = editing.with_base(conflict, PageRevision.document_id, page.id, 2)
+    assert (unknown.base, unknown.no_base) == (None, editing.BASE_UNKNOWN)
+    assert (missing.base, missing.no_base) == (None, editing.BASE_MISSING)
+    assert (unchanged.base, unchanged.no_base) == (None, editing.BASE_UNCHANGED)
+    assert editing.revision_number("2") == 2
+    assert [editing.revision_number(v) for v in ("", None, "x", "-1", "9" * 30)] == [None] * 5
 
 
 def test_a_section_conflict_gets_its_base_from_the_section_revisions(app, world):
@@ -100,15 +101,15 @@ def test_a_section_conflict_gets_its_base_from_the_section_revisions(app, world)
         consultations.save_section(section, world.person("convener"), expected_version=1,
                                    title="Sammanfattning", body="Kommunerna avstyrker planen.")
         db.session.commit()
-        with pytest.raises(svc.EditConflict) as caught:
+        with pytest.raises(editing.EditConflict) as caught:
             consultations.save_section(section, world.person("member"), expected_version=1,
                                        title="Sammanfattning",
                                        body="Kommunerna välkomnar planen varmt.")
         db.session.rollback()
-        full = svc.with_base(caught.value.conflict, SectionRevision.section_id, section.id, 1)
+        full = editing.with_base(caught.value.conflict, SectionRevision.section_id, section.id, 1)
         assert full.base.text == "Kommunerna välkomnar planen."
         assert full.base.saved_by == ("Kalle Sammankallande",)
-        assert svc.latest_number(SectionRevision.section_id, section.id) == 2
+        assert editing.latest_number(SectionRevision.section_id, section.id) == 2
 
 
 # ---------------------------------------------------------------- HTTP: the conflict view
@@ -198,9 +199,7 @@ def test_a_section_conflict_shows_the_three_texts(app, world, login_as):
     ("a\nb\n", "A\nb\n", "a\r\nB\r\n", "A\nB\n"),
 ])
 def test_changes_to_different_lines_merge_into_one_text(base, theirs, mine, merged):
-    from intranet.documents.diff import merge
-
-    assert merge(base, theirs, mine) == merged
+    assert editing.merge(base, theirs, mine) == merged
 
 
 @pytest.mark.parametrize(("base", "theirs", "mine"), [
@@ -210,9 +209,7 @@ def test_changes_to_different_lines_merge_into_one_text(base, theirs, mine, merg
     ("a\nb\n", "A\nb\n", ""),  # one emptied the text
 ])
 def test_changes_to_the_same_lines_do_not_merge(base, theirs, mine):
-    from intranet.documents.diff import merge
-
-    assert merge(base, theirs, mine) is None
+    assert editing.merge(base, theirs, mine) is None
 
 
 def test_a_page_conflict_on_different_lines_offers_both_changes_in_the_text_box(

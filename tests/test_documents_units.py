@@ -13,13 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from intranet import editing
 from intranet.audit.models import AuditEvent
 from intranet.documents import services as svc
 from intranet.documents import sniff as sn
-from intranet.documents.diff import DELETE, EQUAL, INSERT, word_diff
 from intranet.documents.markdown import render_markdown, sanitize
 from intranet.documents.models import Document, DocumentVersion, PageRevision
 from intranet.documents.storage import CHUNK_SIZE, LocalStorage, StorageError
+from intranet.editing.diff import DELETE, EQUAL, INSERT, word_diff
 from intranet.extensions import db
 from intranet.org.models import Network, Person
 
@@ -326,7 +327,7 @@ def test_page_save_from_an_old_version_is_a_conflict_and_writes_nothing(app_ctx,
     svc.save_page(page, convener, expected_version=started, title="Anteckningar",
                   body="Första texten, ändrad av Kalle.")
     db.session.commit()
-    with pytest.raises(svc.EditConflict) as caught:
+    with pytest.raises(editing.EditConflict) as caught:
         svc.save_page(page, member, expected_version=started, title="Anteckningar",
                       body="Första texten, ändrad av Maja.")
     db.session.rollback()

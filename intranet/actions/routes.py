@@ -28,9 +28,10 @@ from intranet.actions.importer import (
     ParsedPlan,
     unused_columns,
 )
-from intranet.actions.services import ActionFilter, EditConflict
+from intranet.actions.services import ActionFilter
 from intranet.authz import authorize, may
 from intranet.csvfile import csv_download
+from intranet.editing.views import attempt
 from intranet.errors import keep_posted_text
 from intranet.extensions import commit_keeping_loaded, db
 from intranet.htmx import is_htmx, render
@@ -157,21 +158,26 @@ def edit(slug: str, item_id: int):
     conflict = None
     if form.validate_on_submit():
         data = form.data_for_item()
-        try:
-            services.update_item(item, _me(), form.version.data, data)
-        except EditConflict:
-            db.session.rollback()
-            item = _item(network, item_id)
-            conflict = services.differs(item, data)
-            _restart_from(form.version, item.version)
-        else:
-            db.session.commit()
+        changes = services.differs(item, data)
+        outcome = attempt(lambda: services.update_item(item, _me(), form.version.data, data),
+                          mine=services.shown(data, changes),
+                          reload=lambda: _as_saved(network, item_id, changes))
+        if outcome.saved:
             flash(_("Raden sparades."), "success")
             return redirect(_list_url(network, item), 303)
+        item = _item(network, item_id)
+        conflict = services.differs(item, data)
+        _restart_from(form.version, outcome.conflict.current_version)
     status = 409 if conflict is not None else 422 if request.method == "POST" else 200
     return render("actions/form.html", network=network, form=form, item=item,
                   conflict=conflict, status=status,
                   status_labels=services.STATUS_LABELS)
+
+
+def _as_saved(network, item_id: int, names: list[str]) -> tuple[int, str]:
+    """The row's version and the values of `names` as saved now (after another save won)."""
+    item = _item(network, item_id)
+    return item.version, services.saved_values(item, names)
 
 
 def _restart_from(version_field, version: int) -> None:
@@ -202,8 +208,7 @@ def cell(slug: str, item_id: int, cell: str):
     network, item = _row(slug, item_id, "view_actions")
     if not is_htmx():
         return redirect(_list_url(network, item))
-    return render("actions/cell.html", block="display",
-                  **_cell_context(network, item, cell, focus=True))
+    return render("actions/cell_display.html", **_cell_context(network, item, cell, focus=True))
 
 
 @bp.route(f"{NETWORK_PREFIX}/<int:item_id>/{CELL}/andra", methods=["GET", "POST"])
@@ -216,28 +221,26 @@ def cell_edit(slug: str, item_id: int, cell: str):
     if request.method == "GET":
         form.value.data = getattr(item, attr)
         form.version.data = item.version
-    conflict = False
+    conflict = None
     if form.validate_on_submit():
         data = {attr: form.value.data if form.value.data is not None else
                 ("" if attr != "due_date" else None)}
-        try:
-            services.update_item(item, _me(), form.version.data, data)
-        except EditConflict:
-            db.session.rollback()
-            item = _item(network, item_id)
-            conflict = True
-            _restart_from(form.version, item.version)
-        else:
-            if not is_htmx():
-                db.session.commit()
-                flash(_("Ändringen sparades."), "success")
-                return redirect(_list_url(network, item), 303)
-            # The saved cell from the row as written, made after the commit (so other saves
-            # need not wait while it is rendered); a commit that fails raises, and the cell
-            # is never sent.
-            commit_keeping_loaded()
-            return render("actions/cell.html", block="display",
+        # htmx: the saved cell is made from the row as written after the commit (so other
+        # saves need not wait while it is rendered); a commit that fails raises, and the
+        # cell is never sent.
+        outcome = attempt(lambda: services.update_item(item, _me(), form.version.data, data),
+                          mine=services.shown(data, [attr]),
+                          reload=lambda: _as_saved(network, item_id, [attr]),
+                          commit=commit_keeping_loaded if is_htmx() else None)
+        if outcome.saved and not is_htmx():
+            flash(_("Ändringen sparades."), "success")
+            return redirect(_list_url(network, item), 303)
+        if outcome.saved:
+            return render("actions/cell_display.html",
                           **_cell_context(network, item, cell, focus=True, saved=True))
+        item = _item(network, item_id)
+        conflict = outcome.conflict
+        _restart_from(form.version, conflict.current_version)
     status = 409 if conflict else 422 if request.method == "POST" else 200
     return render("actions/cell.html", block="editor", status=status,
                   **_cell_context(network, item, cell, form=form, conflict=conflict))

@@ -3,7 +3,6 @@ same transaction and never commit: the route commits once."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -11,8 +10,6 @@ from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import aliased, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
 from intranet import clock
 from intranet.actions.importer import Programme
@@ -25,6 +22,7 @@ from intranet.actions.models import (
     with_keys,
 )
 from intranet.audit.services import record
+from intranet.editing import EditConflict, VersionedTable, check_version
 from intranet.extensions import db
 from intranet.org.models import FocusArea, Municipality, Network, Person, SubGoal
 from intranet.text import like_pattern, sort_key
@@ -42,8 +40,7 @@ EDITABLE = ("sub_goal_id", "activity", "responsible", "cost", "time_text", "due_
 IMPORT_TTL = timedelta(hours=2)
 
 
-class EditConflict(Exception):
-    """The row changed since the version the person started from."""
+__all__ = ["EditConflict"]
 
 
 # ---------------------------------------------------------------- the programme and choices
@@ -473,15 +470,16 @@ def update_item(item: ActionItem, actor, expected_version: int | None, data: dic
     """Save the person's changes, if the row is still at the version they started from.
 
     Raises EditConflict when it is not and their values differ from the row's current ones;
-    if they already agree, there is nothing to save and nothing to conflict about. The
-    caller rolls back on EditConflict (the session may hold a failed flush)."""
+    if they already agree, there is nothing to save and nothing to conflict about. A save
+    that loses the race between this check and its UPDATE raises StaleDataError, as the
+    unit of work would. The caller rolls back on either (editing.attempt does)."""
     changes = differs(item, data)
     if not changes:
         return []
-    if expected_version != item.version:
-        raise EditConflict()
+    check_version(expected_version, item.version, shown(data, changes),
+                  lambda: saved_values(item, changes))
     if not _LINKS.intersection(changes):
-        # Only the row's own columns: one UPDATE, as below, without the unit of work.
+        # Only the row's own columns: one versioned UPDATE, without the unit of work.
         _update_columns(item, {name: _clean(data[name]) for name in changes}, actor)
         record("action_updated", actor, item, network_id=item.network_id, fields=changes)
         return changes
@@ -489,50 +487,52 @@ def update_item(item: ActionItem, actor, expected_version: int | None, data: dic
         changed = _apply(item, data)
     item.updated_at = clock.utcnow()
     item.updated_by_id = actor.id if actor else None
-    try:
-        db.session.flush()  # UPDATE … WHERE version = the version read: a race is caught here
-    except StaleDataError as error:
-        raise EditConflict() from error
+    db.session.flush()  # UPDATE … WHERE version = the version read: a race is caught here
     record("action_updated", actor, item, network_id=item.network_id, fields=changed)
     return changed
 
 
+def shown(values: dict, names: list[str]) -> str:
+    """The values of `names` as one text, one a line: what a conflict compares."""
+    def text(value) -> str:
+        if isinstance(value, list | tuple | set):
+            return ", ".join(str(v) for v in sorted(value))
+        return "" if value is None else str(value).strip()
+
+    return "\n".join(text(values.get(name)) for name in names)
+
+
+def saved_values(item: ActionItem, names: list[str]) -> str:
+    """The row's values of `names` as shown(): what a conflict says is saved now."""
+    def value(name: str):
+        if name == "network_ids":
+            return [n.id for n in item.networks]
+        if name == "municipality_ids":
+            return [m.id for m in item.municipalities]
+        return getattr(item, name)
+
+    return shown({name: value(name) for name in names}, names)
+
+
 _LINKS = {"network_ids", "municipality_ids"}  # the row's links to other tables
 _REFERENCED = {"sub_goal_id": "sub_goal", "updated_by_id": "updated_by"}
+# The row's own columns: one UPDATE that checks the version read and writes the next.
+_ITEMS = VersionedTable(ActionItem, "version")
 
 
 def _clean(value):
     return value.strip() if isinstance(value, str) else value
 
 
-@functools.cache
-def _update_statement(columns: tuple[str, ...]):
-    """UPDATE action_item SET the columns and the next version WHERE the id and the version
-    read: made once per set of columns. On the table, not the entity, so it is a plain UPDATE
-    (the session's execute still notes the table for the cached fragments)."""
-    table = ActionItem.__table__
-    return (update(table)
-            .where(table.c.id == bindparam("item_id"),
-                   table.c.version == bindparam("read_version"))
-            .values({name: bindparam(name) for name in (*columns, "version")}))
-
-
 def _update_columns(item: ActionItem, values: dict, actor) -> None:
     """The row's own columns written in one UPDATE that checks and bumps the version, as the
-    unit of work would (a race with another save is caught here), at a quarter of its cost.
-    The loaded row takes the values as written."""
+    unit of work would (a race with another save raises StaleDataError), at a quarter of
+    its cost. The loaded row takes the values as written."""
     values = with_keys({**values, "updated_at": clock.utcnow(),
                         "updated_by_id": actor.id if actor else None})
-    statement = _update_statement(tuple(sorted(values)))
-    written = db.session.execute(statement, {**values, "version": item.version + 1,
-                                             "item_id": item.id,
-                                             "read_version": item.version})
-    if written.rowcount != 1:
-        raise EditConflict()
     stale = [relation for name, relation in _REFERENCED.items()
              if name in values and values[name] != getattr(item, name)]
-    for name, value in {**values, "version": item.version + 1}.items():
-        set_committed_value(item, name, value)
+    _ITEMS.write(item, values)
     if stale:  # (an empty list would expire every attribute)
         db.session.expire(item, stale)
 

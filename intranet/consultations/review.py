@@ -35,7 +35,7 @@ from intranet.consultations.models import (
     allowed_transitions,
 )
 from intranet.consultations.services import TransitionRefused, municipalities, section_state
-from intranet.documents.services import normalise_text
+from intranet.editing import normalise_text
 from intranet.extensions import db
 from intranet.forms_flow import RuleError
 from intranet.meetings.services import first_meeting

@@ -35,11 +35,11 @@ from intranet.consultations.forms import (
     committee_decision_form,
 )
 from intranet.consultations.letter import build_docx, filename
-from intranet.consultations.models import ResponseSection, ResponseStatus, SectionRevision
+from intranet.consultations.models import ResponseStatus, SectionRevision
 from intranet.documents.markdown import render_markdown
-from intranet.documents.services import latest_number, revision_number, with_base
 from intranet.documents.sniff import DOCX as DOCX_TYPE
-from intranet.errors import keeps_text_on_csrf_error
+from intranet.editing import latest_number
+from intranet.editing.views import keeps_text, save_text
 from intranet.extensions import db
 from intranet.forms_flow import RuleError, form_status, put_error, submit
 from intranet.htmx import is_htmx, render
@@ -447,62 +447,37 @@ def edit_section(slug: str, response_id: int, section_id: int):
         return _section_form(network, response, section, form)
     if not form.validate():
         return _section_form(network, response, section, form, status=422)
+
+    def show(form, **given):
+        return _section_form(network, response, section, form, **given)
+
     try:
-        svc.save_section(section, current_user,
-                         expected_version=_version_number(form.version.data),
-                         title=form.title.data, body=form.body.data or "")
-        db.session.commit()
-    except svc.EditConflict as error:
-        db.session.rollback()
-        return _conflict(network, response_id, section_id, form, error.conflict)
-    except svc.SectionGone:
-        db.session.rollback()
-        return _section_form(network, response, section, form, status=409, gone=True)
+        answer = save_text(
+            form, lambda: svc.save_section(section, current_user,
+                                           expected_version=_version_number(form.version.data),
+                                           title=form.title.data, body=form.body.data or ""),
+            owner=SectionRevision.section_id, owner_id=section_id,
+            reload=lambda: (section.lock_version, section.body), show=show,
+            gone=(svc.SectionGone,))
     except RuleError as error:
         db.session.rollback()
         put_error(form, error)
         return _section_form(network, response, section, form, status=422)
-    except StaleDataError:
-        # Another save won the race between our check and our write.
-        db.session.rollback()
-        section = db.session.get(ResponseSection, section_id)
-        try:
-            svc.check_version(None, section.lock_version, form.body.data or "", section.body)
-        except svc.EditConflict as error:
-            return _conflict(network, response_id, section_id, form, error.conflict)
+    if answer is not None:
+        return answer
     flash(_("Avsnittet ”%(title)s” är sparat.", title=form.title.data.strip()), "success")
     return redirect(url_for(".show", slug=slug, response_id=response_id,
                             _anchor=f"section-{section_id}"), 303)
 
 
-def _conflict(network, response_id, section_id, form, conflict):
-    """The conflict view: the text the editor started from (the revision their form names),
-    the text saved meanwhile and theirs. The form keeps their text and now starts from the
-    saved version, so that saving again is deliberate."""
-    response = svc.get_response(network, response_id)
-    section = db.session.get(ResponseSection, section_id)
-    conflict = with_base(conflict, SectionRevision.section_id, section_id,
-                         revision_number(form.base.data))
-    form.version.data = conflict.current_version
-    if conflict.base and conflict.base.merged is not None:
-        form.body.data = conflict.base.merged  # both changes kept, for the editor to save
-    form.base.data = (conflict.base.current_number if conflict.base
-                      else latest_number(SectionRevision.section_id, section_id) or "")
-    return _section_form(network, response, section, form, status=409, conflict=conflict)
-
-
 KEPT_FIELDS = {"title": _l("Rubrik"), "body": _l("Text")}
 
 
-@keeps_text_on_csrf_error("consultations.edit_section", fields=KEPT_FIELDS)
-def _keep_section_text(error):
-    """The CSRF check failed (e.g. a login elsewhere): show the form again with what was
-    posted, for a person who may still edit, and say what happened."""
-    if is_htmx() or not current_user.is_authenticated:
-        return None
-    args = request.view_args or {}
-    network, response, section = svc.by_url(args.get("slug", ""), args.get("response_id", 0),
-                                             args.get("section_id", 0))
+@keeps_text("consultations.edit_section", fields=KEPT_FIELDS)
+def _keep_section_text(slug: str = "", response_id: int = 0, section_id: int = 0):
+    """The CSRF check failed (e.g. a login elsewhere): the form again with what was posted,
+    for a person who may still edit."""
+    network, response, section = svc.by_url(slug, response_id, section_id)
     if section is None or not may(current_user, "edit_response", response):
         return None
     form = SectionForm(meta={"csrf": True})

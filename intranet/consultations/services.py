@@ -9,10 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
 from intranet import clock
 from intranet.audit.models import AuditEvent
@@ -32,9 +30,15 @@ from intranet.consultations.models import (
     SectionRevision,
     allowed_transitions,
 )
-from intranet.documents.diff import Diff
 from intranet.documents.models import Document
-from intranet.documents.services import EditConflict, check_version, compare, normalise_text
+from intranet.editing import (
+    Diff,
+    EditConflict,
+    VersionedTable,
+    check_version,
+    normalise_text,
+    word_diff,
+)
 from intranet.extensions import db
 from intranet.forms_flow import RuleError
 from intranet.notifications.services import queue
@@ -43,6 +47,8 @@ from intranet.text import sort_key
 from intranet.urls import external_url
 
 __all__ = ["EditConflict"]
+
+compare = word_diff  # what changed between two versions, as the history compares them
 
 # The usual outline of a Swedish yttrande: a summary first, views per part of the report,
 # then anything else.
@@ -409,31 +415,8 @@ def add_section(response: ConsultationResponse, person: Person, title: str) -> R
     return section
 
 
-_SECTIONS = ResponseSection.__table__
-_REVISIONS = SectionRevision.__table__
-# A save's two statements, on the tables rather than the entities: plain statements, made
-# once (the session's execute still notes the tables for the cached fragments).
-_SAVE_SECTION = (
-    update(_SECTIONS)
-    .where(_SECTIONS.c.id == bindparam("section_id"),
-           _SECTIONS.c.lock_version == bindparam("read_version"))
-    .values(title=bindparam("title"), body=bindparam("body"),
-            updated_by_id=bindparam("editor_id"), updated_at=bindparam("now"),
-            lock_version=bindparam("next_version")))
-# The next number from the (section, number) index in the INSERT itself: the history, which
-# grows with every save, is neither loaded nor asked for in a statement of its own.
-_ADD_REVISION = (
-    insert(_REVISIONS)
-    .from_select(
-        ["section_id", "number", "title", "body", "created_by_id", "created_at"],
-        select(bindparam("section_id", type_=_REVISIONS.c.section_id.type),
-               func.coalesce(func.max(_REVISIONS.c.number), 0) + 1,
-               bindparam("title", type_=_REVISIONS.c.title.type),
-               bindparam("body", type_=_REVISIONS.c.body.type),
-               bindparam("editor_id", type_=_REVISIONS.c.created_by_id.type),
-               bindparam("now", type_=_REVISIONS.c.created_at.type))
-        .where(_REVISIONS.c.section_id == bindparam("section_id")))
-    .returning(_REVISIONS.c.number))
+_SECTIONS = VersionedTable(ResponseSection, "lock_version", revisions=SectionRevision,
+                           owner="section_id")
 
 
 def save_section(section: ResponseSection, editor: Person, *, expected_version: int | None,
@@ -447,19 +430,15 @@ def save_section(section: ResponseSection, editor: Person, *, expected_version: 
     _require_draft(section.response)
     body = normalise_text(body)
     check_version(expected_version, section.lock_version, body, section.body)
-    values = {"title": title.strip()[:200], "body": body, "updated_by_id": editor.id,
-              "updated_at": clock.utcnow(), "lock_version": section.lock_version + 1}
-    params = {"section_id": section.id, "read_version": section.lock_version,
-              "title": values["title"], "body": body, "editor_id": editor.id,
-              "now": values["updated_at"], "next_version": values["lock_version"]}
+    title, now, changed_editor = title.strip()[:200], clock.utcnow(), (
+        section.updated_by_id != editor.id)
     # The section first: its row stays locked to this transaction until it commits, so
     # two saves never take the same revision number.
-    if db.session.execute(_SAVE_SECTION, params).rowcount != 1:
-        raise StaleDataError("the section changed since it was read")
-    number = db.session.execute(_ADD_REVISION, params).scalar_one()
-    changed_editor = section.updated_by_id != editor.id
-    for name, value in values.items():
-        set_committed_value(section, name, value)
+    _SECTIONS.write(section, {"title": title, "body": body, "updated_by_id": editor.id,
+                              "updated_at": now})
+    number = _SECTIONS.add_revision(section.id, {"title": title, "body": body,
+                                                 "created_by_id": editor.id,
+                                                 "created_at": now})
     # What the loaded section refers to that these statements changed.
     db.session.expire(section, ["revisions", "updated_by"] if changed_editor else ["revisions"])
     record("consultation_section_saved", actor=editor, obj=section,

@@ -18,7 +18,6 @@ from intranet.authz import authorize, authorize_visible, may
 from intranet.counts import count
 from intranet.documents import bp
 from intranet.documents import services as svc
-from intranet.documents.diff import word_diff
 from intranet.documents.forms import (
     ButtonForm,
     DetailsForm,
@@ -32,7 +31,8 @@ from intranet.documents.markdown import render_markdown
 from intranet.documents.models import Document, PageRevision
 from intranet.documents.sniff import ALLOWED_TEXT, INLINE, Rejected
 from intranet.documents.storage import get_storage
-from intranet.errors import keeps_text_on_csrf_error
+from intranet.editing import EditConflict, word_diff
+from intranet.editing.views import keeps_text, save_text
 from intranet.extensions import db
 from intranet.htmx import is_htmx, render
 from intranet.i18n import current_locale
@@ -317,7 +317,7 @@ def _edit_details(network, document):
                 tags=svc.parse_tags(form.tags.data), visibility=form.visibility.data,
             )
             db.session.commit()
-        except (svc.EditConflict, StaleDataError):
+        except (EditConflict, StaleDataError):
             db.session.rollback()
             document = db.session.get(Document, document.id)
             conflict = True
@@ -332,8 +332,8 @@ def _edit_details(network, document):
 
 def _edit_page(network, document):
     form = PageForm()
-    current = svc.latest_revision(document)
     if request.method == "GET":
+        current = svc.latest_revision(document)
         form.title.data = document.title
         form.body.data = current.body if current else ""
         form.tags.data = ", ".join(document.tag_names)
@@ -345,51 +345,29 @@ def _edit_page(network, document):
         return _page_form(network, document, form, preview=True)
     if not form.validate():
         return _page_form(network, document, form, status=422)
-    try:
-        svc.save_page(
+
+    def show(form, **given):
+        return _page_form(network, document, form, **given)
+
+    def saved_now():
+        current = svc.latest_revision(document)
+        return document.lock_version, current.body if current else ""
+
+    answer = save_text(
+        form, lambda: svc.save_page(
             document, current_user, expected_version=_version_number(form.version.data),
             title=form.title.data, body=form.body.data or "", note=form.note.data or "",
-            tags=svc.parse_tags(form.tags.data), visibility=form.visibility.data,
-        )
-        db.session.commit()
-    except svc.EditConflict as error:
-        db.session.rollback()
-        return _conflict(network, document.id, form, error.conflict)
-    except StaleDataError:
-        # Another save won the race between our check and our write.
-        db.session.rollback()
-        document = db.session.get(Document, document.id)
-        try:
-            current = svc.latest_revision(document)
-            svc.check_version(None, document.lock_version, form.body.data or "",
-                              current.body if current else "")
-        except svc.EditConflict as error:
-            return _conflict(network, document.id, form, error.conflict)
+            tags=svc.parse_tags(form.tags.data), visibility=form.visibility.data),
+        owner=PageRevision.document_id, owner_id=document.id, reload=saved_now, show=show)
+    if answer is not None:
+        return answer
     flash(_("Sidan är sparad."), "success")
     return redirect(url_for(".show", slug=network.slug, document_id=document.id), 303)
-
-
-def _conflict(network, document_id, form, conflict):
-    """The conflict view: the text the editor started from (the revision their form names),
-    the text saved meanwhile and theirs. The form keeps their text and now starts from the
-    saved version, so that saving again is deliberate."""
-    document = db.session.get(Document, document_id)
-    conflict = svc.with_base(conflict, PageRevision.document_id, document_id,
-                             svc.revision_number(form.base.data))
-    form.version.data = conflict.current_version
-    if conflict.base and conflict.base.merged is not None:
-        form.body.data = conflict.base.merged  # both changes kept, for the editor to save
-    return _page_form(network, document, form, status=409, conflict=conflict)
 
 
 def _page_form(network, document, form, status=200, preview=False, conflict=None,
                trashed=False, csrf_failed=False):
     preview_html = render_markdown(form.body.data or "") if preview else None
-    current_number = None
-    if conflict and document is not None:  # the saved version the conflict view names
-        current = svc.latest_revision(document)
-        current_number = current.number if current else 1
-        form.base.data = current_number  # what a merged save starts from
     return render(
         "documents/page_form.html",
         block="preview" if preview else None,
@@ -401,7 +379,6 @@ def _page_form(network, document, form, status=200, preview=False, conflict=None
         conflict=conflict,
         trashed=trashed,
         csrf_failed=csrf_failed,
-        current_number=current_number,
     )
 
 
@@ -435,19 +412,14 @@ def new_page(slug: str):
     return redirect(url_for(".show", slug=slug, document_id=document.id), 303)
 
 
-@keeps_text_on_csrf_error("documents.edit", fields=KEPT_FIELDS)
-@keeps_text_on_csrf_error("documents.new_page", fields=KEPT_FIELDS)
-def _keep_page_text(error):
-    """The CSRF check failed (e.g. logged out and in again elsewhere): show the form again
-    with what was posted, for a person who may still edit, and say what happened."""
-    if is_htmx() or not current_user.is_authenticated:
-        return None
-    slug = (request.view_args or {}).get("slug", "")
+@keeps_text("documents.edit", "documents.new_page", fields=KEPT_FIELDS)
+def _keep_page_text(slug: str = "", document_id: int | None = None):
+    """The CSRF check failed (e.g. logged out and in again elsewhere): the form again with
+    what was posted, for a person who may still edit."""
     network = db.session.scalar(select(Network).where(Network.slug == slug))
     if network is None:
         return None
     document = None
-    document_id = (request.view_args or {}).get("document_id")
     if document_id is not None:
         document = svc.get_document(network, document_id)
         if document is None or not may(current_user, "edit_document", document):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
@@ -15,7 +15,6 @@ from sqlalchemy.orm import defer, selectinload
 from intranet import clock
 from intranet.audit.services import record
 from intranet.authz import standing_of
-from intranet.documents.diff import Diff, merge, word_diff
 from intranet.documents.models import (
     Document,
     DocumentKind,
@@ -26,125 +25,15 @@ from intranet.documents.models import (
 )
 from intranet.documents.sniff import Rejected, Sniffed, sniff
 from intranet.documents.storage import Storage
+from intranet.editing import VersionedTable, check_version, normalise_text
 from intranet.extensions import db
 from intranet.org.models import Network, Person
 from intranet.text import contains
-from intranet.urls import db_int
 
 MAX_TAGS = 10
 TAG_LENGTH = 40
 SORTS = {"titel": func.lower(Document.title), "datum": Document.updated_at,
          "forfattare": func.lower(Person.name)}
-
-
-# ---------------------------------------------------------------- edits made together
-# Generic: text in, structure out. Anything edited together (pages now, consultation
-# responses later) checks the version the editor started from and, on a mismatch, keeps
-# the editor's text beside the current one.
-
-
-@dataclass(frozen=True)
-class Base:
-    """The text two saves both started from (utgångstexten), and what each changed in it."""
-
-    text: str
-    number: int  # the revision the editor started from
-    current_number: int  # the revision saved meanwhile
-    saved_by: tuple[str | None, ...]  # who saved since, each once, in order (None: unknown)
-    theirs: Diff  # from the base to the text saved meanwhile
-    mine: Diff  # from the base to the editor's text
-    # Both changes in one text when they changed different lines, else None.
-    merged: str | None = None
-
-
-# Why a conflict shows no base: the form did not say where the editor started, that
-# revision is not there, or the text did not change since (something else did).
-BASE_UNKNOWN, BASE_MISSING, BASE_UNCHANGED = "unknown", "missing", "unchanged"
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A save that did not start from the current version: nothing was written."""
-
-    mine: str  # the text the editor tried to save, kept whole
-    current: str  # the text saved meanwhile
-    current_version: int  # the version a merged save must carry
-    diff: Diff  # from the current text to mine
-    base: Base | None = None  # the text both started from, when it is known
-    no_base: str = BASE_UNKNOWN  # why there is no base (when there is none)
-
-    @property
-    def identical(self) -> bool:
-        return self.mine == self.current
-
-
-class EditConflict(Exception):
-    def __init__(self, conflict: Conflict):
-        super().__init__("edit conflict")
-        self.conflict = conflict
-
-
-def check_version(expected: int | None, current: int, mine: str, current_text: str) -> None:
-    """Raise EditConflict unless the editor started from the current version."""
-    if expected != current:
-        raise EditConflict(
-            Conflict(mine=mine, current=current_text, current_version=current,
-                     diff=word_diff(current_text, mine))
-        )
-
-
-def revision_number(value) -> int | None:
-    """The revision number a form carries (the hidden field `base`), or None for anything
-    that is not one."""
-    try:
-        return db_int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def latest_number(owner, owner_id: int) -> int:
-    """The number of the newest revision of one page or section; `owner` is the column of
-    the revisions that names it (PageRevision.document_id, SectionRevision.section_id)."""
-    model = owner.class_
-    return db.session.scalar(select(func.max(model.number)).where(owner == owner_id)) or 0
-
-
-def with_base(conflict: Conflict, owner, owner_id: int, base_number: int | None) -> Conflict:
-    """The conflict with the text both saves started from: revision `base_number` of the
-    page or section (`owner` as for latest_number), what was saved since and by whom. Two
-    statements, however many saves came in between; only when a save has failed."""
-    if base_number is None:
-        return replace(conflict, no_base=BASE_UNKNOWN)
-    model = owner.class_
-    base = db.session.scalar(select(model).where(owner == owner_id,
-                                                 model.number == base_number))
-    if base is None:
-        return replace(conflict, no_base=BASE_MISSING)
-    later = db.session.execute(
-        select(model.number, Person.name)
-        .outerjoin(Person, Person.id == model.created_by_id)
-        .where(owner == owner_id, model.number > base_number)
-        .order_by(model.number)).all()
-    if not later:
-        return replace(conflict, no_base=BASE_UNCHANGED)
-    saved_by: list[str | None] = []
-    for _number, name in later:
-        if name not in saved_by:
-            saved_by.append(name)
-    return replace(conflict, base=Base(
-        text=base.body, number=base.number, current_number=later[-1][0],
-        saved_by=tuple(saved_by), theirs=word_diff(base.body, conflict.current),
-        mine=word_diff(base.body, conflict.mine),
-        merged=merge(base.body, conflict.current, conflict.mine)))
-
-
-def compare(old: str, new: str) -> Diff:
-    return word_diff(old, new)
-
-
-def normalise_text(text: str) -> str:
-    """Text as stored: line feeds only (browsers send CR LF from a textarea)."""
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
 # ---------------------------------------------------------------- reading
@@ -429,31 +318,38 @@ def latest_revision(document: Document) -> PageRevision | None:
                              .order_by(PageRevision.number.desc()).limit(1))
 
 
+# A page's save: its row with the next version, and the revision numbered in its INSERT.
+_PAGES = VersionedTable(Document, "lock_version", revisions=PageRevision, owner="document_id")
+
+
 def save_page(document: Document, editor: Person, *, expected_version: int | None,
               title: str, body: str, note: str = "", tags: list[str] | None = None,
-              visibility: str | None = None) -> PageRevision:
-    """A new revision, unless the page changed since the editor opened it: then
-    EditConflict, with the editor's text kept, and nothing written."""
+              visibility: str | None = None) -> int:
+    """A new revision (its number is returned), unless the page changed since the editor
+    opened it: then EditConflict, with the editor's text kept, and nothing written. A save
+    that loses the race between this check and its UPDATE raises StaleDataError, as the
+    unit of work would."""
     if not document.is_page:
         raise ValueError("only pages have revisions")
-    current = latest_revision(document)
     body = normalise_text(body)
-    check_version(expected_version, document.lock_version, body, current.body if current else "")
-    now = clock.utcnow()
-    revision = PageRevision(number=(current.number if current else 0) + 1,
-                            title=title.strip()[:200], body=body, note=note.strip(),
-                            created_by=editor, created_at=now)
-    revision.document = document  # joins document.revisions without loading every revision
-    db.session.add(revision)
-    document.title = revision.title
+    check_version(expected_version, document.lock_version, body,
+                  lambda: getattr(latest_revision(document), "body", ""))
+    title, now = title.strip()[:200], clock.utcnow()
+    values = {"title": title, "updated_at": now}
+    if visibility is not None:
+        values["visibility"] = visibility
+    # The page first: its row stays locked to this transaction until it commits, so two
+    # saves never take the same revision number.
+    _PAGES.write(document, values)
+    number = _PAGES.add_revision(document.id, {"title": title, "body": body,
+                                               "note": note.strip(),
+                                               "created_by_id": editor.id,
+                                               "created_at": now})
+    db.session.expire(document, ["revisions"])  # the loaded history lacks the new revision
     if tags is not None:
         _set_tags(document, tags)
-    if visibility is not None:
-        document.visibility = visibility
-    document.updated_at = now
-    db.session.flush()
-    record("page_saved", actor=editor, obj=document, revision=revision.number)
-    return revision
+    record("page_saved", actor=editor, obj=document, revision=number)
+    return number
 
 
 def get_revision(document: Document, revision_id: int) -> PageRevision | None:

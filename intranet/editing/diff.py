@@ -1,5 +1,5 @@
-"""Word-level differences between two texts: text in, structure out. Used for page
-revisions and edit conflicts, and meant for any text edited together."""
+"""Word-level differences between two texts, and the line-based three-way merge of two
+saves that started from the same text: text in, structure out."""
 
 from __future__ import annotations
 
