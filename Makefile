@@ -5,17 +5,39 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 export INTRANET_ENV ?= development
 
-.PHONY: run test test-sqlite test-postgres install translations extract-messages lint clean bench
+.PHONY: run test test-sqlite test-postgres install lock translations extract-messages lint clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+# Every package from the lock file, each checked against its hashes, then the project itself
+# (its build requirements, setuptools and Babel, are in the lock too: no build isolation).
+$(VENV)/.installed: pyproject.toml requirements-test.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# The lock files pin every package, direct or not, with its hashes, for Python 3.11 on Linux
+# x86_64: requirements.lock the app's and its build's (what production installs),
+# requirements-test.lock those and the test extra's. Run after changing a dependency in
+# pyproject.toml; pins already in the files are kept unless `make lock LOCK_ARGS=--upgrade`.
+UV := $(VENV)/tools/bin/uv
+COMPILE = $(UV) pip compile --quiet --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" $(LOCK_ARGS)
+BUILD_REQUIRES = $(PYTHON) -c 'import tomllib; \
+	print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)/tools
+	$(VENV)/tools/bin/pip install --quiet uv==0.13.8
+
+lock: | $(UV)
+	$(BUILD_REQUIRES) | $(COMPILE) pyproject.toml - -o requirements.lock
+	$(BUILD_REQUIRES) | $(COMPILE) pyproject.toml - --extra test -c requirements.lock \
+		-o requirements-test.lock
 
 translations: install
 	$(BIN)/pybabel compile --use-fuzzy -d intranet/translations -D messages --statistics
