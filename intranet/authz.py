@@ -9,7 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from flask import abort, g, has_request_context
-from sqlalchemy import Date, String, bindparam, literal, null, select, union_all
+from sqlalchemy import (
+    Date,
+    String,
+    and_,
+    bindparam,
+    false,
+    literal,
+    not_,
+    null,
+    select,
+    union_all,
+)
 
 from intranet import clock
 from intranet.org.models import (
@@ -297,16 +308,24 @@ def _submit_response(s: Standing, response) -> bool:
             and (s.secretariat or s.convener_of(response.network_id)))
 
 
-def _decide_management(s: Standing, response) -> bool:
+def _records_management_decision(s: Standing) -> bool:
     # The management group's chair (or the secretariat) records the group's decision.
+    return s.secretariat or s.management_chair
+
+
+def _records_committee_decision(s: Standing) -> bool:
+    # The committee's chair or vice chair (or the secretariat) records its decision.
+    return s.secretariat or s.committee_officer
+
+
+def _decide_management(s: Standing, response) -> bool:
     return (_in_status(response, {ResponseStatus.MANAGEMENT_REVIEW})
-            and _view_response(s, response) and (s.secretariat or s.management_chair))
+            and _view_response(s, response) and _records_management_decision(s))
 
 
 def _decide_committee(s: Standing, response) -> bool:
-    # The committee's chair or vice chair (or the secretariat) records its decision.
     return (_in_status(response, {ResponseStatus.COMMITTEE_REVIEW})
-            and _view_response(s, response) and (s.secretariat or s.committee_officer))
+            and _view_response(s, response) and _records_committee_decision(s))
 
 
 def _mark_sent(s: Standing, response) -> bool:
@@ -347,6 +366,85 @@ def _move_response(s: Standing, response) -> bool:
     # service refuses once the network has started on it.
     return (_view_response(s, response) and response.network.archived_at is None
             and s.secretariat)
+
+
+# ---------------------------------------------------------------- lists filtered in SQL
+# A list that is filtered in the database has its condition here, beside the rule it
+# mirrors; tests/test_authz_sql.py checks for every role that the two agree. The domain
+# passes its columns in, so that the policy names no domain's model.
+
+
+def documents_condition(person, network, *, visibility, deleted_at):
+    """SQL of `view_document` for the documents of `network` (which the caller selects):
+    `visibility` and `deleted_at` are the document's columns."""
+    s = standing_of(person)
+    if not _view_network(s, network):
+        return false()
+    if _works_in(s, network):
+        return deleted_at.is_(None)
+    return and_(deleted_at.is_(None), visibility == Visibility.EVERYONE)
+
+
+@dataclass(frozen=True)
+class Duty:
+    """Something on a consultation response that waits for a person (the start page's "Väntar
+    på dig"): the responses in `statuses`, in `networks` only when given, and while
+    `municipalities` are given only those on which not all of them have stated a position.
+    `kind` names why; the domain words it."""
+
+    kind: str
+    statuses: frozenset[str]
+    networks: frozenset[int] | None = None
+    municipalities: frozenset[int] = frozenset()
+
+    def holds(self, status: str, network_id: int, stated: bool) -> bool:
+        """In Python: whether it waits on a response (`stated`: the person's municipalities
+        have all stated their positions on it)."""
+        return (status in self.statuses
+                and (self.networks is None or network_id in self.networks)
+                and not (self.municipalities and stated))
+
+    def condition(self, status, network_id, stated):
+        """The same in SQL: `status`, `network_id` the response's columns, `stated` a
+        condition true when the person's municipalities have all stated their positions."""
+        parts = [status.in_(sorted(self.statuses))]
+        if self.networks is not None:
+            parts.append(network_id.in_(sorted(self.networks)))
+        if self.municipalities:
+            parts.append(not_(stated))
+        return and_(*parts)
+
+
+_S = ResponseStatus
+
+
+def duties(person) -> list[Duty]:
+    """What waits for the person on consultation responses, first the reason that counts
+    most: a decision their role records, the answer to send, their municipality's position,
+    a review their body holds, their network's returned answer, triage and draft."""
+    s = standing_of(person)
+    found: list[Duty] = []
+    if _records_management_decision(s):
+        found.append(Duty("management_decision", frozenset({_S.MANAGEMENT_REVIEW})))
+    if _records_committee_decision(s):
+        found.append(Duty("committee_decision", frozenset({_S.COMMITTEE_REVIEW})))
+    if s.secretariat:
+        found.append(Duty("send", frozenset({_S.ADOPTED})))
+    mine = frozenset(s.director_municipalities | s.committee_municipalities)
+    if mine:
+        found.append(Duty("position", IN_REVIEW, municipalities=mine))
+    if s.director:
+        found.append(Duty("management_review", frozenset({_S.MANAGEMENT_REVIEW})))
+    if s.committee:
+        found.append(Duty("committee_review", frozenset({_S.COMMITTEE_REVIEW})))
+    networks = frozenset(s.network_roles)
+    if networks:
+        found.append(Duty("returned", frozenset({_S.RETURNED}), networks))
+        conveners = frozenset(n for n in networks if s.convener_of(n))
+        if conveners:
+            found.append(Duty("triage", frozenset({_S.TRIAGE}), conveners))
+        found.append(Duty("draft", frozenset({_S.DRAFT}), networks))
+    return found
 
 
 RULES = {
@@ -424,6 +522,32 @@ def may(person, action: str, obj=None) -> bool:
     if rule is None:
         return False
     return bool(rule(standing_of(person), obj))
+
+
+# ---------------------------------------------------------------- facts for the domains
+# What a domain needs to know of a person's standing beyond "may": asked here, so that no
+# code outside the policy reads a Standing.
+
+
+def member_network_ids(person) -> frozenset[int]:
+    """The networks the person is a current member (or convener) of."""
+    return frozenset(standing_of(person).network_roles)
+
+
+def in_own_network(person, slug: str) -> bool:
+    """Whether the network with this URL name is one of the person's own."""
+    return slug in standing_of(person).network_slugs
+
+
+def is_secretariat(person) -> bool:
+    return standing_of(person).secretariat
+
+
+def works_as_member(person, network_id: int) -> bool:
+    """A current member of the network acting as one, not as the secretariat: what they
+    register or move there, the others see on their start page without a mail."""
+    s = standing_of(person)
+    return not s.secretariat and s.member_of(network_id)
 
 
 def _network_of(obj) -> Network | None:

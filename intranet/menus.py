@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from intranet.authz import may, standing_of
+from intranet.authz import in_own_network, may
 from intranet.i18n import current_locale
 
 
@@ -73,7 +73,7 @@ MENUS: dict[str, tuple[Entry, ...]] = {
 def _in_own_network() -> bool:
     slug = (request.view_args or {}).get("slug")
     return bool(slug) and current_user.is_authenticated and (
-        slug in standing_of(current_user).network_slugs)
+        in_own_network(current_user, slug))
 
 
 def menu(name: str, **url_args) -> Markup:

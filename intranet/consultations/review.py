@@ -13,10 +13,10 @@ from functools import lru_cache
 
 from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, func, or_, select, union_all
+from sqlalchemy import bindparam, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
-from intranet import clock
+from intranet import authz, clock
 from intranet.audit.services import record
 from intranet.consultations.forms import SECTION_LIMIT
 from intranet.consultations.models import (
@@ -685,64 +685,50 @@ class Waiting:
 WAITING_LIMIT = 20
 
 
-def waiting_for(person: Person, standing) -> list[Waiting]:
-    """The responses waiting for this person, nearest deadline first, each with why: a
-    decision their role records, their municipality's position, a returned answer or a
-    draft of their network. One query, whatever the person's roles."""
-    R = ConsultationResponse
-    mine = standing.director_municipalities | standing.committee_municipalities
-    networks = list(standing.network_roles)
-    conveners = [n for n in networks if standing.convener_of(n)]
-    # (SQL condition, the same in Python, why) – the first that holds gives the reason.
-    rules = []
-    if standing.secretariat or standing.management_chair:
-        rules.append((R.status == S.MANAGEMENT_REVIEW, lambda r: r.status == S.MANAGEMENT_REVIEW,
-                      _l("Ledningsgruppens beslut ska registreras")))
-    if standing.secretariat or standing.committee_officer:
-        rules.append((R.status == S.COMMITTEE_REVIEW, lambda r: r.status == S.COMMITTEE_REVIEW,
-                      _l("Kommitténs beslut ska registreras")))
-    if standing.secretariat:
-        rules.append((R.status == S.ADOPTED, lambda r: r.status == S.ADOPTED,
-                      _l("Antaget – ska skickas till remissinstansen")))
-    stated: set[int] = set()
-    # A municipality that has stated its position on a response in review is not waited for.
-    stated_subquery = (select(MunicipalPosition.response_id)
-                       .where(MunicipalPosition.municipality_id.in_(mine or {0}))
-                       .group_by(MunicipalPosition.response_id)
-                       .having(func.count(MunicipalPosition.id) >= max(len(mine), 1)))
-    if mine:
-        rules.append((and_(R.status.in_(IN_REVIEW), R.id.not_in(stated_subquery)),
-                      lambda r: r.status in IN_REVIEW and r.id not in stated,
-                      _l("Din kommun har inte tagit ställning")))
-    if standing.director:
-        rules.append((R.status == S.MANAGEMENT_REVIEW, lambda r: r.status == S.MANAGEMENT_REVIEW,
-                      _l("Granskas av ledningsgruppen")))
-    if standing.committee:
-        rules.append((R.status == S.COMMITTEE_REVIEW, lambda r: r.status == S.COMMITTEE_REVIEW,
-                      _l("Granskas av samarbetskommittén")))
-    if networks:
-        rules.append((and_(R.network_id.in_(networks), R.status == S.RETURNED),
-                      lambda r: r.network_id in networks and r.status == S.RETURNED,
-                      _l("Återremitterat – nätverket ska arbeta om svaret")))
-        if conveners:
-            rules.append((and_(R.network_id.in_(conveners), R.status == S.TRIAGE),
-                          lambda r: r.network_id in conveners and r.status == S.TRIAGE,
-                          _l("Nätverket ska bestämma hur kommunerna svarar")))
-        rules.append((and_(R.network_id.in_(networks), R.status == S.DRAFT),
-                      lambda r: r.network_id in networks and r.status == S.DRAFT,
-                      _l("Utkast som nätverket skriver")))
-    if not rules:
+# Why each of the policy's duties (intranet.authz.duties) waits for the person, in words.
+WHY = {
+    "management_decision": _l("Ledningsgruppens beslut ska registreras"),
+    "committee_decision": _l("Kommitténs beslut ska registreras"),
+    "send": _l("Antaget – ska skickas till remissinstansen"),
+    "position": _l("Din kommun har inte tagit ställning"),
+    "management_review": _l("Granskas av ledningsgruppen"),
+    "committee_review": _l("Granskas av samarbetskommittén"),
+    "returned": _l("Återremitterat – nätverket ska arbeta om svaret"),
+    "triage": _l("Nätverket ska bestämma hur kommunerna svarar"),
+    "draft": _l("Utkast som nätverket skriver"),
+}
+
+
+def _all_stated(municipalities: frozenset[int]):
+    """The responses on which every one of these municipalities has stated its position."""
+    return (select(MunicipalPosition.response_id)
+            .where(MunicipalPosition.municipality_id.in_(sorted(municipalities) or [0]))
+            .group_by(MunicipalPosition.response_id)
+            .having(func.count(MunicipalPosition.id) >= max(len(municipalities), 1)))
+
+
+def _why(duties: list[authz.Duty], response: ConsultationResponse, stated: bool) -> str | None:
+    """The first duty that holds on the response gives the reason."""
+    duty = next((d for d in duties if d.holds(response.status, response.network_id, stated)),
+                None)
+    return str(WHY[duty.kind]) if duty is not None else None
+
+
+def waiting_for(person: Person) -> list[Waiting]:
+    """The responses waiting for this person, nearest deadline first, each with why: what
+    the policy says waits for them (`authz.duties`), in one query whatever their roles."""
+    duties = authz.duties(person)
+    if not duties:
         return []
-    conditions = [condition for condition, _, _ in rules]
+    R = ConsultationResponse
+    mine = next((d.municipalities for d in duties if d.municipalities), frozenset())
+    stated = R.id.in_(_all_stated(mine))
     rows = db.session.execute(
-        select(R, R.id.in_(stated_subquery).label("stated"))
-        .where(or_(*conditions), R.network_id.in_(Network.active_ids()))
+        select(R, stated.label("stated"))
+        .where(or_(*(d.condition(R.status, R.network_id, stated) for d in duties)),
+               R.network_id.in_(Network.active_ids()))
         .options(joinedload(R.network))
         .order_by(R.deadline.is_(None), R.deadline, R.id).limit(WAITING_LIMIT)).all()
-    stated.update(r.id for r, is_stated in rows if is_stated)
-    waiting = []
-    for response, _ in rows:
-        why = next((str(why) for _, holds, why in rules if holds(response)), None)
-        if why is not None:
-            waiting.append(Waiting(response, why))
-    return waiting
+    waiting = (Waiting(response, _why(duties, response, bool(is_stated)))
+               for response, is_stated in rows)
+    return [item for item in waiting if item.why is not None]

@@ -683,18 +683,18 @@ def _announce(response: ConsultationResponse, actor: Person, template: str,
     secretariat (or anyone outside the network) registered or moved the referral there: a
     member who registers one tells the others themselves, and the start page shows it to
     them all. Returns how many were mailed."""
-    from intranet.authz import standing_of
+    from intranet.authz import is_secretariat, works_as_member
 
-    standing = standing_of(actor)
-    if not standing.secretariat and standing.member_of(response.network_id):
+    if works_as_member(actor, response.network_id):
         return 0
+    by_secretariat = is_secretariat(actor)
     link = external_url("consultations.show", slug=response.network.slug,
                         response_id=response.id)
     told = 0
     for person in network_people(response.network):
         if person.id != actor.id:
             queue(person, template, response=response, actor=actor, link=link,
-                  by_secretariat=standing.secretariat, **context)
+                  by_secretariat=by_secretariat, **context)
             told += 1
     return told
 

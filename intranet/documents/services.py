@@ -14,7 +14,7 @@ from sqlalchemy.orm import defer, selectinload
 
 from intranet import clock
 from intranet.audit.services import record
-from intranet.authz import standing_of
+from intranet.authz import documents_condition
 from intranet.documents.models import (
     Document,
     DocumentKind,
@@ -50,11 +50,10 @@ def parse_tags(text: str) -> list[str]:
 
 
 def _visible(network: Network, person) -> list:
-    conditions = [Document.network_id == network.id, Document.deleted_at.is_(None)]
-    standing = standing_of(person)
-    if not (standing.secretariat or standing.member_of(network.id)):
-        conditions.append(Document.visibility == Visibility.EVERYONE)
-    return conditions
+    """The documents of the network that the person may view (the policy's condition)."""
+    return [Document.network_id == network.id,
+            documents_condition(person, network, visibility=Document.visibility,
+                                deleted_at=Document.deleted_at)]
 
 
 @dataclass

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from intranet import cache, clock
-from intranet.authz import authorize, standing_of
+from intranet.authz import authorize, member_network_ids
 from intranet.consultations.review import waiting_for
 from intranet.consultations.services import new_referrals
 from intranet.extensions import db, limiter
@@ -29,11 +29,10 @@ def index():
 
     def context() -> dict:
         summaries = network_summaries(networks_of(current_user), person=current_user)
-        standing = standing_of(current_user)
         # A referral the network has not decided on is shown once, as new.
-        new = new_referrals(standing.network_roles)
+        new = new_referrals(member_network_ids(current_user))
         shown = {response.id for response in new}
-        waiting = [item for item in waiting_for(current_user, standing)
+        waiting = [item for item in waiting_for(current_user)
                    if item.response.id not in shown]
         return dict(summaries=summaries, seats=seats_of(current_user), new_referrals=new,
                     waiting=waiting, today=clock.today())
