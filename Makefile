@@ -74,8 +74,10 @@ test: translations
 bench: translations
 	$(BIN)/python -m bench.run
 
+# ruff, then the layers: lint-imports checks the import contracts in pyproject.toml.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) .pytest_cache
