@@ -93,9 +93,11 @@ def init_app(app: Flask) -> None:
     """Replace Flask-Babel's template callables with these (after babel.init_app)."""
     app.jinja_env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext, newstyle=True)
     from intranet.counts import count
+    from intranet.text import genitive
 
     app.jinja_env.globals.update(format_date=cached_format_date,
                                  format_datetime=cached_format_datetime, count=count)
+    app.jinja_env.filters["genitive"] = genitive
 
     @app.before_request
     def _wtforms_words() -> None:

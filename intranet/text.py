@@ -3,6 +3,7 @@
 import re
 import unicodedata
 
+from flask import has_app_context
 from sqlalchemy import func, or_
 
 
@@ -10,6 +11,25 @@ def slugify(text: str) -> str:
     """"Nätverket för planeringschefer" → "natverket-for-planeringschefer"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def genitive(name: str | None) -> str:
+    """A name set before what it owns (genitiv), for "%(whose)s ställningstagande": Swedish
+    adds s unless the name ends in s, x or z ("Botkyrkas", "Klimatnätverkets", "Lars"). A
+    page or mail in English gets apostrophe and s ("Botkyrka’s"), so that one placeholder
+    serves both languages. Also the templates' filter `genitive`."""
+    from intranet.i18n import current_locale
+
+    name = name or _unknown_person()
+    if has_app_context() and str(current_locale()).startswith("en"):
+        return f"{name}’s"
+    return name if name[-1:].casefold() in ("s", "x", "z") else f"{name}s"
+
+
+def _unknown_person() -> str:
+    from flask_babel import gettext
+
+    return gettext("Okänd person") if has_app_context() else "Okänd person"
 
 
 def csv_cell(value) -> str:

@@ -121,7 +121,7 @@ def test_a_position_changed_since_the_secretariat_opened_its_form_is_not_overwri
                                  "behalf-versions": versions})
     assert answer.status_code == 422
     page = answer.get_data(as_text=True)
-    assert "har ändrat Alfaby ställningstagande medan du skrev" in page
+    assert "har ändrat Alfabys ställningstagande medan du skrev" in page
     assert f'value="{SOURCE}, igen"' in page
     assert _position(app, world.ids.alpha) == ("against", False, "")
 

@@ -50,6 +50,7 @@ from intranet.org.models import (
     Person,
     Seat,
 )
+from intranet.text import genitive
 from intranet.urls import external_url
 
 S = ResponseStatus
@@ -484,9 +485,9 @@ def _save_position(response: ConsultationResponse, person: Person, municipality:
             raise RuleError(_l("%(who)s har ändrat kommunens ställningstagande medan du "
                                "skrev. Läs det nu sparade nedan och spara igen om ditt ska "
                                "gälla.", who=who), None)
-        raise RuleError(_l("%(who)s har ändrat %(municipality)s ställningstagande medan du "
+        raise RuleError(_l("%(who)s har ändrat %(whose)s ställningstagande medan du "
                            "skrev. Läs det som nu är sparat i listan ovan och spara igen om "
-                           "ditt ska gälla.", who=who, municipality=municipality.name), None)
+                           "ditt ska gälla.", who=who, whose=genitive(municipality.name)), None)
     was_complete = not unstated(response)
     if position is None:
         position = MunicipalPosition(response=response, municipality=municipality)

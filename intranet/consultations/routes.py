@@ -45,6 +45,7 @@ from intranet.forms_flow import RuleError, form_status, put_error, submit
 from intranet.htmx import is_htmx, render
 from intranet.meetings import services as meetings
 from intranet.org.models import Municipality, Network
+from intranet.text import genitive
 from intranet.urls import db_int, network_or_404
 
 STATUS_LABELS = {
@@ -733,8 +734,8 @@ def record_position(slug: str, response_id: int, municipality_id: int):
         decision_reference=form.decision_reference.data or "",
         expected_version=_version_number(form.version.data)))
     if done:
-        flash(_("%(municipality)s ställningstagande är sparat.",
-                municipality=municipality.name), "success")
+        flash(_("%(whose)s ställningstagande är sparat.", whose=genitive(municipality.name)),
+              "success")
         return redirect(url_for(".show", slug=slug, response_id=response_id,
                                 _anchor=f"position-{municipality.id}"), 303)
     response = svc.get_response(network, response_id)
@@ -771,8 +772,8 @@ def record_position_on_behalf(slug: str, response_id: int):
                                     "ditt ska gälla.")))
         done = None
     if done:
-        flash(_("%(municipality)s ställningstagande är sparat, registrerat av kansliet.",
-                municipality=municipality.name), "success")
+        flash(_("%(whose)s ställningstagande är sparat, registrerat av kansliet.",
+                whose=genitive(municipality.name)), "success")
         return redirect(url_for(".show", slug=slug, response_id=response_id,
                                 _anchor=f"position-{municipality.id}"), 303)
     response = svc.get_response(network, response_id)

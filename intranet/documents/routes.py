@@ -165,16 +165,6 @@ def upload(slug: str):
                   max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
 
 
-@bp.app_template_filter("possessive")
-def possessive(name: str | None) -> str:
-    """A name as owner, for "%(whose)s ändringar": Swedish adds s unless the name ends in s,
-    x or z ("Sara Ekholms", "Lars"); English adds an apostrophe and s ("Lars's")."""
-    name = name or _("Okänd person")
-    if str(current_locale()).startswith("en"):
-        return f"{name}’s"
-    return name if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
-
-
 @bp.app_template_filter("spoken_list")
 def spoken_list(items) -> str:
     """Words as a sentence lists them: "A, B och C" (in English "A, B, and C")."""

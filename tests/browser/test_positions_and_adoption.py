@@ -87,7 +87,7 @@ def test_a_position_on_behalf_an_adoption_with_changes_and_the_letter(
         check_a11y(staff, "a position on behalf with an error")
         staff.get_by_label("Underlag").fill(SOURCE)
         staff.get_by_role("button", name="Spara ställningstagandet").click()
-        expect(staff.get_by_text("Botkyrka ställningstagande är sparat, registrerat av "
+        expect(staff.get_by_text("Botkyrkas ställningstagande är sparat, registrerat av "
                                  "kansliet.")).to_be_visible()
         row = staff.locator(".tracker__row", has_text="Botkyrka")
         expect(row).to_contain_text("Står bakom med reservation")

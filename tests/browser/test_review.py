@@ -156,7 +156,8 @@ def test_a_whole_round_from_draft_to_sent_letter(app, live_server, person, check
     for municipality, email in directors(app):
         with person(email) as director:
             director.goto(url)
-            director.locator("summary", has_text=f"Ange {municipality}").click()
+            director.locator("summary",
+                             has_text=f"Ange {municipality}s ställningstagande").click()
             if municipality == "Botkyrka":
                 director.get_by_label("Står bakom svaret med en reservation").check()
                 director.get_by_role("button", name="Spara ställningstagandet").click()
@@ -169,7 +170,7 @@ def test_a_whole_round_from_draft_to_sent_letter(app, live_server, person, check
             else:
                 director.get_by_label("Står bakom svaret", exact=True).check()
             director.get_by_role("button", name="Spara ställningstagandet").click()
-            expect(director.get_by_text(f"{municipality} ställningstagande är sparat.")
+            expect(director.get_by_text(f"{municipality}s ställningstagande är sparat.")
                    ).to_be_visible()
 
     # The committee adopts it, all eight positions stated.
