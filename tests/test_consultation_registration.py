@@ -98,6 +98,39 @@ def test_the_same_diarienummer_is_found_with_other_spacing_and_case(app_ctx, wor
     assert svc.find_duplicates("Något annat", "Trafikverket", "") == []
 
 
+def test_a_title_is_the_same_without_punctuation_or_a_leading_remiss(app_ctx, world):
+    existing = pending(world, title="Kollektivtrafikplan 2050", reference_number="")
+    for title, sender in (("Kollektivtrafikplan 2050.", "Region Stockholm"),
+                          ("Remiss: Kollektivtrafikplan 2050", "Region Stockholm."),
+                          ("remiss – kollektivtrafikplan, 2050!", " region  stockholm"),
+                          ("Kollektivtrafikplan – 2050", "Region Stockholm"),
+                          ("”Kollektivtrafikplan 2050”", "Region Stockholm")):
+        found = svc.find_duplicates(title, sender, "")
+        assert [(d.response.id, d.same_title) for d in found] == [(existing, True)], title
+    # Another year, or letters run together, is another title; so is "Remissvar: …".
+    for title in ("Kollektivtrafikplan 2051.", "Kollektivtrafikplan2050",
+                  "Remissvar: Kollektivtrafikplan 2050"):
+        assert svc.find_duplicates(title, "Region Stockholm", "") == [], title
+
+
+def test_a_pending_title_with_remiss_before_it_is_found_without(app_ctx, world):
+    existing = pending(world, title="Remiss – Regional cykelplan.", reference_number="")
+    assert [d.response.id for d in svc.find_duplicates(
+        "Regional cykelplan", "Region Stockholm", "")] == [existing]
+
+
+def test_a_diarienummer_keeps_its_slashes_and_dashes_but_not_its_ends(app_ctx, world):
+    existing = pending(world, title="Annan titel", reference_number="KS 2026/77-3")
+    for number in ("ks 2026/77-3.", " KS2026/77–3 ", "(KS 2026/77-3)", "KS 2026 / 77 - 3"):
+        found = svc.find_duplicates("Ny titel", "Trafikverket", number)
+        assert [(d.response.id, d.same_number) for d in found] == [(existing, True)], number
+    for number in ("KS 2026-77-3", "KS 2026/773", "KS 2026/77/3", "KS 2026/77-3/1"):
+        assert svc.find_duplicates("Ny titel", "Trafikverket", number) == [], number
+    # Punctuation alone is no diarienummer.
+    pending(world, title="Tredje", reference_number="–")
+    assert svc.find_duplicates("Ny titel", "Trafikverket", "-.") == []
+
+
 def test_only_pending_referrals_of_active_networks_count(app_ctx, world):
     pending(world, status=S.SENT)
     pending(world, status=S.NOT_ANSWERING, no_answer_reason="Berör inte kommunerna.")
@@ -252,13 +285,103 @@ def test_a_move_takes_the_referral_to_the_new_network_and_tells_it(app, app_ctx,
     assert db.session.get(Document, document.id).network_id == world.ids.network
     assert moved.old_network.id == world.ids.network
     assert moved.documents_left == ["Remissversion.pdf"]
-    assert mailed(app) == {world.ids.other_member: [
+    assert mailed(app, "Remiss flyttad till") == {world.ids.other_member: [
         "Remiss flyttad till Klimatnätverket: Regional cykelplan"]}
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "consultation_moved"))
     assert (audit.detail["from_network_id"], audit.detail["to_network_id"]) == (
         world.ids.network, world.ids.other_network)
     assert svc.moved_away(world.network(), response.id) == response
     assert svc.moved_away(world.network("other_network"), response.id) is None
+
+
+def test_a_move_tells_the_old_network_once_and_a_person_in_both_only_of_the_new(
+        app, app_ctx, world):
+    network, climate = world.network(), world.network("other_network")
+    # A member of both networks; a member of the old one appointed twice.
+    both = make_person("Bo Båda", None, "Planeringschef")
+    appoint(network, both, world.person("member").municipality)
+    appoint(climate, both, world.person("member").municipality)
+    appoint(network, world.person("member"), world.person("convener").municipality)
+    db.session.commit()
+    response = triage_response(world)
+    moved = svc.move_response(response, world.person("secretariat"), climate)
+    db.session.commit()
+    assert (moved.told, moved.told_old) == (2, 2)
+    assert mailed(app) == {
+        world.ids.other_member: ["Remiss flyttad till Klimatnätverket: Regional cykelplan"],
+        both.id: ["Remiss flyttad till Klimatnätverket: Regional cykelplan"],
+        world.ids.member: ["Remiss flyttad från Planeringsnätverket: Regional cykelplan"],
+        world.ids.convener: ["Remiss flyttad från Planeringsnätverket: Regional cykelplan"],
+    }
+    body = db.session.scalar(select(OutgoingMail.body).where(
+        OutgoingMail.person_id == world.ids.member))
+    assert ("Kansliet har flyttat remissen ”Regional cykelplan” från Region Stockholm till "
+            "Klimatnätverket (flyttad av Sam Kansli). Den hanteras inte längre av "
+            "Planeringsnätverket.") in body
+    assert "bland Planeringsnätverkets remissvar" in body
+    # The climate network's responses are not the planning network's to read: no link.
+    assert "/remissvar/" not in body
+
+
+def test_a_moved_referral_leaves_the_old_networks_start_page(app, world, login_as):
+    staff = login_as("secretariat")
+    assert staff.post(BOARD_FORM, board_form(world)).status_code == 303
+    with app.app_context():
+        response_id = db.session.scalar(select(ConsultationResponse.id))
+    assert "Ny remiss:" in login_as("member").get("/").get_data(as_text=True)
+    assert staff.post(f"/natverk/plan/remissvar/{response_id}/flytta",
+                      {"target_network_id": str(world.ids.other_network)}).status_code == 303
+    for role in ("member", "convener"):
+        page = login_as(role).get("/").get_data(as_text=True)
+        assert "Ny remiss:" not in page and f"/remissvar/{response_id}" not in page, role
+    assert (f'Ny remiss:</strong> <a href="/natverk/klimat/remissvar/{response_id}">'
+            in login_as("other_member").get("/").get_data(as_text=True))
+
+
+def test_why_a_referral_can_no_longer_move_names_what_the_network_has_done(app_ctx, world):
+    assert svc.move_refusal(triage_response(world)) is None
+    response = joint_template(world)
+    assert svc.move_refusal(response) is None
+    first, second = response.live_sections[:2]
+    convener = world.person("convener")
+    first.body = "Kommunerna välkomnar planen."
+    db.session.add_all([
+        SectionComment(section=second, author=convener, body="Vem skriver?"),
+        SectionComment(section=second, author=convener, body="Jag gör det."),
+        ResponseSnapshot(response=response, name="Första utkastet", status=S.DRAFT,
+                         sections=[]),
+    ])
+    db.session.flush()
+    assert svc.move_refusal(response) == (
+        "Remissen kan inte flyttas längre: arbetet med svaret har börjat (det finns text i "
+        "1 avsnitt, 2 kommentarer och 1 sparad version). Ska ett annat nätverk svara på den: "
+        "registrera remissen där och avsluta svaret här.")
+    with pytest.raises(svc.MoveRefused) as refused:
+        svc.move_response(response, world.person("secretariat"),
+                          world.network("other_network"))
+    assert str(refused.value) == svc.move_refusal(response)
+    # A section renamed without text is a start too, named as such.
+    other = triage_response(world)
+    svc.decide(other, convener, S.DRAFT)
+    section = other.live_sections[0]
+    db.session.add(SectionRevision(section=section, number=2, title="Kort sammanfattning",
+                                   body="", created_by=convener))
+    db.session.add(MunicipalPosition(response=other, municipality_id=world.ids.alpha,
+                                     stance="behind"))
+    db.session.flush()
+    assert svc.move_refusal(other).startswith(
+        "Remissen kan inte flyttas längre: arbetet med svaret har börjat (det finns "
+        "ändringar i avsnitten och 1 kommuns ställningstagande).")
+    # Past a joint draft, the decision or the review path says why.
+    for status, reason in (
+            (S.INDIVIDUAL, "nätverket har beslutat att kommunerna svarar var för sig."),
+            (S.MANAGEMENT_REVIEW, "svaret granskas av ledningsgruppen."),
+            (S.RETURNED, "svaret har granskats och återremitterats till nätverket.")):
+        other.status = status
+        assert svc.move_refusal(other).startswith(
+            f"Remissen kan inte flyttas längre: {reason} Ska ett annat nätverk"), status
+    other.status = S.SENT
+    assert svc.move_refusal(other) == "Remissen kan inte flyttas: svaret är skickat."
 
 
 def test_a_move_is_refused_once_drafting_has_started_or_to_no_other_network(app_ctx, world):
@@ -443,9 +566,12 @@ def test_the_secretariat_moves_a_referral_and_its_old_address_leads_there(app, w
     assert moved.headers["Location"].endswith(new)
     shown = staff.get(new).get_data(as_text=True)
     assert "Remissen är flyttad till Klimatnätverket. 1 person i nätverket får e-post om " \
-           "remissen." in shown
-    assert mailed(app, "Remiss flyttad") == {world.ids.other_member: [
+           "remissen. 2 personer i Planeringsnätverket får e-post om att den har flyttats " \
+           "därifrån." in shown
+    assert mailed(app, "Remiss flyttad till") == {world.ids.other_member: [
         "Remiss flyttad till Klimatnätverket: Regional cykelplan"]}
+    assert set(mailed(app, "Remiss flyttad från Planeringsnätverket")) == {
+        world.ids.member, world.ids.convener}
     # The old address leads to the new one, a post kept whole (307); the old network's
     # members, who cannot see the climate network's responses, find nothing there.
     followed = staff.get(f"{old}/historik")
@@ -471,11 +597,18 @@ def test_a_move_is_refused_with_a_message_once_drafting_has_started(app, world, 
     build_consultations(app, world)  # a joint draft with text
     url = f"/natverk/plan/remissvar/{RESPONSE_ID}"
     staff = login_as("secretariat")
-    assert "Flytta remissen" not in staff.get(url).get_data(as_text=True)
+    page = staff.get(url).get_data(as_text=True)
+    assert "Flytta remissen" not in page
+    # Where the form was, the secretariat reads why it is gone.
+    why = ('<p class="muted" id="relocate">Remissen kan inte flyttas längre: arbetet med '
+           "svaret har börjat (det finns text i ")
+    assert why in page
+    for role in ("member", "convener", "director"):
+        assert 'id="relocate"' not in login_as(role).get(url).get_data(as_text=True), role
     refused = staff.post(f"{url}/flytta", {"target_network_id": str(world.ids.other_network)})
     assert refused.status_code == 303
     page = staff.get(refused.headers["Location"]).get_data(as_text=True)
-    assert "Remissen kan inte flyttas längre: nätverket har börjat arbeta med svaret." in page
+    assert "Remissen kan inte flyttas längre: arbetet med svaret har börjat (det finns" in page
     with app.app_context():
         assert db.session.get(ConsultationResponse, RESPONSE_ID).network_id == world.ids.network
         assert db.session.scalar(select(func.count(OutgoingMail.id))) == 0

@@ -105,6 +105,28 @@ def test_member_creates_a_joint_response_from_the_template(app, world, login_as)
     assert "KS 2026/112" in page
 
 
+def test_a_report_part_named_as_an_automatic_section_adds_no_views_section():
+    assert svc.template_titles(["Sammanfattning", " kapitel 3 ", "ÖVRIGT", "", "övrigt.",
+                                "Synpunkter: Kapitel 3", "Synpunkter", "Kapitel 5"]) == [
+        "Sammanfattning", "Synpunkter: kapitel 3", "Synpunkter: Kapitel 5", "Övrigt"]
+    assert svc.template_titles(["sammanfattning"]) == ["Sammanfattning", "Synpunkter",
+                                                       "Övrigt"]
+
+
+def test_the_form_says_which_sections_the_template_always_has(app, world, login_as):
+    client = login_as("member")
+    form = client.get(f"{PLAN}/nytt").get_data(as_text=True)
+    assert ("Svaret får alltid avsnitten Sammanfattning och Övrigt. Skriv ett avsnitt av "
+            "rapporten per rad: varje rad blir ett eget avsnitt ”Synpunkter: raden”") in form
+    response = client.post(f"{PLAN}/nytt", new_form(
+        report_parts="Sammanfattning\nKapitel 3 Stombussnät\nÖvrigt"))
+    assert response.status_code == 303
+    with app.app_context():
+        response_id = db.session.scalar(select(ConsultationResponse.id))
+    assert section_titles(app, response_id) == [
+        "Sammanfattning", "Synpunkter: Kapitel 3 Stombussnät", "Övrigt"]
+
+
 def test_new_response_waits_for_triage_and_ignores_extra_fields(app, world, login_as):
     client = login_as("member")
     response = client.post(f"{PLAN}/nytt", new_form(answer="triage", status="adopted",

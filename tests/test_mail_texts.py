@@ -260,6 +260,29 @@ def cases(d) -> dict[str, list[tuple[str, Person, dict, list[str]]]]:
                 "Region Stockholm till Nätverket för planeringschefer. Den var först "
                 "registrerad för Klimatnätverket."]),
         ],
+        "consultation_moved_away": [
+            ("by the secretariat, to one who may not read it there", d.sara, {
+                **review, "response": d.referral, "actor": d.elin, "by_secretariat": True,
+                "old_network": d.klimat, "link": None}, [
+                "Remiss flyttad från Klimatnätverket: Regional utvecklingsplan 2050",
+                "Kansliet har flyttat remissen ”Regional utvecklingsplan 2050” från Region "
+                "Stockholm till Nätverket för planeringschefer (flyttad av Elin Strand). Den "
+                "hanteras inte längre av Klimatnätverket.\nRemissen finns därför inte längre "
+                "bland Klimatnätverkets remissvar, och nätverket behöver inte göra något mer "
+                "med den.\n"]),
+            ("to one who may read it in the new network", d.johan, {
+                **review, "response": d.joint, "actor": d.elin, "by_secretariat": True,
+                "old_network": d.klimat}, [
+                "Remiss flyttad från Klimatnätverket: Regional utvecklingsplan 2050",
+                "Du kan fortfarande läsa den hos Nätverket för planeringschefer:\n" + LINK]),
+            ("by someone outside the secretariat", d.ahmed, {
+                **review, "response": d.joint, "actor": d.mikael, "by_secretariat": False,
+                "old_network": d.klimat, "link": None}, [
+                "Remiss flyttad från Klimatnätverket: Regional utvecklingsplan 2050",
+                "Mikael Nyström har flyttat remissen ”Regional utvecklingsplan 2050” från "
+                "Region Stockholm till Nätverket för planeringschefer. Den hanteras inte "
+                "längre av Klimatnätverket."]),
+        ],
         "invitation": [
             ("to a new member", d.ahmed, dict(link=LINK, days=7, inviter=d.mikael), [
                 "Inbjudan till Samverkansytan",

@@ -276,7 +276,7 @@ def _show_context(network, response, triage_form=None, section_form=None,
         moved=moved,
         button_form=review_forms.pop("button_form", None) or ButtonForm(formdata=None),
         move_form=MoveForm(formdata=None),
-        relocate_form=_relocate_form(response, relocate_form),
+        **_relocate(response, relocate_form),
         tracker=tracker,
         baseline=review.baseline(response),
         committee_changes=review.committee_changes(response),
@@ -294,16 +294,19 @@ def _show_context(network, response, triage_form=None, section_form=None,
     )
 
 
-def _relocate_form(response, posted=None):
-    """The form that moves the referral to another network: for the secretariat, while the
-    network has not started on it (None otherwise)."""
+def _relocate(response, posted=None) -> dict:
+    """For the secretariat: the form that moves the referral to another network while the
+    network has not started on it, or else why it can no longer move."""
     if not may(current_user, "move_response", response):
-        return None
+        return {"relocate_form": None, "move_refusal": None}
     if posted is not None:
-        return posted
-    if svc.drafting_started(response):
-        return None
-    return MoveResponseForm(formdata=None, networks=svc.move_targets(response))
+        return {"relocate_form": posted, "move_refusal": None}
+    refusal = svc.move_refusal(response)
+    if refusal is not None:
+        return {"relocate_form": None, "move_refusal": refusal}
+    return {"relocate_form": MoveResponseForm(formdata=None,
+                                              networks=svc.move_targets(response)),
+            "move_refusal": None}
 
 
 def _windows(response) -> list:
@@ -797,8 +800,9 @@ def move(slug: str, response_id: int):
     """The secretariat moves a referral registered for the wrong network, before the network
     has started on it; afterwards it is at the new network's URL (the old one leads there)."""
     network, response = _response(slug, response_id, "move_response")
-    if svc.drafting_started(response):
-        flash(str(svc.MOVE_REFUSED), "error")
+    refusal = svc.move_refusal(response)
+    if refusal is not None:
+        flash(refusal, "error")
         return redirect(url_for(".show", slug=slug, response_id=response_id), 303)
     targets = svc.move_targets(response)
     form = MoveResponseForm(networks=targets)
@@ -812,6 +816,11 @@ def move(slug: str, response_id: int):
             messages.append(ngettext("%(num)s person i nätverket får e-post om remissen.",
                                      "%(num)s personer i nätverket får e-post om remissen.",
                                      moved.told))
+        if moved.told_old:
+            messages.append(ngettext(
+                "%(num)s person i %(network)s får e-post om att den har flyttats därifrån.",
+                "%(num)s personer i %(network)s får e-post om att den har flyttats därifrån.",
+                moved.told_old, network=moved.old_network.name))
         if moved.documents_left:
             messages.append(_("Remisshandlingarna bland dokumenten följde inte med; de finns "
                               "kvar i %(network)s: %(titles)s.", network=moved.old_network.name,

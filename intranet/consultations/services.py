@@ -365,9 +365,22 @@ def decide(response: ConsultationResponse, person: Person, status: str, *, reaso
            network_id=response.network_id, old=previous, new=status)
 
 
+# "Synpunkter: Kapitel 3" typed as a part is the part "Kapitel 3".
+_VIEWS_PREFIX = re.compile(rf"^\s*{VIEWS}\s*:\s*", re.IGNORECASE)
+
+
 def template_titles(report_parts: list[str]) -> list[str]:
-    parts = [p.strip()[:180] for p in report_parts if p.strip()]
-    views = [f"{VIEWS}: {p}" for p in parts] or [VIEWS]
+    """The template's section titles: Sammanfattning, "Synpunkter: <part>" for each part of
+    the report typed (one "Synpunkter" without any), Övrigt. A part that is one of these
+    sections itself, or that was typed before, adds nothing."""
+    parts: dict[str, str] = {}
+    automatic = {_words_key(title) for title in (SUMMARY, VIEWS, OTHER)}
+    for line in report_parts:
+        part = _VIEWS_PREFIX.sub("", line, count=1).strip()[:180]
+        key = _words_key(part)
+        if key and key not in automatic:
+            parts.setdefault(key, part)
+    views = [f"{VIEWS}: {p}" for p in parts.values()] or [VIEWS]
     return [SUMMARY, *views, OTHER]
 
 
@@ -602,14 +615,32 @@ _MOVABLE = frozenset({ResponseStatus.TRIAGE, ResponseStatus.DRAFT})
 NEW_REFERRALS_LIMIT = 20
 
 
+# Any run of characters that are neither letters nor digits: spaces and punctuation.
+_NOT_WORD = re.compile(r"[\W_]+")
+# "Remiss: …", "Remiss – …": the word that says what every referral is.
+_REMISS_PREFIX = re.compile(r"^\s*remiss\s*[:\-‐‑‒–—]\s*", re.IGNORECASE)
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—−", "-"))
+_NUMBER_ENDS = re.compile(r"^[\W_]+|[\W_]+$")
+
+
 def _words_key(text: str | None) -> str:
-    """A title or a sender as compared: case and spacing left out (sort_key's folding)."""
-    return sort_key(" ".join((text or "").split()))
+    """A sender as compared: case, spacing and punctuation left out, a run of spaces and
+    punctuation inside counting as one space ("Region Stockholm." is "region stockholm")."""
+    return sort_key(_NOT_WORD.sub(" ", text or ""))
+
+
+def _title_key(text: str | None) -> str:
+    """A title as compared: as a sender, and without a leading "Remiss:" or "Remiss –"
+    ("Remiss: Kollektivtrafikplan 2050." is "kollektivtrafikplan 2050")."""
+    return _words_key(_REMISS_PREFIX.sub("", text or "", count=1))
 
 
 def _number_key(text: str | None) -> str:
-    """A diarienummer as compared: "RS 2021-0123" is "rs2021-0123"."""
-    return "".join((text or "").split()).casefold()
+    """A diarienummer as compared: spaces and case left out, and punctuation at the ends;
+    "/" and "-" inside count (any dash is "-"): " RS 2021-0123." is "rs2021-0123", but
+    "KS 2026/77" is not "KS 2026-77"."""
+    number = "".join((text or "").split()).casefold().translate(_DASHES)
+    return _NUMBER_ENDS.sub("", number)
 
 
 @dataclass(frozen=True)
@@ -631,11 +662,6 @@ class PossibleDuplicate(RuleError):
         self.duplicates = duplicates
 
 
-MOVE_REFUSED = _l("Remissen kan inte flyttas längre: nätverket har börjat arbeta med svaret. "
-                  "Registrera remissen för det andra nätverket i stället, och avsluta svaret "
-                  "här.")
-
-
 class MoveRefused(RuleError):
     pass
 
@@ -643,9 +669,10 @@ class MoveRefused(RuleError):
 def find_duplicates(title: str, referring_body: str, reference_number: str, *,
                     exclude_id: int | None = None) -> list[Duplicate]:
     """Pending responses of active networks with the same sender and title, or the same
-    diarienummer (not empty), as the referral: case and spacing do not count. Nearest
+    diarienummer (not empty), as the referral: case, spacing and punctuation do not count,
+    nor a leading "Remiss:" in the title (see _title_key and _number_key). Nearest
     deadline first."""
-    title_key, body_key = _words_key(title), _words_key(referring_body)
+    title_key, body_key = _title_key(title), _words_key(referring_body)
     number_key = _number_key(reference_number)
     if not number_key and not (title_key and body_key):
         return []
@@ -663,7 +690,7 @@ def find_duplicates(title: str, referring_body: str, reference_number: str, *,
                                     and row.deadline is not None and row.deadline < today):
             continue
         same_number = bool(number_key) and _number_key(row.reference_number) == number_key
-        same_title = (bool(title_key) and _words_key(row.title) == title_key
+        same_title = (bool(title_key) and _title_key(row.title) == title_key
                       and _words_key(row.referring_body) == body_key)
         if same_number or same_title:
             found[row.id] = (same_number, same_title)
@@ -678,22 +705,26 @@ def find_duplicates(title: str, referring_body: str, reference_number: str, *,
 
 
 def _announce(response: ConsultationResponse, actor: Person, template: str,
+              network: Network | None = None, leave_out: frozenset[int] = frozenset(),
               **context) -> int:
-    """Mail the network's convener and current members (not the actor), each once, when the
-    secretariat (or anyone outside the network) registered or moved the referral there: a
-    member who registers one tells the others themselves, and the start page shows it to
-    them all. Returns how many were mailed."""
-    from intranet.authz import is_secretariat, works_as_member
+    """Mail the convener and current members (not the actor, nor the people `leave_out`) of
+    the response's network, or of `network`, each once, when the secretariat (or anyone
+    outside that network) registered or moved the referral: a member who registers one
+    tells the others themselves, and the start page shows it to them all. The mail links
+    to the response for those who may read it. Returns how many were mailed."""
+    from intranet.authz import is_secretariat, may, works_as_member
 
-    if works_as_member(actor, response.network_id):
+    network = network or response.network
+    if works_as_member(actor, network.id):
         return 0
     by_secretariat = is_secretariat(actor)
     link = external_url("consultations.show", slug=response.network.slug,
                         response_id=response.id)
     told = 0
-    for person in network_people(response.network):
-        if person.id != actor.id:
-            queue(person, template, response=response, actor=actor, link=link,
+    for person in network_people(network):
+        if person.id != actor.id and person.id not in leave_out:
+            queue(person, template, response=response, actor=actor,
+                  link=link if may(person, "view_response", response) else None,
                   by_secretariat=by_secretariat, **context)
             told += 1
     return told
@@ -729,22 +760,103 @@ def register_referral(network: Network, author: Person, details: Details, *,
     return Registered(response, _announce(response, author, "consultation_registered"))
 
 
+@dataclass(frozen=True)
+class WorkDone:
+    """What the network has done on a response: sections with text (now or in a revision),
+    whether a section was changed at all, comments, named versions, municipalities'
+    positions."""
+
+    sections_written: int = 0
+    sections_changed: bool = False
+    comments: int = 0
+    versions: int = 0
+    positions: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.sections_written or self.sections_changed or self.comments
+                    or self.versions or self.positions)
+
+
+def work_done(response: ConsultationResponse) -> WorkDone:
+    """What has been done on the response, in one statement."""
+    S_, V = ResponseSection, SectionRevision
+    of_response = S_.response_id == response.id
+    row = db.session.execute(select(
+        select(func.count(S_.id)).where(of_response, or_(
+            func.trim(S_.body) != "",
+            exists().where(V.section_id == S_.id, func.trim(V.body) != "")))
+        .scalar_subquery(),
+        exists().where(of_response, V.section_id == S_.id, V.number > 1),
+        select(func.count(SectionComment.id)).join(S_, SectionComment.section_id == S_.id)
+        .where(of_response).scalar_subquery(),
+        select(func.count(ResponseSnapshot.id))
+        .where(ResponseSnapshot.response_id == response.id).scalar_subquery(),
+        select(func.count(MunicipalPosition.id))
+        .where(MunicipalPosition.response_id == response.id).scalar_subquery())).one()
+    return WorkDone(row[0], bool(row[1]), row[2], row[3], row[4])
+
+
 def drafting_started(response: ConsultationResponse) -> bool:
     """Whether the network has begun on the response, so that it stays where it is: it is
     past the triage or a joint draft, or any section has text, a second revision or a
     comment, or there is a named version or a municipality's position. A joint draft's
     untouched template (or empty sections added to it) is not a start."""
+    return response.status not in _MOVABLE or bool(work_done(response))
+
+
+# Why a response past the triage or a joint draft stays in its network.
+_NOT_MOVABLE_NOW = {
+    ResponseStatus.INDIVIDUAL: _l("Remissen kan inte flyttas längre: nätverket har beslutat "
+                                  "att kommunerna svarar var för sig."),
+    ResponseStatus.NOT_ANSWERING: _l("Remissen kan inte flyttas längre: nätverket har "
+                                     "beslutat att kommunerna inte svarar."),
+    ResponseStatus.MANAGEMENT_REVIEW: _l("Remissen kan inte flyttas längre: svaret granskas "
+                                         "av ledningsgruppen."),
+    ResponseStatus.COMMITTEE_REVIEW: _l("Remissen kan inte flyttas längre: svaret granskas "
+                                        "av samarbetskommittén."),
+    ResponseStatus.RETURNED: _l("Remissen kan inte flyttas längre: svaret har granskats och "
+                                "återremitterats till nätverket."),
+    ResponseStatus.ADOPTED: _l("Remissen kan inte flyttas: svaret är antaget."),
+    ResponseStatus.SENT: _l("Remissen kan inte flyttas: svaret är skickat."),
+}
+
+
+def move_refusal(response: ConsultationResponse) -> str | None:
+    """Why the referral can no longer move to another network, naming what the network has
+    done on it; None while it can."""
+    from babel.lists import format_list
+    from flask_babel import gettext, ngettext
+
+    from intranet.i18n import current_locale
+
     if response.status not in _MOVABLE:
-        return True
-    S_, V = ResponseSection, SectionRevision
-    of_response = S_.response_id == response.id
-    return bool(db.session.scalar(select(or_(
-        exists().where(of_response, func.trim(S_.body) != ""),
-        exists().where(of_response, V.section_id == S_.id,
-                       or_(V.number > 1, func.trim(V.body) != "")),
-        exists().where(of_response, SectionComment.section_id == S_.id),
-        exists().where(ResponseSnapshot.response_id == response.id),
-        exists().where(MunicipalPosition.response_id == response.id)))))
+        reason = str(_NOT_MOVABLE_NOW.get(response.status, _NOT_MOVABLE_NOW[
+            ResponseStatus.RETURNED]))
+    else:
+        done = work_done(response)
+        if not done:
+            return None
+        found = []
+        if done.sections_written:
+            found.append(ngettext("text i %(num)s avsnitt", "text i %(num)s avsnitt",
+                                  done.sections_written))
+        elif done.sections_changed:
+            found.append(gettext("ändringar i avsnitten"))
+        if done.comments:
+            found.append(ngettext("%(num)s kommentar", "%(num)s kommentarer", done.comments))
+        if done.versions:
+            found.append(ngettext("%(num)s sparad version", "%(num)s sparade versioner",
+                                  done.versions))
+        if done.positions:
+            found.append(ngettext("%(num)s kommuns ställningstagande",
+                                  "%(num)s kommuners ställningstaganden", done.positions))
+        reason = gettext("Remissen kan inte flyttas längre: arbetet med svaret har börjat "
+                         "(det finns %(found)s).",
+                         found=format_list(found, locale=current_locale()))
+    if response.status in (ResponseStatus.ADOPTED, ResponseStatus.SENT):
+        return reason
+    return " ".join([reason, gettext("Ska ett annat nätverk svara på den: registrera remissen "
+                                     "där och avsluta svaret här.")])
 
 
 def move_targets(response: ConsultationResponse) -> list[Network]:
@@ -760,6 +872,7 @@ class Moved:
     old_network: Network
     told: int  # people of the new network mailed about it
     documents_left: list[str]  # the old network's documents no longer attached
+    told_old: int = 0  # people of the old network mailed that it has left them
 
 
 def move_response(response: ConsultationResponse, person: Person,
@@ -767,14 +880,16 @@ def move_response(response: ConsultationResponse, person: Person,
     """The referral moves to another network before anyone has started on it (a
     registration for the wrong network): its URL becomes the new network's, the old
     network's documents are no longer attached (they stay there), a contact person from
-    outside the new network is cleared, and the new network is told as of a new referral."""
+    outside the new network is cleared, and the new network is told as of a new referral;
+    the old network's people who are not in the new one are told that it has left them."""
     if target is None or target.archived_at is not None:
         raise RuleError(_l("Välj ett av nätverken i listan."), "target_network_id")
     if target.id == response.network_id:
         raise RuleError(_l("Remissen hör redan till %(network)s. Välj ett annat nätverk.",
                            network=target.name), "target_network_id")
-    if drafting_started(response):
-        raise MoveRefused(MOVE_REFUSED, None)
+    refusal = move_refusal(response)
+    if refusal is not None:
+        raise MoveRefused(refusal, None)
     old = response.network
     documents_left = [d.document.title for d in response.referral_documents]
     response.referral_documents[:] = []
@@ -788,7 +903,11 @@ def move_response(response: ConsultationResponse, person: Person,
     record("consultation_moved", actor=person, obj=response, network_id=target.id,
            from_network_id=old.id, to_network_id=target.id, documents_left=documents_left)
     told = _announce(response, person, "consultation_moved", old_network=old)
-    return Moved(old, told, documents_left)
+    # A person in both networks has just been told where it is now: that mail is enough.
+    told_old = _announce(response, person, "consultation_moved_away", network=old,
+                         leave_out=frozenset(p.id for p in network_people(target)),
+                         old_network=old)
+    return Moved(old, told, documents_left, told_old)
 
 
 def moved_away(network: Network, response_id: int) -> ConsultationResponse | None:

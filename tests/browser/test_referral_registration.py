@@ -64,3 +64,33 @@ def test_the_secretariat_registers_a_referral_is_warned_and_moves_it(
     check_a11y(page, "the moved referral")
     page.goto(old_url)
     assert re.search(r"/natverk/snug/remissvar/\d+$", page.url), page.url
+
+
+def test_the_facts_of_a_new_referral_line_up_on_a_wide_screen_and_a_phone(
+        live_server, page, login, check_a11y):
+    """Every value of the facts list starts at one line, the municipalities' diarienummer
+    (whose term is the longest) too, at 1280 px and at 390 px."""
+    base = live_server
+    login(page, base, SECRETARIAT)
+    page.goto(f"{base}/remissvar/registrera")
+    page.get_by_label("Nätverk som ska svara").select_option(label="Klimatnätverket")
+    page.get_by_label("Remissens titel").fill("Regional vattenplan")
+    page.get_by_label("Remissinstans (avsändare)").fill("Länsstyrelsen i Stockholms län")
+    page.get_by_label("Sista svarsdag").fill("2027-03-01")
+    case_numbers = page.locator("input[name^='case_']")
+    for i in range(3):
+        case_numbers.nth(i).fill(f"KS 2026/{101 + i}")
+    page.get_by_role("button", name="Registrera remissen").click()
+    expect(page.get_by_text("Remissen är registrerad för Klimatnätverket.")).to_be_visible()
+    facts = page.locator("dl.facts")
+    expect(facts.locator("dt", has_text="Kommunernas diarienummer")).to_be_visible()
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        values = [box["x"] for box in
+                  (dd.bounding_box() for dd in facts.locator("dd").all())]
+        assert len(values) == 7 and max(values) - min(values) < 1, (width, values)
+        numbers = facts.locator("dd").last.bounding_box()
+        assert numbers["x"] + numbers["width"] <= width, (width, numbers)
+        terms = {round(dt.bounding_box()["x"]) for dt in facts.locator("dt").all()}
+        assert len(terms) == 1 and min(values) > terms.pop(), (width, values)
+    check_a11y(page, "a new referral's facts on a phone")
