@@ -275,17 +275,11 @@ class Details:
 
 
 def _apply_details(response: ConsultationResponse, details: Details) -> None:
-    if details.received_on and details.deadline and details.deadline < details.received_on:
-        raise RuleError(_l("Svarsdatumet kan inte vara före datumet då remissen kom in."),
-                        "deadline")
+    """The details from the form, checked against the network and written on the response:
+    its fields, the referral's documents and the municipalities' case numbers."""
     network = response.network
-    if details.contact_person_id is not None and details.contact_person_id not in {
-        p.id for p in network_people(network)
-    }:
-        raise RuleError(_l("Välj en kontaktperson bland nätverkets ledamöter."),
-                        "contact_person_id")
-    allowed_docs = {d.id for d in network_documents(network)}
-    wanted_docs = [i for i in dict.fromkeys(details.document_ids) if i in allowed_docs]
+    _check_details(network, details)
+    documents = _referral_document_ids(network, details.document_ids)
     response.title = details.title.strip()[:300]
     response.referring_body = details.referring_body.strip()[:200]
     response.reference_number = details.reference_number.strip()[:100]
@@ -293,25 +287,53 @@ def _apply_details(response: ConsultationResponse, details: Details) -> None:
     response.deadline = details.deadline
     response.contact_person_id = details.contact_person_id
     response.referral_links = normalise_text(details.referral_links).strip()
+    _set_referral_documents(response, documents)
+    if details.case_numbers is not None:
+        _set_case_numbers(response, details.case_numbers)
+
+
+def _check_details(network: Network, details: Details) -> None:
+    if details.received_on and details.deadline and details.deadline < details.received_on:
+        raise RuleError(_l("Svarsdatumet kan inte vara före datumet då remissen kom in."),
+                        "deadline")
+    if details.contact_person_id is not None and details.contact_person_id not in {
+        p.id for p in network_people(network)
+    }:
+        raise RuleError(_l("Välj en kontaktperson bland nätverkets ledamöter."),
+                        "contact_person_id")
+
+
+def _referral_document_ids(network: Network, document_ids: tuple[int, ...]) -> list[int]:
+    """The documents chosen as the referral's, each once in the order chosen, of those the
+    network has (any other id is left out)."""
+    allowed = {d.id for d in network_documents(network)}
+    return [i for i in dict.fromkeys(document_ids) if i in allowed]
+
+
+def _set_referral_documents(response: ConsultationResponse, document_ids: list[int]) -> None:
     response.referral_documents[:] = [
-        d for d in response.referral_documents if d.document_id in wanted_docs]
+        d for d in response.referral_documents if d.document_id in document_ids]
     have = {d.document_id for d in response.referral_documents}
-    for document_id in wanted_docs:
+    for document_id in document_ids:
         if document_id not in have:
             response.referral_documents.append(ReferralDocument(document_id=document_id))
-    if details.case_numbers is not None:
-        known = {m.id for m in municipalities()}
-        wanted = {k: v.strip()[:100] for k, v in details.case_numbers.items()
-                  if k in known and v and v.strip()}
-        response.case_numbers[:] = [c for c in response.case_numbers
-                                    if c.municipality_id in wanted]
-        for row in response.case_numbers:
-            row.case_number = wanted[row.municipality_id]
-        have = {c.municipality_id for c in response.case_numbers}
-        for municipality_id, number in wanted.items():
-            if municipality_id not in have:
-                response.case_numbers.append(
-                    MunicipalCaseNumber(municipality_id=municipality_id, case_number=number))
+
+
+def _set_case_numbers(response: ConsultationResponse, case_numbers: dict[int, str]) -> None:
+    """The municipalities' own case numbers (diarienummer): one left blank is removed, and
+    an id that is no municipality's is left out."""
+    known = {m.id for m in municipalities()}
+    wanted = {k: v.strip()[:100] for k, v in case_numbers.items()
+              if k in known and v and v.strip()}
+    response.case_numbers[:] = [c for c in response.case_numbers
+                                if c.municipality_id in wanted]
+    for row in response.case_numbers:
+        row.case_number = wanted[row.municipality_id]
+    have = {c.municipality_id for c in response.case_numbers}
+    for municipality_id, number in wanted.items():
+        if municipality_id not in have:
+            response.case_numbers.append(
+                MunicipalCaseNumber(municipality_id=municipality_id, case_number=number))
 
 
 def create_response(network: Network, author: Person, details: Details, *,
