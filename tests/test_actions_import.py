@@ -230,7 +230,22 @@ def test_a_file_with_bad_rows_shows_each_line_and_reason_and_writes_nothing(app,
     body = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Filen kan inte importeras" in body and "Inget har importerats." in body
-    assert "5 av 6 rader har fel:" in body
+    # The sentence is whole, and each row with errors is linked from it.
+    assert "5 av 6 rader har fel. Felen står vid varje rad i tabellen nedan." in body
+    for line in (3, 4, 5, 6, 7):
+        assert f'<a href="#fel-rad-{line}">Rad {line}</a>' in body
+        assert f'<tr id="fel-rad-{line}">' in body
+    # Where the sub-goal is not found, the focus area's sub-goals to choose from; where the
+    # focus area is not, the programme's focus areas.
+    unknown_goal = re.search(r'<tr id="fel-rad-4">(.*?)</tr>', body, re.S).group(1)
+    assert re.search(r"<details[^>]*><summary>Delmål under Infrastruktur</summary>", unknown_goal)
+    assert all(f"<li>{goal}</li>" in unknown_goal for goal in (INFRA_1, INFRA_2, INFRA_3))
+    unknown_area = re.search(r'<tr id="fel-rad-3">(.*?)</tr>', body, re.S).group(1)
+    assert "<summary>Fokusområden i utvecklingsprogrammet</summary>" in unknown_area
+    assert all(f"<li>{area}</li>" in unknown_area for area in (
+        "Infrastruktur", "Utbildning", "Näringsliv", "Funktionell samordning"))
+    # Rows whose focus area and sub-goal were found list neither.
+    assert "<details" not in re.search(r'<tr id="fel-rad-6">(.*?)</tr>', body, re.S).group(1)
     for line, reason in [
         (3, "Fokusområdet ”Bostäder” finns inte i utvecklingsprogrammet."),
         (4, "Delmålet ”Fler cykelbanor” finns inte under Infrastruktur."),
@@ -243,6 +258,17 @@ def test_a_file_with_bad_rows_shows_each_line_and_reason_and_writes_nothing(app,
     with app.app_context():
         assert count(ActionItem) == before
         assert count(ActionImport) == 0
+
+
+def test_a_file_wrong_throughout_links_the_table_not_each_row(app, elin):
+    data = ("fokusomrade,delmal,aktivitet\n" + "".join(
+        f"Infrastruktur,,Aktivitet {i}\n" for i in range(12))).encode()
+    body = upload(elin, "ekonomi", "fel.csv", data).get_data(as_text=True)
+    assert "12 av 12 rader har fel. Felen står vid varje rad i tabellen nedan." in body
+    assert '<a href="#failed-caption">Till raderna med fel</a>' in body
+    assert 'href="#fel-rad-' not in body
+    # A missing sub-goal under a known focus area lists that area's sub-goals too.
+    assert body.count("<summary>Delmål under Infrastruktur</summary>") == 12
 
 
 def test_a_file_without_the_required_columns_says_which_are_missing(app, elin):

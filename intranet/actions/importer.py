@@ -408,6 +408,9 @@ class ParsedRow:
     municipalities: list = field(default_factory=list)
     status: str = ActionStatus.PLANNED
     due_date: date | None = None
+    # "focus_area" or "sub_goal": the programme has no such one (or the sub-goal is missing),
+    # so the page lists those there are.
+    unknown: str | None = None
 
     def payload(self) -> dict:
         """What the import stores for the confirmation: plain, JSON-safe values."""
@@ -437,6 +440,7 @@ class ParsedPlan:
     rows: list[ParsedRow] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # the file as a whole
     notes: list[str] = field(default_factory=list)
+    focus_areas: list = field(default_factory=list)  # the programme's, for the errors
 
     @property
     def failed_rows(self) -> list[ParsedRow]:
@@ -498,7 +502,7 @@ def parse_plan(filename: str, data: bytes, programme: Programme, networks: Itera
                municipalities: Iterable = ()) -> ParsedPlan:
     """Read and check every row. A row is valid when its focus area and sub-goal are found in
     the programme, it has an activity, and its status, date and lengths are acceptable."""
-    plan = ParsedPlan(filename=filename)
+    plan = ParsedPlan(filename=filename, focus_areas=programme.focus_areas)
     try:
         table = read_table(filename, data)
     except ImportFileError as error:
@@ -547,15 +551,19 @@ def _check_row(row: ParsedRow, programme: Programme, networks: list, municipalit
         if row.focus_area is None:
             row.errors.append(str(_l("Fokusområdet ”%(text)s” finns inte i utvecklingsprogrammet.",
                                      text=area_text)))
+            row.unknown = "focus_area"
     if too_long:
         pass
     elif not goal_text:
         row.errors.append(str(_l("Delmål saknas.")))
+        if row.focus_area is not None:
+            row.unknown = "sub_goal"
     elif row.focus_area is not None:
         match = programme.sub_goal(row.focus_area, goal_text)
         if match is None:
             row.errors.append(str(_l("Delmålet ”%(text)s” finns inte under %(area)s.",
                                      text=goal_text, area=row.focus_area.name)))
+            row.unknown = "sub_goal"
         else:
             row.sub_goal = match.sub_goal
             if match.also:
