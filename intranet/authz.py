@@ -479,6 +479,8 @@ RULES = {
     # The combined plan (one file for all networks) is imported by the secretariat.
     "import_action_plan": _secretariat,
     "undo_action_import": _undo_action_import,
+    # Who may undo an import may take the undo back (its rows restored in one step).
+    "restore_action_import": _undo_action_import,
     "view_action_summary": _follow_up_actions,
     # Every logged-in person sees a network's document list, holding the documents they
     # may view (for people outside the network: only those shared with everyone).

@@ -178,6 +178,9 @@ MATRIX = {
     ("actions.plan_import_cancel", "POST"): only(303, ("secretariat",)),
     ("actions.plan_imports", "GET"): only(200, ("secretariat",)),
     ("actions.plan_import_undo", "POST"): only(303, ("secretariat",)),
+    # Who may undo an import may take the undo back (its rows restored in one step).
+    ("actions.import_restore", "POST"): only(303, ACTION_EDITORS),
+    ("actions.plan_import_restore", "POST"): only(303, ("secretariat",)),
     ("actions.export_network", "GET"): logged_in(200),
     ("actions.plan", "GET"): logged_in(200),
     ("actions.export_plan", "GET"): logged_in(200),
@@ -304,14 +307,20 @@ def _pending_plan_import(world, role):
     return {"token": token}
 
 
-def _import_batch(world, role, combined=False):
-    """A confirmed import of one row into the network (or of the combined plan)."""
+def _import_batch(world, role, combined=False, undone=False):
+    """A confirmed import of one row into the network (or of the combined plan); `undone`:
+    undone, its row among the removed rows."""
     network = world.network()
+    now = clock.utcnow()
+    undone_at = now if undone else None
     batch = ActionImportBatch(network_id=None if combined else network.id,
-                              filename="plan.csv", row_count=1)
+                              filename="plan.csv", row_count=1, created_at=now,
+                              undone_at=undone_at)
     db.session.add(batch)
     db.session.flush()
-    make_action(network, import_batch_id=batch.id)
+    # As an import writes it: made and changed at the same moment (not edited since).
+    make_action(network, import_batch_id=batch.id, created_at=now, updated_at=now,
+                deleted_at=undone_at)
     db.session.commit()
     return {"batch_id": batch.id} if combined else {"slug": network.slug,
                                                     "batch_id": batch.id}
@@ -360,6 +369,9 @@ URL_ARGS = {
     "actions.plan_import_confirm": _pending_plan_import,
     "actions.plan_import_cancel": _pending_plan_import,
     "actions.plan_import_undo": lambda world, role: _import_batch(world, role, combined=True),
+    "actions.import_restore": lambda world, role: _import_batch(world, role, undone=True),
+    "actions.plan_import_restore": lambda world, role: _import_batch(world, role, combined=True,
+                                                                     undone=True),
     "actions.export_network": {"slug": "plan", "fmt": "csv"},
     "actions.export_plan": {"fmt": "xlsx"},
     "networks.history": {"slug": "plan"},

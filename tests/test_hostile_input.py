@@ -185,6 +185,7 @@ def build_place(app, world, role: str) -> Place:
             "actions.plan_import_confirm": {"token": plan_tokens[1]},
             "actions.plan_import_cancel": {"token": plan_tokens[2]},
             "actions.plan_import_undo": {"batch_id": batches["plan"]},
+            "actions.plan_import_restore": {"batch_id": batches["plan"]},
             "actions.export_plan": {"fmt": "xlsx"},
             "documents.edit": {"document_id": PAGE_ID},
             "documents.history": {"document_id": PAGE_ID},

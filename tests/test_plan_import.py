@@ -401,7 +401,8 @@ def test_undo_from_the_list_and_the_imports_page(app, clients):
         "/natverk/sup/handlingsplan/")
     listed = sara.get(response.headers["Location"]).get_data(as_text=True)
     assert ("Importen ångrades: 13 rader togs bort. De finns bland borttagna rader och kan "
-            "återställas där.") in listed
+            "återställas där. <a href=\"/natverk/sup/handlingsplan/borttagna\">Visa borttagna "
+            "rader</a>") in listed
     assert count_live(app, "SUP") == 9
     # The list no longer offers the undo of an undone import.
     assert "Ångra importen" not in sara.get(f"/natverk/sup/handlingsplan/?import={batch_id}"
@@ -463,15 +464,20 @@ def test_the_secretariat_imports_the_combined_plan_into_the_named_networks(app, 
     location = response.headers["Location"]
     page = elin.get(location).get_data(as_text=True)
     assert "8 rader nämner inget nätverk och läggs i Nätverket för ekonomidirektörer." in page
-    for name, rows in (("Nätverket för planeringschefer", "6 rader"),
-                       ("Klimatnätverket", "2 rader"), ("Näringslivschefer", "4 rader")):
-        assert re.search(rf'<th scope="row">{name}</th><td>{rows}</td>', page), name
+    # What the file holds per network: new rows and rows already there.
+    for name, new in (("Nätverket för planeringschefer", 6), ("Klimatnätverket", 2),
+                      ("Näringslivschefer", 4)):
+        assert re.search(rf'<th scope="row">{name}</th><td>{new}</td><td>0</td>', page), name
+    assert "Som förvalt importeras 22 rader." in page
     assert len(ticked(page)) == 22
 
     done = elin.post(location + "/bekrafta", {"rows": ticked(page)})
     assert done.status_code == 303
     assert re.fullmatch(r"/handlingsplan/\?import=\d+", done.headers["Location"])
     plan_page = elin.get(done.headers["Location"]).get_data(as_text=True)
+    assert ("22 rader importerades: 2 till Klimatnätverket, 2 till Kommunikationsnätverket, "
+            "4 till Näringslivschefer, 8 till Nätverket för ekonomidirektörer, "
+            "6 till Nätverket för planeringschefer.") in plan_page
     assert "Du importerade 22 rader från plan.csv." in plan_page
     assert {name: count_live(app, name) for name in ROUTED} == {
         name: len(rows) for name, rows in ROUTED.items()}
@@ -499,9 +505,23 @@ def test_the_secretariat_imports_the_combined_plan_into_the_named_networks(app, 
     asked = elin.post(f"/handlingsplan/importer/{batch_id}/angra")
     assert asked.status_code == 200 and "Laddinfrastruktur, uppdaterad" in asked.get_data(
         as_text=True)
-    assert elin.post(f"/handlingsplan/importer/{batch_id}/angra",
-                     {"seen": str(klimat_row.id)}).status_code == 303
+    undone = elin.post(f"/handlingsplan/importer/{batch_id}/angra",
+                       {"seen": str(klimat_row.id)})
+    assert undone.status_code == 303
     assert all(count_live(app, name) == 0 for name in ROUTED)
+    # The message and the list link each network's removed rows, where the rows now are.
+    history = elin.get(undone.headers["Location"]).get_data(as_text=True)
+    message = re.search(r'<p class="message message--success">(.*?)</p>', history, re.S)[1]
+    assert message.startswith("Importen ångrades: 22 rader togs bort. De finns bland varje "
+                              "nätverks borttagna rader och kan återställas där. Borttagna "
+                              "rader i ")
+    row = re.search(rf'<tr id="import-{batch_id}">(.*?)</tr>', history, re.S)[1]
+    with app.app_context():
+        for short_name, lines in ROUTED.items():
+            net = network(short_name)
+            link = f'<a href="/natverk/{net.slug}/handlingsplan/borttagna">{net.name}</a>'
+            assert link in message, short_name
+            assert f"{link} ({len(lines)} rad" in row, short_name
 
 
 def test_only_the_secretariat_sees_the_combined_import(app, clients):
@@ -544,3 +564,266 @@ def test_a_networks_import_is_undone_from_the_networks_list_not_the_combined_pla
     assert ahmed.post(f"/handlingsplan/importer/{batch_id}/angra").status_code == 403
     with app.app_context():
         assert db.session.get(ActionImportBatch, batch_id).undone_at is None
+
+
+# ---------------------------------------------------------------- the counts follow the ticks
+
+
+def test_the_combined_preview_counts_the_file_and_the_message_the_rows_ticked(app, clients):
+    """The demo holds every row of the file: the table says so per network, and the message
+    after the confirmation counts the rows ticked in, per network."""
+    elin = clients(ELIN)
+    with app.app_context():
+        ekonomi_id = network("Ekonomi").id
+    location = upload(elin, "/handlingsplan/importera", REAL_PLAN.read_bytes(),
+                      default_network_id=str(ekonomi_id)).headers["Location"]
+    page = elin.get(location).get_data(as_text=True)
+    table = re.search(r'<table class="[^"]*import-per-network">(.*?)</table>', page, re.S)[1]
+    assert re.search(r'<th scope="col">Nya rader</th><th scope="col">Finns redan</th>'
+                     r'<th scope="col" data-import-count hidden>Importeras</th>', table)
+    assert re.search(r'<th scope="row">Klimatnätverket</th><td>0</td><td>2</td>'
+                     r'<td data-import-count="\d+" hidden></td>', table)
+    assert "Som förvalt importeras 0 rader." in page and ticked(page) == []
+    # The live count's sentences wait for the script (hidden without it), each box names the
+    # network it goes to.
+    assert re.search(r'<p class="import-chosen" id="import-chosen" aria-live="polite" hidden '
+                     r'data-none="Ingen rad är markerad." data-one="\{num\} rad är markerad och '
+                     r'importeras när du bekräftar." data-other="\{num\} rader är markerade och '
+                     r'importeras när du bekräftar."', page)
+    with app.app_context():
+        klimat_id = network("Klimat").id
+    assert re.search(rf'value="8" id="import-choice-8"[^>]*data-network="{klimat_id}"', page)
+
+    done = elin.post(location + "/bekrafta", {"rows": ["2", "3", "8"]})
+    assert done.status_code == 303
+    assert ("3 rader importerades: 1 till Klimatnätverket, 2 till Nätverket för "
+            "planeringschefer.") in elin.get(done.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_combined_import_into_one_network_names_it_once(app, clients):
+    elin = clients(ELIN)
+    with app.app_context():
+        ekonomi_id = network("Ekonomi").id
+    location = upload(elin, "/handlingsplan/importera", REAL_PLAN.read_bytes(),
+                      default_network_id=str(ekonomi_id)).headers["Location"]
+    done = elin.post(location + "/bekrafta", {"rows": ["8", "21"]})
+    assert "2 rader importerades till Klimatnätverket." in elin.get(
+        done.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_list_of_imports_is_called_previous_imports_beside_import(app, clients):
+    elin = clients(ELIN)
+    for url, imports_url in (("/natverk/sup/handlingsplan/", "/natverk/sup/handlingsplan/importer"),
+                             ("/handlingsplan/", "/handlingsplan/importer")):
+        page = elin.get(url).get_data(as_text=True)
+        assert f'<a href="{imports_url}">Tidigare importer</a>' in page, url
+        assert ">Importer<" not in page, url
+        listed = elin.get(imports_url).get_data(as_text=True)
+        assert re.search(r"<title>Tidigare importer – ", listed), imports_url
+        assert re.search(r'<h[12] class="section-head__title">Tidigare importer</h[12]>', listed)
+
+
+# ---------------------------------------------------------------- taking an undo back
+
+
+def undone_sup_import() -> ActionImportBatch:
+    batch = imported_into_sup()
+    imports.undo_import(batch, person(SARA))
+    db.session.commit()
+    return batch
+
+
+def test_restoring_an_undone_batch_brings_its_rows_back_in_one_step(ctx):
+    sup = network("SUP")
+    before = [i.id for i in live_rows(sup)]
+    batch = undone_sup_import()
+    removed = sorted(i.id for i in deleted_items(sup) if i.import_batch_id == batch.id)
+    assert len(removed) == 13 and len(live_rows(sup)) == 9
+    listed = imports.undone_batches(sup)
+    assert [(e.batch.id, e.here, e.total) for e in listed] == [(batch.id, 13, 13)]
+
+    counts = imports.restore_batch(batch, person(ELIN))
+    db.session.commit()
+    assert [(n.id, k) for n, k in counts] == [(sup.id, 13)]
+    rows = live_rows(sup)
+    # Back after the rows the network had, in the order they were imported in (the ids'
+    # order: the import wrote them in the file's order).
+    assert [i.id for i in rows[:9]] == before and [i.id for i in rows[9:]] == removed
+    assert [i.position for i in rows] == list(range(1, 23))
+    db.session.refresh(batch)
+    assert batch.undone_at is None and batch.undone_by_id is None
+    assert imports.undone_batches(sup) == []
+    (event,) = audit("actions_import_restored")
+    assert event.object_id == batch.id and event.actor.email == ELIN
+    assert sorted(event.detail["item_ids"]) == removed and event.detail["rows"] == 13
+    assert event.detail["networks"] == {str(sup.id): 13}
+    # As they were: not counted as edited when the import is undone again.
+    check = imports.undo_import(batch, person(SARA))
+    assert len(check.live) == 13 and check.changed == []
+
+
+def test_restoring_leaves_rows_removed_before_the_undo_or_again_since(ctx):
+    from intranet.actions.services import delete_item
+
+    sup = network("SUP")
+    batch = imported_into_sup()
+    rows = [i for i in live_rows(sup) if i.import_batch_id == batch.id]
+    delete_item(rows[0], person(AHMED))  # removed before the undo
+    db.session.commit()
+    imports.undo_import(batch, person(SARA))
+    db.session.commit()
+    # One row restored by itself and removed again: not the undo's any more.
+    again = db.session.get(ActionItem, rows[1].id)
+    restore_item(again, person(SARA))
+    db.session.commit()
+    delete_item(db.session.get(ActionItem, rows[1].id), person(SARA))
+    db.session.commit()
+    assert [(e.here, e.total) for e in imports.undone_batches(sup)] == [(11, 11)]
+
+    counts = imports.restore_batch(batch, person(SARA))
+    db.session.commit()
+    assert [k for _, k in counts] == [11]
+    assert {i.id for i in deleted_items(sup)} == {rows[0].id, rows[1].id}
+    assert db.session.get(ActionItem, rows[0].id).deleted_by.email == AHMED
+
+
+def test_an_edit_after_the_restore_is_asked_about_at_the_next_undo(ctx):
+    batch = undone_sup_import()
+    imports.restore_batch(batch, person(SARA))
+    db.session.commit()
+    sup = network("SUP")
+    edited = next(i for i in live_rows(sup) if i.import_batch_id == batch.id)
+    assert edited.version == 3  # imported, undone, restored: an edit opened before fails
+    update_item(edited, person(AHMED), edited.version, {"comment": "Efter återställningen"})
+    db.session.commit()
+    with pytest.raises(imports.ChangedSinceImport) as asked:
+        imports.undo_import(batch, person(SARA))
+    assert [i.id for i in asked.value.check.changed] == [edited.id]
+
+
+def test_a_batch_not_undone_or_restored_already_is_not_restored_again(ctx):
+    batch = imported_into_sup()
+    with pytest.raises(imports.NotUndone):
+        imports.restore_batch(batch, person(SARA))
+    imports.undo_import(batch, person(SARA))
+    db.session.commit()
+    # Read before someone else restores it: the second restore finds nothing to do.
+    stale = db.session.get(ActionImportBatch, batch.id)
+    imports.restore_batch(batch, person(ELIN))
+    db.session.commit()
+    with pytest.raises(imports.NotUndone):
+        imports.restore_batch(stale, person(SARA))
+    assert len(audit("actions_import_restored")) == 1
+    assert len(live_rows(network("SUP"))) == 22
+
+
+def test_the_combined_plans_batch_is_restored_in_every_network(ctx):
+    empty_the_plan()
+    batch = imports.confirm_import(waiting(None, default=network("Ekonomi")), person(ELIN))
+    db.session.commit()
+    imports.undo_import(batch, person(ELIN))
+    db.session.commit()
+    klimat = network("Klimat")
+    assert [(e.here, e.total) for e in imports.undone_batches(klimat)] == [(2, 22)]
+    counts = imports.restore_batch(batch, person(ELIN))
+    db.session.commit()
+    assert {n.short_name: k for n, k in counts} == {
+        name: len(lines) for name, lines in ROUTED.items()}
+    for short_name, lines in ROUTED.items():
+        assert len(live_rows(network(short_name))) == len(lines), short_name
+
+
+def test_the_removed_rows_restore_an_undone_import_in_one_click(app, clients):
+    with app.app_context():
+        batch = undone_sup_import()
+        batch_id, created = batch.id, batch.created_at
+    sara = clients(SARA)  # the convener: she may undo, and so restore
+    trash = sara.get("/natverk/sup/handlingsplan/borttagna").get_data(as_text=True)
+    assert "Importen handlingsplan-2021.csv ångrades" in trash
+    assert "13 av raderna nedan kommer från den." in trash
+    button = re.search(r'<form method="post" action="(/natverk/sup/handlingsplan/importer/'
+                       rf'{batch_id}/aterstall)">.*?<button[^>]*>(Återställ alla från importen '
+                       r'handlingsplan-2021\.csv \([^)]+\))</button>', trash, re.S)
+    assert button, trash[trash.find("<main"):][:3000]
+    assert created.strftime("%Y") in button[2]
+
+    # Another network's convener may not; nor through her network's address.
+    linnea = clients(LINNEA)
+    assert linnea.post(button[1], {"back": "trash"}).status_code == 403
+    assert linnea.post(button[1].replace("/sup/", "/klimat/")).status_code == 404
+    assert sara.get(button[1]).status_code == 405
+    assert count_live(app, "SUP") == 9
+
+    done = sara.post(button[1], {"back": "trash"})
+    assert done.status_code == 303
+    assert done.headers["Location"] == "/natverk/sup/handlingsplan/borttagna"
+    after = sara.get(done.headers["Location"]).get_data(as_text=True)
+    assert ("Importen återställdes: 13 rader är tillbaka i Nätverket för planeringschefer, "
+            "sist i listan.") in after
+    assert "Återställ alla från importen" not in after
+    assert count_live(app, "SUP") == 22
+    again = sara.post(button[1], {"back": "trash"})
+    assert again.status_code == 303
+    assert "Importen är inte ångrad" in sara.get(again.headers["Location"]).get_data(
+        as_text=True)
+
+
+def test_a_member_who_undid_an_import_restores_it_from_the_imports(app, clients):
+    ahmed = clients(AHMED)  # a member: no removed rows page, but the import is his to undo
+    with app.app_context():
+        batch_id = undone_sup_import().id
+    assert ahmed.get("/natverk/sup/handlingsplan/borttagna").status_code == 403
+    listed = ahmed.get("/natverk/sup/handlingsplan/importer").get_data(as_text=True)
+    row = re.search(rf'<tr id="import-{batch_id}">(.*?)</tr>', listed, re.S)[1]
+    assert "Ångrad" in row and "Återställ importen" in row
+    assert "Borttagna rader" not in row  # not his to see
+    done = ahmed.post(f"/natverk/sup/handlingsplan/importer/{batch_id}/aterstall",
+                      {"back": "imports"})
+    assert done.headers["Location"] == "/natverk/sup/handlingsplan/importer"
+    assert count_live(app, "SUP") == 22
+    listed = ahmed.get(done.headers["Location"]).get_data(as_text=True)
+    row = re.search(rf'<tr id="import-{batch_id}">(.*?)</tr>', listed, re.S)[1]
+    assert "Ångrad" not in row and "Återställ importen" not in row
+
+
+def test_the_combined_plans_undone_import_is_restored_by_the_secretariat(app, clients):
+    with app.app_context():
+        empty_the_plan()
+        batch = imports.confirm_import(waiting(None, default=network("Ekonomi")), person(ELIN))
+        db.session.commit()
+        imports.undo_import(batch, person(ELIN))
+        db.session.commit()
+        batch_id = batch.id
+    url = f"/natverk/klimat/handlingsplan/importer/{batch_id}/aterstall"
+    # The climate network's convener sees where its rows came from; the whole import is
+    # the secretariat's to restore.
+    linnea = clients(LINNEA)
+    trash = linnea.get("/natverk/klimat/handlingsplan/borttagna").get_data(as_text=True)
+    assert "2 av raderna nedan kommer från den." in trash
+    assert "kansliet kan återställa hela importen i ett steg" in trash
+    assert "Återställ alla från importen" not in trash
+    assert linnea.post(url, {"back": "trash"}).status_code == 403
+    assert clients(SARA).post(f"/handlingsplan/importer/{batch_id}/aterstall").status_code == 403
+
+    elin = clients(ELIN)
+    trash = elin.get("/natverk/klimat/handlingsplan/borttagna").get_data(as_text=True)
+    assert "20 rader till kommer tillbaka i andra nätverk." in trash
+    assert f'action="{url}"' in trash
+    done = elin.post(url, {"back": "trash"})
+    assert done.headers["Location"] == "/natverk/klimat/handlingsplan/borttagna"
+    message = elin.get(done.headers["Location"]).get_data(as_text=True)
+    assert ("Importen återställdes: 22 rader är tillbaka, sist i varje nätverks lista: "
+            "2 i Klimatnätverket, 2 i Kommunikationsnätverket, 4 i Näringslivschefer, "
+            "8 i Nätverket för ekonomidirektörer, 6 i Nätverket för planeringschefer.") in message
+    assert {name: count_live(app, name) for name in ROUTED} == {
+        name: len(rows) for name, rows in ROUTED.items()}
+
+    # Undone again, it is restored from the list of every import too.
+    with app.app_context():
+        imports.undo_import(db.session.get(ActionImportBatch, batch_id), person(ELIN))
+        db.session.commit()
+    listed = elin.get("/handlingsplan/importer").get_data(as_text=True)
+    assert f'action="/handlingsplan/importer/{batch_id}/aterstall"' in listed
+    assert elin.post(f"/handlingsplan/importer/{batch_id}/aterstall",
+                     {"back": "imports"}).headers["Location"] == "/handlingsplan/importer"
+    assert count_live(app, "Klimat") == 2

@@ -165,6 +165,13 @@ class UndoImportForm(FlaskForm):
                 if part.strip().isascii() and part.strip().isdigit()}
 
 
+class RestoreImportForm(FlaskForm):
+    """Take an undone batch's undo back; `back` where to go after (the removed rows or the
+    imports)."""
+
+    back = HiddenField()
+
+
 class ButtonForm(FlaskForm):
     """A button-only POST (move, delete, restore, confirm): the CSRF token and nothing else."""
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from intranet import clock
@@ -49,6 +49,10 @@ class NothingChosen(Exception):
 
 class AlreadyUndone(Exception):
     """The batch was undone before (by this person a moment ago, or by someone else)."""
+
+
+class NotUndone(Exception):
+    """The batch is not undone: never was, or someone restored it a moment ago."""
 
 
 class ChangedSinceImport(Exception):
@@ -350,12 +354,14 @@ def confirm_import(pending: ActionImport, actor,
 
 @dataclass
 class BatchRow:
-    """A batch as a list of imports shows it: its rows still in the plan, and (on a
-    network's page) how many of them are in that network."""
+    """A batch as a list of imports shows it: its rows still in the plan, (on a network's
+    page) how many of them are in that network, and, once it is undone, the networks whose
+    removed rows hold the rows the undo took out (with how many)."""
 
     batch: ActionImportBatch
     live: int = 0
     here: int | None = None
+    removed: list[tuple[Network, int]] = field(default_factory=list)
 
 
 def get_batch(batch_id: int) -> ActionImportBatch | None:
@@ -381,11 +387,57 @@ def _batches(where, network: Network | None, page: int, per_page: int) -> Pagina
             live[batch_id] = live.get(batch_id, 0) + n
             if network is not None and network_id == network.id:
                 here[batch_id] = n
+    removed = _removed_per_network([b.id for b in pagination.items if b.undone_at is not None])
     pagination.items = [
         BatchRow(b, live.get(b.id, 0),
-                 here.get(b.id, 0) if network is not None and b.network_id is None else None)
+                 here.get(b.id, 0) if network is not None and b.network_id is None else None,
+                 removed.get(b.id, []))
         for b in pagination.items]
     return pagination
+
+
+def _removed_by_undo():
+    """The condition on a row (joined with its batch) that the batch's undo removed it and it
+    has not been restored since: it was removed at the very moment of the undo. A row removed
+    before the undo, or restored and removed again later, carries another time."""
+    return and_(ActionImportBatch.undone_at.is_not(None),
+                ActionItem.deleted_at == ActionImportBatch.undone_at)
+
+
+def _counted_networks(counts: dict[int, int]) -> list[tuple[Network, int]]:
+    """(network, count) in the networks' name order."""
+    if not counts:
+        return []
+    networks = db.session.scalars(select(Network).where(Network.id.in_(counts))
+                                  .order_by(Network.name_key, Network.id))
+    return [(n, counts[n.id]) for n in networks]
+
+
+def _removed_per_network(batch_ids: list[int]) -> dict[int, list[tuple[Network, int]]]:
+    if not batch_ids:
+        return {}
+    counted = db.session.execute(
+        select(ActionItem.import_batch_id, ActionItem.network_id, func.count())
+        .join(ActionImportBatch, ActionImportBatch.id == ActionItem.import_batch_id)
+        .where(ActionItem.import_batch_id.in_(batch_ids), _removed_by_undo())
+        .group_by(ActionItem.import_batch_id, ActionItem.network_id)).all()
+    per_batch: dict[int, dict[int, int]] = {}
+    for batch_id, network_id, n in counted:
+        per_batch.setdefault(batch_id, {})[network_id] = n
+    named = {network.id: network for network in db.session.scalars(
+        select(Network).where(Network.id.in_({row[1] for row in counted})))}
+    return {batch_id: sorted(((named[i], n) for i, n in counts.items()),
+                             key=lambda entry: (entry[0].name_key, entry[0].id))
+            for batch_id, counts in per_batch.items()}
+
+
+def rows_per_network(batch: ActionImportBatch) -> list[tuple[Network, int]]:
+    """The batch's rows in the plan, per network (in the networks' name order)."""
+    counted = db.session.execute(
+        select(ActionItem.network_id, func.count())
+        .where(ActionItem.import_batch_id == batch.id, ActionItem.deleted_at.is_(None))
+        .group_by(ActionItem.network_id))
+    return _counted_networks(dict(counted.all()))
 
 
 def network_batches(network: Network, page: int = 1, per_page: int = 50) -> Pagination:
@@ -421,6 +473,8 @@ class UndoCheck:
     batch: ActionImportBatch
     live: list[ActionItem]
     changed: list[ActionItem]
+    # After the undo: the networks whose removed rows now hold them, with how many.
+    removed_in: list[tuple[Network, int]] = field(default_factory=list)
 
     @property
     def gone(self) -> int:
@@ -435,9 +489,10 @@ def undo_check(batch: ActionImportBatch) -> UndoCheck:
         .where(ActionItem.import_batch_id == batch.id, ActionItem.deleted_at.is_(None))
         .options(selectinload(ActionItem.network), selectinload(ActionItem.updated_by))
         .order_by(Network.name_key, Network.id, ActionItem.position, ActionItem.id)))
-    # An import writes version 1; any save since (a cell, the form, a restore) is a change.
-    # A move is not: the place in the list is not content.
-    return UndoCheck(batch, live, [item for item in live if item.version > 1])
+    # An import writes a row's creation and change times alike; any save since (a cell, the
+    # form, a restore one by one) moves the change time on. A move does not (the place in the
+    # list is not content), nor do an undo and its restore (the version counts those).
+    return UndoCheck(batch, live, [item for item in live if item.updated_at > item.created_at])
 
 
 def undo_import(batch: ActionImportBatch, actor,
@@ -472,10 +527,89 @@ def undo_import(batch: ActionImportBatch, actor,
             .where(ActionItem.id.in_(ids), ActionItem.deleted_at.is_(None))
             .values(deleted_at=now, deleted_by_id=actor_id, version=ActionItem.version + 1)
             .execution_options(synchronize_session=False))
-    for network_id in sorted({item.network_id for item in check.live}):
+    per_network: dict[int, int] = {}
+    for item in check.live:
+        per_network[item.network_id] = per_network.get(item.network_id, 0) + 1
+    for network_id in sorted(per_network):
         _renumber(network_id, _ordered_ids(network_id))
+    changed_ids = [item.id for item in check.changed]
     db.session.expire_all()
     record("actions_import_undone", actor, batch, network_id=batch.network_id,
-           filename=batch.filename, rows=len(ids), item_ids=ids,
-           changed_ids=[item.id for item in check.changed])
+           filename=batch.filename, rows=len(ids), item_ids=ids, changed_ids=changed_ids)
+    check.removed_in = _counted_networks(per_network)
     return check
+
+
+# ---------------------------------------------------------------- taking an undo back
+
+
+@dataclass
+class UndoneBatch:
+    """An undone batch as a network's removed rows show it: how many of the rows its undo
+    removed are among them, and how many in all (a combined plan's are in several networks)."""
+
+    batch: ActionImportBatch
+    here: int
+    total: int
+
+
+def undone_batches(network: Network) -> list[UndoneBatch]:
+    """The undone batches whose undo removed rows of this network that are still removed,
+    the latest undo first."""
+    counted = db.session.execute(
+        select(ActionImportBatch, func.count(ActionItem.id))
+        .join(ActionItem, ActionItem.import_batch_id == ActionImportBatch.id)
+        .where(ActionItem.network_id == network.id, _removed_by_undo())
+        .group_by(ActionImportBatch.id)
+        .order_by(ActionImportBatch.undone_at.desc(), ActionImportBatch.id.desc())).all()
+    if not counted:
+        return []
+    totals = {batch_id: sum(n for _, n in entries) for batch_id, entries in
+              _removed_per_network([batch.id for batch, _ in counted]).items()}
+    return [UndoneBatch(batch, here, totals.get(batch.id, here)) for batch, here in counted]
+
+
+def restore_batch(batch: ActionImportBatch, actor) -> list[tuple[Network, int]]:
+    """Take an undo back in one step: the rows the undo removed that are still removed come
+    back, each network's last in its list in the order they had, and the batch is no longer
+    undone. Rows removed before the undo, or restored one by one since, stay as they are.
+    Answers how many rows came back to each network.
+
+    The rows come back as they were: their change time stays (a later undo asks only about
+    rows edited since the import), their version moves on. Raises NotUndone when the batch
+    is not undone (also when someone restored it a moment ago): nothing is written then."""
+    undone_at = db.session.scalar(
+        select(ActionImportBatch.undone_at).where(ActionImportBatch.id == batch.id))
+    if undone_at is None:
+        raise NotUndone()
+    # Claimed in one statement, as the undo is: of two restores at the same moment, one does it.
+    claimed = db.session.execute(
+        update(ActionImportBatch)
+        .where(ActionImportBatch.id == batch.id, ActionImportBatch.undone_at == undone_at)
+        .values(undone_at=None, undone_by_id=None)
+        .execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        raise NotUndone()
+    removed = db.session.execute(
+        select(ActionItem.id, ActionItem.network_id)
+        .where(ActionItem.import_batch_id == batch.id, ActionItem.deleted_at == undone_at)
+        .order_by(ActionItem.network_id, ActionItem.position, ActionItem.id)).all()
+    per_network: dict[int, list[int]] = {}
+    for item_id, network_id in removed:
+        per_network.setdefault(network_id, []).append(item_id)
+    table = ActionItem.__table__
+    for network_id, ids in sorted(per_network.items()):
+        first = len(_ordered_ids(network_id)) + 1
+        db.session.execute(
+            update(table).where(table.c.id == bindparam("item_id"))
+            .values(deleted_at=None, deleted_by_id=None, position=bindparam("new_position"),
+                    version=table.c.version + 1),
+            [{"item_id": item_id, "new_position": first + offset}
+             for offset, item_id in enumerate(ids)])
+    db.session.expire_all()
+    counts = {network_id: len(ids) for network_id, ids in per_network.items()}
+    record("actions_import_restored", actor, batch, network_id=batch.network_id,
+           filename=batch.filename, rows=len(removed),
+           item_ids=[item_id for item_id, _ in removed],
+           networks={str(k): v for k, v in sorted(counts.items())})
+    return _counted_networks(counts)

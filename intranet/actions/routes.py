@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from intranet import cache, clock
 from intranet.actions import bp, export, imports, services
@@ -20,6 +21,7 @@ from intranet.actions.forms import (
     ImportForm,
     MoveForm,
     PlanImportForm,
+    RestoreImportForm,
     UndoImportForm,
 )
 from intranet.actions.importer import (
@@ -30,6 +32,7 @@ from intranet.actions.importer import (
 )
 from intranet.actions.services import ActionFilter
 from intranet.authz import authorize, may
+from intranet.counts import count
 from intranet.csvfile import csv_download
 from intranet.editing.views import attempt
 from intranet.errors import keep_posted_text
@@ -285,7 +288,8 @@ def delete(slug: str, item_id: int):
 def trash(slug: str):
     network = _network(slug)
     authorize(current_user, "restore_actions", network)
-    return render("actions/trash.html", network=network, items=services.deleted_items(network))
+    return render("actions/trash.html", network=network, items=services.deleted_items(network),
+                  undone=imports.undone_batches(network))
 
 
 @bp.post(f"{NETWORK_PREFIX}/borttagna/<int:item_id>/aterstall")
@@ -346,9 +350,25 @@ def _confirm(pending, template: str, upload_url: str, done_url, **context):
                 "nätverken har ändrats. Ladda upp filen igen."), "error")
         return redirect(upload_url, 303)
     db.session.commit()
-    flash(ngettext("%(num)s rad importerades.", "%(num)s rader importerades.", batch.row_count),
-          "success")
+    if batch.network_id is None:
+        flash(_per_network(_("%(rows)s importerades till %(network)s."),
+                           _("%(rows)s importerades: %(split)s."), _("%(num)s till %(network)s"),
+                           batch.row_count, imports.rows_per_network(batch)), "success")
+    else:
+        flash(ngettext("%(num)s rad importerades.", "%(num)s rader importerades.",
+                       batch.row_count), "success")
     return redirect(done_url(batch), 303)
+
+
+def _per_network(one: str, several: str, part: str, total: int, counts) -> str:
+    """A sentence of rows in networks: `one` (rows, network) when they are all in one
+    network, else `several` (rows, split) with each network's `part` (num, network) in the
+    networks' name order: "4 rader importerades: 2 till …, 2 till …"."""
+    rows = count(total, "row")
+    if len(counts) == 1:
+        return one % {"rows": rows, "network": counts[0][0].name}
+    split = ", ".join(part % {"num": n, "network": network.name} for network, n in counts)
+    return several % {"rows": rows, "split": split}
 
 
 def _cancel(pending, done_url: str):
@@ -508,21 +528,37 @@ def _undo(batch, network: Network | None, back_urls: dict):
     if removed == 0:
         flash(_("Importen ångrades. Dess rader var redan borttagna."), "success")
     elif network is not None and may(current_user, "restore_actions", network):
-        flash(ngettext("Importen ångrades: %(num)s rad togs bort. Den finns bland borttagna "
-                       "rader och kan återställas där.",
-                       "Importen ångrades: %(num)s rader togs bort. De finns bland borttagna "
-                       "rader och kan återställas där.", removed), "success")
+        flash(escape(ngettext(
+            "Importen ångrades: %(num)s rad togs bort. Den finns bland borttagna rader och kan "
+            "återställas där.",
+            "Importen ångrades: %(num)s rader togs bort. De finns bland borttagna rader och kan "
+            "återställas där.", removed)) + " " + _trash_link(network, _("Visa borttagna rader")),
+            "success")
     elif network is not None:
         flash(ngettext("Importen ångrades: %(num)s rad togs bort. Nätverkets sammankallande "
                        "och kansliet kan återställa den.",
                        "Importen ångrades: %(num)s rader togs bort. Nätverkets sammankallande "
-                       "och kansliet kan återställa dem.", removed), "success")
+                       "och kansliet kan återställa dem.", removed) + " "
+              + _("Hela importen kan också återställas i ett steg under Tidigare importer."),
+              "success")
     else:
-        flash(ngettext("Importen ångrades: %(num)s rad togs bort. Den finns bland sitt "
-                       "nätverks borttagna rader och kan återställas där.",
-                       "Importen ångrades: %(num)s rader togs bort. De finns bland varje "
-                       "nätverks borttagna rader och kan återställas där.", removed), "success")
+        # The rows are in several networks: each network's removed rows, linked.
+        links = Markup(", ").join(_trash_link(n, n.name) for n, _count in check.removed_in
+                                  if may(current_user, "restore_actions", n))
+        message = escape(ngettext(
+            "Importen ångrades: %(num)s rad togs bort. Den finns bland sitt nätverks borttagna "
+            "rader och kan återställas där.",
+            "Importen ångrades: %(num)s rader togs bort. De finns bland varje nätverks "
+            "borttagna rader och kan återställas där.", removed))
+        if links:
+            message += " " + escape(_("Borttagna rader i %(networks)s.")) % {"networks": links}
+        flash(message, "success")
     return redirect(back, 303)
+
+
+def _trash_link(network: Network, text: str) -> Markup:
+    return Markup('<a href="{url}">{text}</a>').format(
+        url=url_for("actions.trash", slug=network.slug), text=text)
 
 
 def _batch_or_404(batch_id: int):
@@ -553,6 +589,52 @@ def plan_import_undo(batch_id: int):
     authorize(current_user, "undo_action_import", batch)
     return _undo(batch, None, {"imports": url_for("actions.plan_imports"),
                                "list": url_for("actions.plan")})
+
+
+def _restore_batch(batch, back_urls: dict):
+    """Take a batch's undo back (POST): the rows it removed come back in one step."""
+    form = RestoreImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    back = back_urls.get(form.back.data) or back_urls["imports"]
+    try:
+        counts = imports.restore_batch(batch, _me())
+    except imports.NotUndone:
+        db.session.rollback()
+        flash(_("Importen är inte ångrad: dess rader finns redan i handlingsplanen."), "info")
+        return redirect(back, 303)
+    db.session.commit()
+    restored = sum(n for _, n in counts)
+    if restored == 0:
+        flash(_("Importen är inte längre ångrad. Dess rader var redan återställda."), "success")
+    else:
+        flash(_per_network(
+            _("Importen återställdes: %(rows)s är tillbaka i %(network)s, sist i listan."),
+            _("Importen återställdes: %(rows)s är tillbaka, sist i varje nätverks lista: "
+              "%(split)s."), _("%(num)s i %(network)s"), restored, counts), "success")
+    return redirect(back, 303)
+
+
+@bp.post(f"{NETWORK_PREFIX}/importer/<int:batch_id>/aterstall")
+def import_restore(slug: str, batch_id: int):
+    """From the network's removed rows or its imports: the network's own import, or one of
+    the combined plan's with rows here (which the secretariat restores in every network)."""
+    network = _network(slug)
+    batch = _batch_or_404(batch_id)
+    if not imports.batch_in_network(batch, network):
+        abort(404)
+    authorize(current_user, "restore_action_import", batch)
+    return _restore_batch(batch, {
+        "imports": url_for("actions.network_imports", slug=network.slug),
+        "trash": url_for("actions.trash", slug=network.slug)})
+
+
+@bp.post("/handlingsplan/importer/<int:batch_id>/aterstall")
+def plan_import_restore(batch_id: int):
+    authorize(current_user, "import_action_plan")
+    batch = _batch_or_404(batch_id)
+    authorize(current_user, "restore_action_import", batch)
+    return _restore_batch(batch, {"imports": url_for("actions.plan_imports")})
 
 
 # ---------------------------------------------------------------- export

@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "action_restored": _l("Återställde rad i handlingsplan"),
     "actions_imported": _l("Importerade handlingsplan"),
     "actions_import_undone": _l("Ångrade import av handlingsplan"),
+    "actions_import_restored": _l("Återställde ångrad import av handlingsplan"),
     "meeting_added": _l("Lade till möte"),
     "meeting_updated": _l("Ändrade möte"),
     "meeting_removed": _l("Tog bort möte"),

@@ -74,6 +74,10 @@ def test_convener_imports_the_plan_again_without_doubling_it_and_undoes_it(
     fits(page, 390)
 
     # Confirmed as proposed: the 13 rows other networks keep, none of the 9 SUP has.
+    # Without touching a box: what the page said the confirmation imports by default.
+    expect(page.locator(".message")).to_contain_text("Som förvalt importeras 13 rader.")
+    expect(page.locator("#import-chosen")).to_have_text(
+        "13 rader är markerade och importeras när du bekräftar.")
     page.get_by_role("button", name="Importera markerade rader").first.click()
     expect(page.locator("#messages")).to_contain_text("13 rader importerades.")
     expect(page.locator(".import-notice")).to_contain_text(
@@ -85,6 +89,8 @@ def test_convener_imports_the_plan_again_without_doubling_it_and_undoes_it(
     page.locator(".import-notice").get_by_role("button", name="Ångra importen").click()
     expect(page.locator("#messages")).to_contain_text(
         "Importen ångrades: 13 rader togs bort. De finns bland borttagna rader")
+    expect(page.locator("#messages").get_by_role("link", name="Visa borttagna rader")
+           ).to_have_attribute("href", "/natverk/sup/handlingsplan/borttagna")
     expect(page.locator(".import-notice")).to_have_count(0)
     expect(page.locator("#result-count")).to_have_text("9 rader")
     assert len(live(app, "SUP")) == 9
@@ -93,6 +99,11 @@ def test_convener_imports_the_plan_again_without_doubling_it_and_undoes_it(
     page.get_by_role("link", name="Importera", exact=True).click()
     upload_to_preview(page, REAL_PLAN)
     page.get_by_role("checkbox", name="Importera rad 3", exact=True).check()
+    # The count follows the box, at the top (said to screen readers) and at the bottom.
+    expect(page.locator("#import-chosen")).to_have_text(
+        "14 rader är markerade och importeras när du bekräftar.")
+    expect(page.locator("[data-import-chosen]")).to_have_text(
+        "14 rader är markerade och importeras när du bekräftar.")
     page.get_by_role("button", name="Importera markerade rader").last.click()
     expect(page.locator("#messages")).to_contain_text("14 rader importerades.")
     activities = [item.activity for item in live(app, "SUP")]
@@ -100,8 +111,8 @@ def test_convener_imports_the_plan_again_without_doubling_it_and_undoes_it(
     assert sum("laddinfrastruktur" in a for a in activities) == 2
 
     # Undone from the list of imports, where the earlier import shows as undone.
-    page.get_by_role("link", name="Alla importer").click()
-    expect(page.get_by_role("heading", name="Importer till handlingsplanen")).to_be_visible()
+    page.locator(".import-notice").get_by_role("link", name="Tidigare importer").click()
+    expect(page.get_by_role("heading", name="Tidigare importer")).to_be_visible()
     batches = page.locator("table.import-batches tbody tr")
     expect(batches).to_have_count(2)
     expect(batches.nth(1)).to_contain_text("Ångrad")
@@ -113,6 +124,22 @@ def test_convener_imports_the_plan_again_without_doubling_it_and_undoes_it(
     assert len(live(app, "SUP")) == 9
     page.get_by_role("link", name="Borttagna rader").first.click()
     expect(page.locator("tbody tr")).to_have_count(27)
+
+    # Both undone imports can come back in one step each; the latest undo is first.
+    restore = page.get_by_role("button", name=re.compile(
+        r"^Återställ alla från importen handlingsplan-2021\.csv \("))
+    expect(restore).to_have_count(2)
+    expect(page.locator(".undone-import").first).to_contain_text(
+        "14 av raderna nedan kommer från den.")
+    check_a11y(page, "the removed rows with two undone imports")
+    fits(page, 390)
+    restore.first.click()
+    expect(page.locator("#messages")).to_contain_text(
+        "Importen återställdes: 14 rader är tillbaka i Nätverket för planeringschefer, "
+        "sist i listan.")
+    expect(page.locator("tbody tr")).to_have_count(13)
+    expect(restore).to_have_count(1)
+    assert len(live(app, "SUP")) == 23
 
 
 def test_secretariat_imports_the_combined_plan_into_the_networks_it_names(
@@ -152,15 +179,46 @@ def test_secretariat_imports_the_combined_plan_into_the_networks_it_names(
     check_a11y(page, "the combined plan's upload without a network")
     page.get_by_label("Nätverk för rader som inte nämner något nätverk").select_option(
         label="Nätverket för ekonomidirektörer")
+
+    # A file with a sub-goal not in the programme: the row is linked from the error box,
+    # and the focus area's sub-goals are there to choose from.
+    wrong = tmp_path / "fel.csv"
+    wrong.write_text("Fokusområde;Delmål;Aktivitet\nInfrastruktur;Fler cykelbanor;Cykelplan\n",
+                     encoding="utf-8")
+    page.get_by_label("Fil (CSV eller Excel .xlsx)").set_input_files(str(wrong))
+    page.get_by_role("button", name="Förhandsgranska").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text(
+        "1 av 1 rader har fel. Felen står vid varje rad i tabellen nedan.")
+    alert.get_by_role("link", name="Rad 2").click()
+    expect(page).to_have_url(re.compile("#fel-rad-2$"))
+    choices = page.locator("#fel-rad-2 details")
+    choices.get_by_text("Delmål under Infrastruktur").click()
+    expect(choices.get_by_role("listitem")).to_have_count(3)
+    expect(choices).to_contain_text("Genom att prioriterade infrastrukturprojekt genomförs")
+    check_a11y(page, "a file with an unknown sub-goal, its choices open")
+    fits(page, 390)
     upload_to_preview(page, plan)
 
+    # Per network: the file's new rows, those already there, and (kept up to date by the
+    # script) the rows ticked.
     counts = page.locator("table.import-per-network")
-    for name, new in (("Nätverket för planeringschefer", "1 rad"), ("Klimatnätverket", "1 rad"),
-                      ("Näringslivschefer", "1 rad"),
-                      ("Nätverket för ekonomidirektörer", "1 rad")):
-        expect(counts.locator("tr", has_text=name).locator("td").first).to_have_text(new)
-    expect(counts.locator("tr", has_text="Nätverket för planeringschefer").locator("td").nth(1)
-           ).to_have_text("1 rad")
+    expect(counts.get_by_role("columnheader")).to_have_text(
+        ["Nätverk", "Nya rader", "Finns redan", "Importeras"])
+    for name, new, there in (("Nätverket för planeringschefer", "1", "1"),
+                             ("Klimatnätverket", "1", "0"), ("Näringslivschefer", "1", "0"),
+                             ("Nätverket för ekonomidirektörer", "1", "0")):
+        cells = counts.locator("tr", has_text=name).locator("td")
+        expect(cells).to_have_text([new, there, new])
+    sup_ticked = counts.locator("tr", has_text="Nätverket för planeringschefer").locator(
+        "td").nth(2)
+    page.get_by_role("checkbox", name="Importera rad 6", exact=True).check()
+    expect(sup_ticked).to_have_text("2")
+    expect(page.locator("#import-chosen")).to_have_text(
+        "5 rader är markerade och importeras när du bekräftar.")
+    page.get_by_role("checkbox", name="Importera rad 6", exact=True).uncheck()
+    expect(sup_ticked).to_have_text("1")
+    expect(page.locator(".message")).to_contain_text("Som förvalt importeras 4 rader.")
     notes = page.locator(".import-notes")
     expect(notes).to_contain_text("Filen var inte UTF-8; den lästes som Windows-1252.")
     expect(notes).to_contain_text("Budget – Menade du ”Kostnad”?")
@@ -170,7 +228,9 @@ def test_secretariat_imports_the_combined_plan_into_the_networks_it_names(
     fits(page, 390)
 
     page.get_by_role("button", name="Importera markerade rader").first.click()
-    expect(page.locator("#messages")).to_contain_text("4 rader importerades.")
+    expect(page.locator("#messages")).to_contain_text(
+        "4 rader importerades: 1 till Klimatnätverket, 1 till Näringslivschefer, 1 till "
+        "Nätverket för ekonomidirektörer, 1 till Nätverket för planeringschefer.")
     expect(page.locator(".import-notice")).to_contain_text(
         "Du importerade 4 rader från handlingsplan-2022.csv.")
     check_a11y(page, "the combined plan after an import")
@@ -184,10 +244,29 @@ def test_secretariat_imports_the_combined_plan_into_the_networks_it_names(
     assert "Gemensam etableringsguide." in landed["SNUG"]
     assert "Jämförelse av nyckeltal." in landed["Ekonomi"]
 
-    page.get_by_role("link", name="Alla importer").click()
+    page.locator(".import-notice").get_by_role("link", name="Tidigare importer").click()
     first = page.locator("table.import-batches tbody tr").first
     expect(first).to_contain_text("Gemensam plan (flera nätverk)")
     check_a11y(page, "the imports of the whole plan")
     first.get_by_role("button", name=re.compile("^Ångra importen")).click()
-    expect(page.locator("#messages")).to_contain_text("Importen ångrades: 4 rader togs bort.")
+    messages = page.locator("#messages")
+    expect(messages).to_contain_text("Importen ångrades: 4 rader togs bort.")
     assert {short: len(live(app, short)) for short in networks} == before
+    # Each network's removed rows are linked from the message and from the import's row.
+    expect(messages.get_by_role("link")).to_have_text(
+        ["Klimatnätverket", "Näringslivschefer", "Nätverket för ekonomidirektörer",
+         "Nätverket för planeringschefer"])
+    first = page.locator("table.import-batches tbody tr").first
+    expect(first.get_by_role("link", name="Klimatnätverket")).to_be_visible()
+    check_a11y(page, "the imports after undoing the combined plan")
+    fits(page, 390)
+
+    # Restored from the climate network's removed rows, in every network at once.
+    messages.get_by_role("link", name="Klimatnätverket").click()
+    expect(page.locator(".undone-import")).to_contain_text(
+        "3 rader till kommer tillbaka i andra nätverk.")
+    page.get_by_role("button", name=re.compile(
+        r"^Återställ alla från importen handlingsplan-2022\.csv")).click()
+    expect(messages).to_contain_text("Importen återställdes: 4 rader är tillbaka")
+    assert {short: len(live(app, short)) - before[short] for short in networks} == {
+        "SUP": 1, "Klimat": 1, "SNUG": 1, "Ekonomi": 1, "Kommunikation": 0}
