@@ -450,6 +450,7 @@ def add_section(response: ConsultationResponse, person: Person, title: str) -> R
     return section
 
 
+# A section's save: its row with the next version, and the revision numbered in its INSERT.
 _SECTIONS = VersionedTable(ResponseSection, "lock_version", revisions=SectionRevision,
                            owner="section_id")
 
