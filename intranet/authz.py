@@ -293,7 +293,13 @@ def _view_response(s: Standing, response) -> bool:
 
 
 def _edit_response(s: Standing, response) -> bool:
-    return response is not None and _works_in(s, response.network)
+    # An archived network's responses are read-only, for the secretariat too.
+    return response is not None and _writes_in(s, response.network)
+
+
+def _comment_response(s: Standing, response) -> bool:
+    return (response is not None and response.network.archived_at is None
+            and _view_response(s, response))
 
 
 # The review path. Each step is allowed to one role and in one state only: the policy looks at
@@ -495,10 +501,10 @@ RULES = {
     "empty_document_trash": _empty_document_trash,
     # Consultation responses (remissvar).
     "list_responses": _read_responses,
-    "add_responses": _works_in,
+    "add_responses": _writes_in,
     "view_response": _view_response,
     "edit_response": _edit_response,
-    "comment_response": _view_response,
+    "comment_response": _comment_response,
     # The committee's and the management group's meeting dates: everyone logged in reads
     # them, the secretariat keeps them.
     "view_meetings": _logged_in,

@@ -827,3 +827,40 @@ def test_the_combined_plans_undone_import_is_restored_by_the_secretariat(app, cl
     assert elin.post(f"/handlingsplan/importer/{batch_id}/aterstall",
                      {"back": "imports"}).headers["Location"] == "/handlingsplan/importer"
     assert count_live(app, "Klimat") == 2
+
+
+def test_undoing_and_restoring_a_combined_import_leaves_an_archived_networks_rows_alone(ctx):
+    empty_the_plan()
+    batch = imports.confirm_import(waiting(None, default=network("Ekonomi")), person(ELIN))
+    db.session.commit()
+    klimat = network("Klimat")
+    kept = {item.id for item in live_rows(klimat)}
+    assert kept
+    klimat.archived_at = clock.utcnow()
+    db.session.commit()
+
+    imports.undo_import(batch, person(ELIN))
+    db.session.commit()
+    assert {item.id for item in live_rows(klimat)} == kept
+    assert live_rows(network("SUP")) == []
+
+    klimat.archived_at = None  # the archive taken back: its rows were never removed
+    db.session.commit()
+    imports.restore_batch(batch, person(ELIN))
+    db.session.commit()
+    assert {item.id for item in live_rows(klimat)} == kept
+    assert live_rows(network("SUP"))
+
+
+def test_restoring_a_combined_import_leaves_rows_of_a_network_archived_since_removed(ctx):
+    empty_the_plan()
+    batch = imports.confirm_import(waiting(None, default=network("Ekonomi")), person(ELIN))
+    db.session.commit()
+    imports.undo_import(batch, person(ELIN))
+    db.session.commit()
+    klimat = network("Klimat")
+    klimat.archived_at = clock.utcnow()
+    db.session.commit()
+    imports.restore_batch(batch, person(ELIN))
+    db.session.commit()
+    assert live_rows(klimat) == [] and live_rows(network("SUP"))

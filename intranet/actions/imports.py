@@ -486,7 +486,9 @@ def undo_check(batch: ActionImportBatch) -> UndoCheck:
     live = list(db.session.scalars(
         select(ActionItem)
         .join(Network, Network.id == ActionItem.network_id)
-        .where(ActionItem.import_batch_id == batch.id, ActionItem.deleted_at.is_(None))
+        # An archived network's list is read-only: its rows stay as they are.
+        .where(ActionItem.import_batch_id == batch.id, ActionItem.deleted_at.is_(None),
+               Network.archived_at.is_(None))
         .options(selectinload(ActionItem.network), selectinload(ActionItem.updated_by))
         .order_by(Network.name_key, Network.id, ActionItem.position, ActionItem.id)))
     # An import writes a row's creation and change times alike; any save since (a cell, the
@@ -592,7 +594,9 @@ def restore_batch(batch: ActionImportBatch, actor) -> list[tuple[Network, int]]:
         raise NotUndone()
     removed = db.session.execute(
         select(ActionItem.id, ActionItem.network_id)
-        .where(ActionItem.import_batch_id == batch.id, ActionItem.deleted_at == undone_at)
+        .join(Network, Network.id == ActionItem.network_id)
+        .where(ActionItem.import_batch_id == batch.id, ActionItem.deleted_at == undone_at,
+               Network.archived_at.is_(None))  # an archived network's rows stay removed
         .order_by(ActionItem.network_id, ActionItem.position, ActionItem.id)).all()
     per_network: dict[int, list[int]] = {}
     for item_id, network_id in removed:
