@@ -245,3 +245,22 @@ def test_a_step_recorded_by_someone_else_at_the_same_moment_is_a_message_not_an_
     assert "Någon annan registrerade ett beslut om svaret medan du skrev" in answer.get_data(
         as_text=True)
     assert _status(app) == before
+
+
+def test_an_archived_networks_responses_are_read_only_for_the_secretariat_too(
+        app, world, resp, login_as):
+    from intranet.org.models import Network
+
+    with app.app_context():
+        db.session.get(Network, db.session.get(ConsultationResponse, RESPONSE_ID).network_id
+                       ).archived_at = clock.utcnow()
+        db.session.commit()
+    secretariat = login_as("secretariat")
+    assert secretariat.get(R).status_code == 200  # still read
+    section = f"{R}/avsnitt/{SECTION_IDS[0]}"
+    assert secretariat.post(f"{section}/redigera", {
+        "title": "Sammanfattning", "body": "Ny text.", "version": "1", "base": "1"}
+    ).status_code == 403
+    assert secretariat.post(f"{R}/avsnitt", {"title": "Nytt avsnitt"}).status_code == 403
+    assert secretariat.post(f"{section}/kommentarer", {"body": "En kommentar."}
+                            ).status_code == 403
