@@ -508,6 +508,13 @@ def test_sent_needs_date_and_recipient_and_keeps_the_letter(ctx):
     assert event.document.network_id == response.network_id
     assert event.document.title == "Yttrande över Kollektivtrafikplan 2050"
     assert event.document.versions[0].filename.endswith(".docx")
+    # The letter went out in every municipality's name: the directors and the committee who
+    # decided it (not members of the network) open it from the response's page.
+    from intranet.authz import may
+
+    assert event.document.visibility == "everyone"
+    for role in ("other_director", "committee"):
+        assert may(world.person(role), "view_document", event.document), role
 
 
 def test_waiting_lists_what_each_role_must_do(ctx):

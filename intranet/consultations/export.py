@@ -12,7 +12,7 @@ from intranet import clock
 from intranet.consultations import review
 from intranet.consultations.letter import Letter, Signatory, Stance, build_docx, filename
 from intranet.consultations.models import ConsultationResponse, EventKind, ResponseStatus
-from intranet.documents.models import Document
+from intranet.documents.models import Document, Visibility
 from intranet.documents.services import upload_file
 from intranet.documents.storage import get_storage
 from intranet.extensions import db
@@ -76,10 +76,12 @@ def _stance(row: review.TrackerRow) -> Stance:
 
 def keep_letter(response: ConsultationResponse, person: Person, *,
                 sent_on: date | None = None) -> Document:
-    """Stores the letter as sent as a new document of the network."""
+    """Stores the letter as sent as a new document of the network, shared with everyone in
+    the cooperation: it went out in all the municipalities' name, and the management group and
+    the committee who decided it follow the link to it from the response."""
     letter = letter_for(response, letter_date=sent_on)
     return upload_file(
         response.network, person, io.BytesIO(build_docx(letter)), filename(letter),
         storage=get_storage(), title=f"Yttrande över {response.title}"[:200],
         description=f"Skickat till {response.referring_body} {letter.letter_date.isoformat()}.",
-        tags=["remissvar", "yttrande"])
+        tags=["remissvar", "yttrande"], visibility=Visibility.EVERYONE)
