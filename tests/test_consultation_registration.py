@@ -355,7 +355,7 @@ def test_why_a_referral_can_no_longer_move_names_what_the_network_has_done(app_c
     assert svc.move_refusal(response) == (
         "Remissen kan inte flyttas längre: arbetet med svaret har börjat (det finns text i "
         "1 avsnitt, 2 kommentarer och 1 sparad version). Ska ett annat nätverk svara på den: "
-        "registrera remissen där och avsluta svaret här.")
+        "registrera remissen där.")
     with pytest.raises(svc.MoveRefused) as refused:
         svc.move_response(response, world.person("secretariat"),
                           world.network("other_network"))

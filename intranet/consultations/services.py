@@ -879,7 +879,7 @@ def move_refusal(response: ConsultationResponse) -> str | None:
     if response.status in (ResponseStatus.ADOPTED, ResponseStatus.SENT):
         return reason
     return " ".join([reason, gettext("Ska ett annat nätverk svara på den: registrera remissen "
-                                     "där och avsluta svaret här.")])
+                                     "där.")])
 
 
 def move_targets(response: ConsultationResponse) -> list[Network]:
