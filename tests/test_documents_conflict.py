@@ -250,3 +250,47 @@ def test_a_page_conflict_on_the_same_line_says_saving_replaces_the_other_change(
     assert "Ni har ändrat samma ställe i texten." in page
     assert "det du sparar ersätter dem" in page
     assert "Min rad.</textarea>" in page and "Spara min text" in page
+
+
+# ---------------------------------------------------------------- the form's other fields
+
+
+def _page_post(client, version, base, **fields):
+    data = {"title": "Minnesanteckningar", "body": "Text.", "version": version, "base": base,
+            "visibility": "network", "tags": ""}
+    data.update(fields)
+    return client.post(f"{PLAN}/{PAGE_ID}/redigera", data)
+
+
+def test_a_title_only_the_other_person_changed_is_kept_in_the_conflicts_form(
+        app, docs, login_as):
+    member, convener = login_as("member"), login_as("convener")
+    form = member.get(f"{PLAN}/{PAGE_ID}/redigera").get_data(as_text=True)
+    version, base = hidden(form, "version"), hidden(form, "base")
+    with app.app_context():
+        body = svc.latest_revision(db.session.get(Document, PAGE_ID)).body
+    title = re.search(r'name="title"[^>]*value="([^"]*)"', form).group(1)
+    assert _page_post(convener, version, base, title="Minnesanteckningar (justerade)",
+                      body=body).status_code == 303
+    answer = _page_post(member, version, base, title=title, body=body + "\n\nTillägg.")
+    assert answer.status_code == 409
+    page = answer.get_data(as_text=True)
+    assert re.search(r'name="title"[^>]*value="Minnesanteckningar \(justerade\)"', page)
+    assert "skiljer sig också här" not in page
+
+
+def test_other_fields_saved_meanwhile_are_named_when_the_form_differs(app, docs, login_as):
+    member, convener = login_as("member"), login_as("convener")
+    form = member.get(f"{PLAN}/{PAGE_ID}/redigera").get_data(as_text=True)
+    version, base = hidden(form, "version"), hidden(form, "base")
+    title = re.search(r'name="title"[^>]*value="([^"]*)"', form).group(1)
+    assert _page_post(convener, version, base, title="Deras rubrik", body="Deras text.",
+                      visibility="everyone", tags="möte").status_code == 303
+    page = _page_post(member, version, base, title="Min rubrik", body="Min text.",
+                      visibility="network", tags="").get_data(as_text=True)
+    assert "Det som sparades under tiden skiljer sig också här från ditt formulär:" in page
+    assert "Rubrik: sparat ”Deras rubrik”, i ditt formulär ”Min rubrik”." in page
+    assert "Etiketter: sparat ”möte”, i ditt formulär ””." in page
+    assert re.search(r"Vem får se dokumentet\?: sparat ”Alla inloggade[^”]*”, i ditt formulär "
+                     r"”Bara nätverket", page)
+    assert title != "Min rubrik"

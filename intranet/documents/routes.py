@@ -348,11 +348,23 @@ def _edit_page(network, document):
             document, current_user, expected_version=_version_number(form.version.data),
             title=form.title.data, body=form.body.data or "", note=form.note.data or "",
             tags=svc.parse_tags(form.tags.data), visibility=form.visibility.data),
-        owner=PageRevision.document_id, owner_id=document.id, reload=saved_now, show=show)
+        owner=PageRevision.document_id, owner_id=document.id, reload=saved_now, show=show,
+        saved_fields=lambda: _page_fields(document, form))
     if answer is not None:
         return answer
     flash(_("Sidan är sparad."), "success")
     return redirect(url_for(".show", slug=network.slug, document_id=document.id), 303)
+
+
+def _page_fields(document, form) -> dict:
+    """A page's tags and visibility as saved and as in the form (they have no revisions), as
+    the form shows them: the conflict view names those that differ."""
+    labels = {choice.value: str(choice.label) for choice in form.visibility.choices}
+    return {
+        "tags": (", ".join(document.tag_names), ", ".join(svc.parse_tags(form.tags.data))),
+        "visibility": (labels.get(document.visibility, document.visibility),
+                       labels.get(form.visibility.data, form.visibility.data or "")),
+    }
 
 
 def _page_form(network, document, form, status=200, preview=False, conflict=None,

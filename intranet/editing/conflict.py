@@ -27,6 +27,8 @@ class Base:
     mine: Diff  # from the base to the editor's text
     # Both changes in one text when they changed different lines, else None.
     merged: str | None = None
+    title: str = ""  # the title both started from
+    current_title: str = ""  # the title saved meanwhile
 
 
 # Why a conflict shows no base: the form did not say where the editor started, that
@@ -45,6 +47,9 @@ class Conflict:
     base: Base | None = None  # the text both started from, when it is known
     no_base: str = BASE_UNKNOWN  # why there is no base (when there is none)
     current_number: int | None = None  # the revision saved meanwhile, for texts with one
+    # What else the other save changed that the form did not take over: (field's label, the
+    # saved value, the form's value), said above the form (see editing.views.restart).
+    other_fields: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def identical(self) -> bool:
@@ -110,21 +115,22 @@ def with_base(conflict: Conflict, owner, owner_id: int, base_number: int | None)
     if base is None:
         return replace(conflict, no_base=BASE_MISSING)
     later = db.session.execute(
-        select(model.number, Person.name)
+        select(model.number, Person.name, model.title)
         .outerjoin(Person, Person.id == model.created_by_id)
         .where(owner == owner_id, model.number > base_number)
         .order_by(model.number)).all()
     if not later:
         return replace(conflict, no_base=BASE_UNCHANGED)
     saved_by: list[str | None] = []
-    for _number, name in later:
+    for _number, name, _title in later:
         if name not in saved_by:
             saved_by.append(name)
     return replace(conflict, base=Base(
         text=base.body, number=base.number, current_number=later[-1][0],
         saved_by=tuple(saved_by), theirs=word_diff(base.body, conflict.current),
         mine=word_diff(base.body, conflict.mine),
-        merged=merge(base.body, conflict.current, conflict.mine)))
+        merged=merge(base.body, conflict.current, conflict.mine),
+        title=base.title, current_title=later[-1][2]))
 
 
 def normalise_text(text: str) -> str:

@@ -61,7 +61,8 @@ def attempt(save: Callable[[], object], *, mine: str,
     return Attempt(True, result)
 
 
-def restart(form, conflict: Conflict, owner, owner_id: int) -> Conflict:
+def restart(form, conflict: Conflict, owner, owner_id: int,
+            saved_fields: dict | None = None) -> Conflict:
     """The conflict with the text both saves started from (the revision the form's `base`
     names; `owner` is the revisions' column naming the text, as for with_base), and the
     form made to start from the saved version, so that saving again is deliberate: its
@@ -71,25 +72,43 @@ def restart(form, conflict: Conflict, owner, owner_id: int) -> Conflict:
     form.version.data = conflict.current_version
     if conflict.base and conflict.base.merged is not None:
         form.body.data = conflict.base.merged  # both changes kept, for the editor to save
+    others = []
+    base = conflict.base
+    title = getattr(form, "title", None)
+    if base is not None and title is not None and base.current_title != base.title:
+        if (title.data or "").strip() == base.title:
+            title.data = base.current_title  # only the other save changed it: theirs kept
+        elif (title.data or "").strip() != base.current_title:
+            others.append((str(title.label.text), base.current_title, title.data or ""))
+    # Fields kept without revisions (a page's tags and visibility): the saved value and the
+    # form's, when they differ, so that saving over another's change is never silent.
+    for name, (shown_saved, shown_mine) in (saved_fields or {}).items():
+        if shown_saved != shown_mine:
+            others.append((str(getattr(form, name).label.text), shown_saved, shown_mine))
     number = (conflict.base.current_number if conflict.base
               else latest_number(owner, owner_id))
     form.base.data = number or ""
-    return replace(conflict, current_number=number or None)
+    return replace(conflict, current_number=number or None, other_fields=tuple(others))
 
 
 def save_text(form, save: Callable[[], object], *, owner, owner_id: int,
               reload: Callable[[], tuple[int, str]], show: Callable[..., object],
-              gone: tuple[type[Exception], ...] = ()):
+              gone: tuple[type[Exception], ...] = (),
+              saved_fields: Callable[[], dict] | None = None):
     """Save a text kept with its history (a form with `body`, `version` and `base`) and
     commit: None when saved (the route says so and redirects). Otherwise the answer of
     `show(form, status=409, conflict=…)` with the three texts, or `show(form, status=409,
-    gone=True)` when the text was removed meanwhile; the editor's text is in the form."""
+    gone=True)` when the text was removed meanwhile; the editor's text is in the form.
+    `saved_fields()` gives the fields kept without revisions, as saved and as in the form
+    ({name: (saved, mine)}), read after the failed save, for the conflict to name."""
     outcome = attempt(save, mine=normalise_text(form.body.data), reload=reload, gone=gone)
     if outcome.saved:
         return None
     if outcome.gone is not None:
         return show(form, status=409, gone=True)
-    return show(form, status=409, conflict=restart(form, outcome.conflict, owner, owner_id))
+    return show(form, status=409, conflict=restart(
+        form, outcome.conflict, owner, owner_id,
+        saved_fields=saved_fields() if saved_fields else None))
 
 
 def keeps_text(*endpoints: str, fields: dict):
