@@ -294,3 +294,50 @@ def test_other_fields_saved_meanwhile_are_named_when_the_form_differs(app, docs,
     assert re.search(r"Vem får se dokumentet\?: sparat ”Alla inloggade[^”]*”, i ditt formulär "
                      r"”Bara nätverket", page)
     assert title != "Min rubrik"
+
+
+# ---------------------------------------------------------------- a save that changes nothing
+
+
+def test_saving_a_page_unchanged_writes_no_revision_and_starts_no_conflict(app, docs, login_as):
+    member, convener = login_as("member"), login_as("convener")
+    form = member.get(f"{PLAN}/{PAGE_ID}/redigera").get_data(as_text=True)
+    version, base = hidden(form, "version"), hidden(form, "base")
+    with app.app_context():
+        document = db.session.get(Document, PAGE_ID)
+        current = svc.latest_revision(document)
+        title, body, before = current.title, current.body, current.number
+    assert _page_post(convener, version, base, title=title, body=body).status_code == 303
+    with app.app_context():
+        assert svc.latest_revision(db.session.get(Document, PAGE_ID)).number == before
+    # The member's save, from the same version, goes through: nobody changed anything.
+    assert _page_post(member, version, base, title=title, body=body + "\n\nTillägg."
+                      ).status_code == 303
+
+
+def test_saving_a_section_unchanged_writes_no_revision(app, world, login_as):
+    build_consultations(app, world)
+    url = f"/natverk/plan/remissvar/{RESPONSE_ID}/avsnitt/{SECTION_IDS[0]}/redigera"
+    convener, member = login_as("convener"), login_as("member")
+    assert convener.post(url, {"title": "Sammanfattning", "version": "1", "base": "1",
+                               "body": "Kommunerna välkomnar planen."}).status_code == 303
+    with app.app_context():
+        assert db.session.get(ResponseSection, SECTION_IDS[0]).lock_version == 1
+    assert member.post(url, {"title": "Sammanfattning", "version": "1", "base": "1",
+                             "body": "Kommunerna välkomnar planen varmt."}).status_code == 303
+
+
+def test_changing_only_a_pages_tags_and_visibility_saves_them_without_a_revision(
+        app, docs, login_as):
+    convener = login_as("convener")
+    form = convener.get(f"{PLAN}/{PAGE_ID}/redigera").get_data(as_text=True)
+    with app.app_context():
+        current = svc.latest_revision(db.session.get(Document, PAGE_ID))
+        title, body, before = current.title, current.body, current.number
+    assert _page_post(convener, hidden(form, "version"), hidden(form, "base"), title=title,
+                      body=body, tags="möte, beslut", visibility="everyone").status_code == 303
+    with app.app_context():
+        document = db.session.get(Document, PAGE_ID)
+        assert svc.latest_revision(document).number == before
+        assert sorted(document.tag_names) == ["beslut", "möte"]
+        assert document.visibility == "everyone"

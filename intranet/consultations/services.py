@@ -456,9 +456,9 @@ _SECTIONS = VersionedTable(ResponseSection, "lock_version", revisions=SectionRev
 
 
 def save_section(section: ResponseSection, editor: Person, *, expected_version: int | None,
-                 title: str, body: str) -> int:
-    """A new revision (its number is returned), unless the section changed since the editor
-    opened it: then EditConflict with the editor's text kept, and nothing written. A save
+                 title: str, body: str) -> int | None:
+    """A new revision (its number is returned; None when the title and text are as saved),
+    unless the section changed since the editor opened it: then EditConflict with the editor's text kept, and nothing written. A save
     that loses the race between this check and its UPDATE raises StaleDataError, as the
     unit of work would."""
     if section.deleted_at is not None:
@@ -466,8 +466,10 @@ def save_section(section: ResponseSection, editor: Person, *, expected_version: 
     _require_draft(section.response)
     body = normalise_text(body)
     check_version(expected_version, section.lock_version, body, section.body)
-    title, now, changed_editor = title.strip()[:200], clock.utcnow(), (
-        section.updated_by_id != editor.id)
+    title = title.strip()[:200]
+    if title == section.title and body == section.body:
+        return None  # nothing changed: no new revision (one would conflict with others' edits)
+    now, changed_editor = clock.utcnow(), section.updated_by_id != editor.id
     # The section first: its row stays locked to this transaction until it commits, so
     # two saves never take the same revision number.
     _SECTIONS.write(section, {"title": title, "body": body, "updated_by_id": editor.id,

@@ -323,8 +323,9 @@ _PAGES = VersionedTable(Document, "lock_version", revisions=PageRevision, owner=
 
 def save_page(document: Document, editor: Person, *, expected_version: int | None,
               title: str, body: str, note: str = "", tags: list[str] | None = None,
-              visibility: str | None = None) -> int:
-    """A new revision (its number is returned), unless the page changed since the editor
+              visibility: str | None = None) -> int | None:
+    """A new revision (its number is returned; None when the title and text are as saved,
+    and then only changed tags or visibility are written), unless the page changed since the editor
     opened it: then EditConflict, with the editor's text kept, and nothing written. A save
     that loses the race between this check and its UPDATE raises StaleDataError, as the
     unit of work would."""
@@ -334,6 +335,21 @@ def save_page(document: Document, editor: Person, *, expected_version: int | Non
     check_version(expected_version, document.lock_version, body,
                   lambda: getattr(latest_revision(document), "body", ""))
     title, now = title.strip()[:200], clock.utcnow()
+    current = latest_revision(document)
+    if (current is not None and (current.title, current.body) == (title, body)
+            and not note.strip()):
+        # The text as saved: no new revision (one would conflict with others' edits); the
+        # tags and visibility, kept without revisions, are saved on their own.
+        values = {"updated_at": now}
+        if visibility is not None and visibility != document.visibility:
+            values["visibility"] = visibility
+        new_tags = tags is not None and sorted(tags) != sorted(document.tag_names)
+        if len(values) > 1 or new_tags:
+            _PAGES.write(document, values)
+            if new_tags:
+                _set_tags(document, tags)
+            record("page_saved", actor=editor, obj=document, revision=None)
+        return None
     values = {"title": title, "updated_at": now}
     if visibility is not None:
         values["visibility"] = visibility
