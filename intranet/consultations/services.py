@@ -458,9 +458,9 @@ _SECTIONS = VersionedTable(ResponseSection, "lock_version", revisions=SectionRev
 def save_section(section: ResponseSection, editor: Person, *, expected_version: int | None,
                  title: str, body: str) -> int | None:
     """A new revision (its number is returned; None when the title and text are as saved),
-    unless the section changed since the editor opened it: then EditConflict with the editor's text kept, and nothing written. A save
-    that loses the race between this check and its UPDATE raises StaleDataError, as the
-    unit of work would."""
+    unless the section changed since the editor opened it: then EditConflict with the
+    editor's text kept, and nothing written. A save that loses the race between this check
+    and its UPDATE raises StaleDataError, as the unit of work would."""
     if section.deleted_at is not None:
         raise SectionGone(_l("Avsnittet har tagits bort medan du skrev."))
     _require_draft(section.response)

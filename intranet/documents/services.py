@@ -325,10 +325,10 @@ def save_page(document: Document, editor: Person, *, expected_version: int | Non
               title: str, body: str, note: str = "", tags: list[str] | None = None,
               visibility: str | None = None) -> int | None:
     """A new revision (its number is returned; None when the title and text are as saved,
-    and then only changed tags or visibility are written), unless the page changed since the editor
-    opened it: then EditConflict, with the editor's text kept, and nothing written. A save
-    that loses the race between this check and its UPDATE raises StaleDataError, as the
-    unit of work would."""
+    and then only changed tags or visibility are written), unless the page changed since the
+    editor opened it: then EditConflict, with the editor's text kept, and nothing written. A
+    save that loses the race between this check and its UPDATE raises StaleDataError, as
+    the unit of work would."""
     if not document.is_page:
         raise ValueError("only pages have revisions")
     body = normalise_text(body)
