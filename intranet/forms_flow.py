@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import request
+from sqlalchemy.orm.exc import StaleDataError
 
 from intranet.extensions import db
 
@@ -44,9 +45,12 @@ class Outcome:
         return self.done
 
 
-def submit(form, action: Callable[[], T], *, sensitive: bool = False) -> Outcome:
+def submit(form, action: Callable[[], T], *, sensitive: bool = False,
+           raced: str | None = None) -> Outcome:
     """Run `action` for a valid posted form and commit. On any problem the form carries the
-    messages and nothing is saved."""
+    messages and nothing is saved. With `raced`, a write that finds its row changed since it
+    was read (StaleDataError: someone saved at the same moment) is that message on the form
+    instead of an error."""
     from intranet.auth.fresh import fresh_enough
 
     if not form.validate_on_submit():
@@ -55,11 +59,17 @@ def submit(form, action: Callable[[], T], *, sensitive: bool = False) -> Outcome
         return Outcome(False)
     try:
         result = action()
+        db.session.commit()
     except RuleError as error:
         db.session.rollback()
         put_error(form, error)
         return Outcome(False)
-    db.session.commit()
+    except StaleDataError:
+        if raced is None:
+            raise
+        db.session.rollback()
+        put_error(form, RuleError(raced))
+        return Outcome(False)
     return Outcome(True, result)
 
 

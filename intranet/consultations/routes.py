@@ -10,7 +10,6 @@ from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from intranet import cache, clock
 from intranet.authz import authorize, authorize_visible, may
@@ -225,15 +224,11 @@ def edit(slug: str, response_id: int):
         case_numbers = {f"case_{c.municipality_id}": c.case_number for c in response.case_numbers}
     else:
         case_numbers = {k: v for k, v in request.form.items() if k.startswith("case_")}
-    try:
-        done = submit(form, lambda: svc.update_response(
-            response, current_user, _details(form),
-            expected_version=_version_number(form.version.data)))
-    except StaleDataError:
-        db.session.rollback()
-        put_error(form, RuleError(_("Någon annan har ändrat uppgifterna medan du skrev. "
-                                    "Kontrollera dem nedan och spara igen.")))
-        done = None
+    done = submit(form, lambda: svc.update_response(
+        response, current_user, _details(form),
+        expected_version=_version_number(form.version.data)),
+        raced=_("Någon annan har ändrat uppgifterna medan du skrev. Kontrollera dem nedan och "
+                "spara igen."))
     if done:
         flash(_("Uppgifterna är sparade."), "success")
         return redirect(url_for(".show", slug=slug, response_id=response.id), 303)
@@ -620,19 +615,18 @@ def _review_forms(response, tracker, **given) -> dict:
     return forms
 
 
+def _decided_meanwhile() -> str:
+    # Another step was recorded between the policy's check and this request's write.
+    return _("Någon annan registrerade ett beslut om svaret medan du skrev. Läs svaret som det "
+             "är nu nedan.")
+
+
 def _review_step(slug: str, response_id: int, action: str, form, step, message):
     """One step of the review path: load, check the policy (role and state), run the step
     (which queues the mail), commit, and go back to the response; with the form's errors on
     the page otherwise."""
     network, response = _response(slug, response_id, action)
-    try:
-        done = submit(form, lambda: step(response))
-    except StaleDataError:
-        # Another step was recorded between our check and our write.
-        db.session.rollback()
-        put_error(form, RuleError(_("Någon annan registrerade ett beslut om svaret medan du "
-                                    "skrev. Läs svaret som det är nu nedan.")))
-        done = None
+    done = submit(form, lambda: step(response), raced=_decided_meanwhile())
     if done:
         flash(message if isinstance(message, str) else message(done.result), "success")
         return redirect(url_for(".show", slug=slug, response_id=response_id,
@@ -670,18 +664,12 @@ def management_decision(slug: str, response_id: int):
 def committee_decision(slug: str, response_id: int):
     network, response = _response(slug, response_id, "decide_committee")
     form = committee_decision_form(response.live_sections)
-    try:
-        done = submit(form, lambda: review.committee_decision(
-            response, current_user, form.decision.data, meeting_on=form.meeting_on.data,
-            reason=form.reason.data or "", presenter_name=form.presenter_name.data or "",
-            presenter_title=form.presenter_title.data or "",
-            adopt_anyway=bool(form.adopt_anyway.data), texts=form.texts()))
-    except StaleDataError:
-        # Another decision was recorded between our check and our write.
-        db.session.rollback()
-        put_error(form, RuleError(_("Någon annan registrerade ett beslut om svaret medan du "
-                                    "skrev. Läs svaret som det är nu nedan.")))
-        done = None
+    done = submit(form, lambda: review.committee_decision(
+        response, current_user, form.decision.data, meeting_on=form.meeting_on.data,
+        reason=form.reason.data or "", presenter_name=form.presenter_name.data or "",
+        presenter_title=form.presenter_title.data or "",
+        adopt_anyway=bool(form.adopt_anyway.data), texts=form.texts()),
+        raced=_decided_meanwhile())
     if done:
         event = done.result
         if event.kind != "adopted":
@@ -766,14 +754,9 @@ def record_position_on_behalf(slug: str, response_id: int):
             decision_reference=form.decision_reference.data or "",
             expected_version=form.version_for(municipality.id))
 
-    try:
-        done = submit(form, step)
-    except StaleDataError:
-        db.session.rollback()
-        put_error(form, RuleError(_("Någon annan sparade kommunens ställningstagande samtidigt. "
-                                    "Läs det som nu är sparat i listan ovan och spara igen om "
-                                    "ditt ska gälla.")))
-        done = None
+    done = submit(form, step, raced=_(
+        "Någon annan sparade kommunens ställningstagande samtidigt. Läs det som nu är sparat i "
+        "listan ovan och spara igen om ditt ska gälla."))
     if done:
         flash(_("%(whose)s ställningstagande är sparat, registrerat av kansliet.",
                 whose=genitive(municipality.name)), "success")
