@@ -3,17 +3,17 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from intranet.actions.importer import LIMITS
 from intranet.actions.models import STATUS_ORDER
+from intranet.editing.fields import StartedFromField, VersionField
 from intranet.fields import DateField, id_or_none
 
 
@@ -28,12 +28,6 @@ class CheckboxesField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-class VersionField(IntegerField):
-    """The row's version the person started from, round-tripped in every edit form."""
-
-    widget = HiddenInput()
 
 
 def _activity():
@@ -81,6 +75,7 @@ class ActionItemForm(FlaskForm):
     comment = _comment()
     status = _status()
     version = VersionField(validators=[Optional()])
+    started_from = StartedFromField()
 
     def set_choices(self, areas, networks, municipalities) -> None:
         # Grouped by focus area: the select shows each area's sub-goals under its name.
@@ -121,6 +116,7 @@ def _cell_form_class(factory):
     class CellForm(FlaskForm):
         value = factory()
         version = VersionField(validators=[InputRequired()])
+        started_from = StartedFromField()
 
     return CellForm
 

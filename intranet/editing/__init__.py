@@ -11,6 +11,11 @@ What it holds:
   (the conflict of a save that found another one saved in between: raise it),
   `with_base`, `latest_number`, `revision_number`, `normalise_text`.
 - `diff`: the word diff (`word_diff`) and the line-based three-way merge (`merge`).
+- `values`: the same three-way comparison for values without a history (an action row's
+  fields): `compare_values` says of each field whether both changed it (`BOTH`), only the
+  other person (`THEIRS`) or where the editor started is not known (`UNKNOWN`).
+- `fields`: the hidden form fields that carry where the person started: `VersionField`
+  (the version read) and `StartedFromField` (the values read, for `values`).
 - `save`: `VersionedTable`, the versioned save: one UPDATE that writes the row with its next
   version WHERE the version is the one read (StaleDataError when another save came in
   between, as the unit of work would), and `add_revision`, the revision numbered in its own
@@ -22,7 +27,8 @@ What it holds:
   CSRF check the form again with the posted text, 400).
 - `templates/macros/editing.html`: `conflict_view` (the three texts; two when the base is
   not known, with a sentence saying why), `word_diff`, `diff_legend`, `kept_text_notices`
-  (the failed CSRF check and the gone banners) and `save_label` (what the save button says).
+  (the failed CSRF check and the gone banners) and `save_label` (what the save button says);
+  `value_conflicts` and `value_text` (the values of an action row's fields, three each).
 
 To make something editable together:
 
@@ -44,6 +50,10 @@ To make something editable together:
    with `csrf_failed=True` and status 400 for a person who may still edit, else None.
 6. The template imports `conflict_view` and `kept_text_notices` from macros/editing.html and
    shows them above the form; the form's `data-warn-unsaved` is "kept" after a POST.
+7. Values without a history (an action row) also carry `started_from` (a
+   `StartedFromField` with the values read); the service compares them with
+   `compare_values` and saves when only the other person changed the fields that differ,
+   and the conflict shows `value_conflicts` (actions.services.update_item is the example).
 """
 
 from intranet.editing.conflict import (

@@ -1,20 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import HiddenInput
 
 from intranet.auth.forms import ConfirmPasswordMixin
+from intranet.editing.fields import VersionField
 from intranet.fields import DateField
 from intranet.meetings.models import PLACE_LENGTH, TIME_LENGTH
 
 NOTE_LENGTH = 2000
-
-
-class VersionField(IntegerField):
-    """The meeting's version the person started from, round-tripped in the edit form."""
-
-    widget = HiddenInput()
 
 
 class MeetingForm(ConfirmPasswordMixin, FlaskForm):
