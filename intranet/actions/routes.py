@@ -34,6 +34,7 @@ from intranet.actions.services import ActionFilter
 from intranet.authz import authorize, may
 from intranet.counts import count
 from intranet.csvfile import csv_download
+from intranet.editing.values import THEIRS
 from intranet.editing.views import attempt
 from intranet.errors import keep_posted_text
 from intranet.extensions import commit_keeping_loaded, db
@@ -158,23 +159,42 @@ def edit(slug: str, item_id: int):
     if request.method == "GET":
         form.network_ids.data = [n.id for n in item.networks]
         form.municipality_ids.data = [m.id for m in item.municipalities]
+        form.started_from.data = services.starting_values(item)
     conflict = None
     if form.validate_on_submit():
         data = form.data_for_item()
         changes = services.differs(item, data)
-        outcome = attempt(lambda: services.update_item(item, _me(), form.version.data, data),
+        merged = form.version.data != item.version  # saved meanwhile, other fields
+        outcome = attempt(lambda: services.update_item(item, _me(), form.version.data, data,
+                                                       form.started_from.data),
                           mine=services.shown(data, changes),
                           reload=lambda: _as_saved(network, item_id, changes))
         if outcome.saved:
-            flash(_("Raden sparades."), "success")
+            flash(_("Raden sparades. Någon annan hade ändrat andra fält i raden medan du "
+                    "skrev: både dina och deras ändringar finns kvar.") if merged
+                  else _("Raden sparades."), "success")
             return redirect(_list_url(network, item), 303)
         item = _item(network, item_id)
-        conflict = services.differs(item, data)
-        _restart_from(form.version, outcome.conflict.current_version)
+        conflict = _restart(form, item, data, {name: form[name] for name in data})
     status = 409 if conflict is not None else 422 if request.method == "POST" else 200
     return render("actions/form.html", network=network, form=form, item=item,
-                  conflict=conflict, status=status,
+                  conflict=conflict, status=status, field_labels=services.FIELD_LABELS,
                   status_labels=services.STATUS_LABELS)
+
+
+def _restart(form, item, data: dict, fields: dict) -> list:
+    """After a conflict: the form starts again from the row as saved now (its version and
+    values), takes over what only the other person changed, and keeps the rest of what the
+    person wrote. The changes to show, each with the value both started from where known."""
+    conflict = services.value_conflicts(item, form.started_from.data, data)
+    for change in conflict:
+        if change.kind == THEIRS:
+            field = fields[change.name]
+            field.data = services.current_value(item, change.name)
+            field.raw_data = None  # shown from data, not from what was posted
+    form.started_from.data = services.starting_values(item, list(fields))
+    _restart_from(form.version, item.version)
+    return conflict
 
 
 def _as_saved(network, item_id: int, names: list[str]) -> tuple[int, str]:
@@ -224,6 +244,7 @@ def cell_edit(slug: str, item_id: int, cell: str):
     if request.method == "GET":
         form.value.data = getattr(item, attr)
         form.version.data = item.version
+        form.started_from.data = services.starting_values(item, [attr])
     conflict = None
     if form.validate_on_submit():
         data = {attr: form.value.data if form.value.data is not None else
@@ -231,7 +252,8 @@ def cell_edit(slug: str, item_id: int, cell: str):
         # htmx: the saved cell is made from the row as written after the commit (so other
         # saves need not wait while it is rendered); a commit that fails raises, and the
         # cell is never sent.
-        outcome = attempt(lambda: services.update_item(item, _me(), form.version.data, data),
+        outcome = attempt(lambda: services.update_item(item, _me(), form.version.data, data,
+                                                       form.started_from.data),
                           mine=services.shown(data, [attr]),
                           reload=lambda: _as_saved(network, item_id, [attr]),
                           commit=commit_keeping_loaded if is_htmx() else None)
@@ -242,9 +264,8 @@ def cell_edit(slug: str, item_id: int, cell: str):
             return render("actions/cell_display.html",
                           **_cell_context(network, item, cell, focus=True, saved=True))
         item = _item(network, item_id)
-        conflict = outcome.conflict
-        _restart_from(form.version, conflict.current_version)
-    status = 409 if conflict else 422 if request.method == "POST" else 200
+        conflict = _restart(form, item, data, {attr: form.value})
+    status = 409 if conflict is not None else 422 if request.method == "POST" else 200
     return render("actions/cell.html", block="editor", status=status,
                   **_cell_context(network, item, cell, form=form, conflict=conflict))
 

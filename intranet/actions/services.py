@@ -23,10 +23,11 @@ from intranet.actions.models import (
 )
 from intranet.audit.services import record
 from intranet.editing import EditConflict, VersionedTable, check_version
+from intranet.editing.values import THEIRS, ValueChange, compare_values
 from intranet.extensions import db
 from intranet.org.models import FocusArea, Municipality, Network, Person, SubGoal
 from intranet.text import like_pattern, sort_key
-from intranet.urls import db_int
+from intranet.urls import MAX_ID, db_int
 
 STATUS_LABELS = {
     ActionStatus.PLANNED: _l("Planerad"),
@@ -37,6 +38,12 @@ STATUS_LABELS = {
 # The fields a person edits; everything else (network, position, who and when) is set here.
 EDITABLE = ("sub_goal_id", "activity", "responsible", "cost", "time_text", "due_date",
             "comment", "status", "network_ids", "municipality_ids")
+FIELD_LABELS = {
+    "sub_goal_id": _l("Fokusområde och delmål"), "activity": _l("Aktivitet"),
+    "responsible": _l("Ansvarig"), "network_ids": _l("Ansvariga nätverk"),
+    "municipality_ids": _l("Ansvariga kommuner"), "cost": _l("Kostnad"), "time_text": _l("Tid"),
+    "due_date": _l("Förfallodatum"), "comment": _l("Kommentar"), "status": _l("Status"),
+}
 IMPORT_TTL = timedelta(hours=2)
 
 
@@ -466,14 +473,27 @@ def create_item(network: Network, actor, data: dict) -> ActionItem:
     return item
 
 
-def update_item(item: ActionItem, actor, expected_version: int | None, data: dict) -> list[str]:
+def update_item(item: ActionItem, actor, expected_version: int | None, data: dict,
+                started_from: dict[str, str] | None = None) -> list[str]:
     """Save the person's changes, if the row is still at the version they started from.
 
-    Raises EditConflict when it is not and their values differ from the row's current ones;
-    if they already agree, there is nothing to save and nothing to conflict about. A save
-    that loses the race between this check and its UPDATE raises StaleDataError, as the
-    unit of work would. The caller rolls back on either (editing.attempt does)."""
+    When it is not, and the form said what the person started from (`started_from`, see
+    starting_values), fields are merged one by one: a field only the other person changed
+    keeps their value, a field only this person changed takes theirs, and the save goes
+    through. Raises EditConflict when both changed a field to different values, or when it
+    is not known where the person started; if the values already agree, there is nothing to
+    save and nothing to conflict about. A save that loses the race between this check and
+    its UPDATE raises StaleDataError, as the unit of work would. The caller rolls back on
+    either (editing.attempt does)."""
     changes = differs(item, data)
+    if changes and expected_version != item.version and started_from is not None:
+        compared = compare_values(started_from, starting_values(item, changes),
+                                  {name: shown(data, [name]) for name in changes})
+        if all(change.kind == THEIRS for change in compared):
+            theirs = {change.name for change in compared}
+            changes = [name for name in changes if name not in theirs]
+            data = {name: data[name] for name in changes}
+            expected_version = item.version
     if not changes:
         return []
     check_version(expected_version, item.version, shown(data, changes),
@@ -512,6 +532,57 @@ def saved_values(item: ActionItem, names: list[str]) -> str:
         return getattr(item, name)
 
     return shown({name: value(name) for name in names}, names)
+
+
+def current_value(item: ActionItem, name: str):
+    """The row's value of an editable field as a form holds it (ids for the links)."""
+    if name == "network_ids":
+        return [n.id for n in item.networks]
+    if name == "municipality_ids":
+        return [m.id for m in item.municipalities]
+    return getattr(item, name)
+
+
+def starting_values(item: ActionItem, names=EDITABLE) -> dict[str, str]:
+    """The values of `names` as shown(), one each: what an edit form carries as the values
+    the person started from (editing.fields.StartedFromField)."""
+    return {name: shown({name: current_value(item, name)}, [name]) for name in names}
+
+
+def value_conflicts(item: ActionItem, started_from: dict[str, str] | None, data: dict
+                    ) -> list[ValueChange]:
+    """After a conflict: the fields of `data` whose value saved now (`item`, read again)
+    is not the editor's, each with the value both started from where the form said it,
+    and whether both changed it or only the other person (editing.values). The texts are
+    readable: a status's name, a sub-goal with its focus area, the networks' names."""
+    names = [name for name in EDITABLE if name in data]
+    changes = compare_values(started_from, starting_values(item, names),
+                             {name: shown(data, [name]) for name in names})
+    return [replace(change, base=None if change.base is None else readable(change.name,
+                                                                          change.base),
+                    saved=readable(change.name, change.saved),
+                    mine=readable(change.name, change.mine)) for change in changes]
+
+
+def readable(name: str, text: str) -> str:
+    """A field's value as shown() makes it, in words: the status's name, the sub-goal with
+    its focus area, the names of the networks and municipalities (ids that name nothing,
+    as a tampered form may send, are left out)."""
+    if name == "status":
+        return str(STATUS_LABELS.get(text, text))
+    if name not in ("sub_goal_id", "network_ids", "municipality_ids"):
+        return text
+    ids = [int(part) for part in text.split(",") if part.strip().isdigit()
+           and 0 < int(part) <= MAX_ID]
+    if not ids:
+        return ""
+    if name == "sub_goal_id":
+        goal = db.session.scalar(select(SubGoal).where(SubGoal.id == ids[0])
+                                 .options(selectinload(SubGoal.focus_area)))
+        return f"{goal.focus_area.name}: {goal.text}" if goal else ""
+    model = Network if name == "network_ids" else Municipality
+    names = db.session.scalars(select(model.name).where(model.id.in_(ids)))
+    return ", ".join(sorted(names, key=sort_key))
 
 
 _LINKS = {"network_ids", "municipality_ids"}  # the row's links to other tables

@@ -180,8 +180,16 @@ def test_conflicting_edit_shows_both_values_and_keeps_the_second_users_text(
         conflict = page.locator(f"#cell-{item.id}-kommentar .conflict")
         expect(conflict).to_be_visible()
         expect(conflict).to_contain_text("Någon annan har ändrat raden sedan du började.")
-        expect(conflict).to_contain_text("Sara Ekholm")
-        expect(conflict).to_contain_text("Saras kommentar: remissvaret är skickat.")
+        # Three values: the one both started from, Sara's and his.
+        expect(conflict.locator(".value-conflict__base dt")).to_have_text("Ni båda utgick från")
+        expect(conflict.locator(".value-conflict__base dd")).to_have_text(
+            item.comment or "(tomt)")
+        expect(conflict.locator(".value-conflict__saved dt")).to_have_text(
+            "Sparat av Sara Ekholm")
+        expect(conflict.locator(".value-conflict__saved dd")).to_have_text(
+            "Saras kommentar: remissvaret är skickat.")
+        expect(conflict.locator(".value-conflict__mine dd")).to_have_text(
+            "Ahmeds kommentar: vi väntar på Trafikverket.")
         expect(ahmed_editor).to_have_value("Ahmeds kommentar: vi väntar på Trafikverket.")
         assert stored(app, item.id).comment == "Saras kommentar: remissvaret är skickat."
         check_a11y(page, "the in-place conflict view")
@@ -195,6 +203,36 @@ def test_conflicting_edit_shows_both_values_and_keeps_the_second_users_text(
     finally:
         sara_context.close()
     assert not sara_errors
+
+
+def test_two_people_editing_different_cells_of_a_row_both_keep_their_change(
+    page, browser, live_server, login, app
+):
+    base = live_server
+    item = sup_row(app, position=5)
+    sara_context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    try:
+        sara = sara_context.new_page()
+        login(sara, base, SARA)
+        open_list(sara, base)
+        login(page, base, AHMED)
+        open_list(page, base)
+        # Both open a cell of row 5 from the same version: Sara the cost, Ahmed the time.
+        sara.get_by_role("link", name="Ändra kostnad, rad 5").click()
+        page.get_by_role("link", name="Ändra tid, rad 5").click()
+        sara_editor = sara.get_by_role("textbox", name="Kostnad, rad 5")
+        sara_editor.fill("25 000 kr")
+        sara_editor.press("Enter")
+        expect(sara.locator(f"#cell-{item.id}-kostnad")).to_contain_text("25 000 kr")
+        ahmed_editor = page.get_by_role("textbox", name="Tid, rad 5")
+        ahmed_editor.fill("Hösten")
+        ahmed_editor.press("Enter")
+        expect(page.locator(f"#cell-{item.id}-tid")).to_contain_text("Hösten")
+        expect(page.locator(".conflict")).to_have_count(0)
+        saved = stored(app, item.id)
+        assert (saved.cost, saved.time_text) == ("25 000 kr", "Hösten")
+    finally:
+        sara_context.close()
 
 
 def test_conflict_on_the_row_form_keeps_the_users_values_beside_the_current_ones(
@@ -217,9 +255,11 @@ def test_conflict_on_the_row_form_keeps_the_users_values_beside_the_current_ones
     page.get_by_role("button", name="Spara").click()
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("Någon annan har ändrat raden sedan du började")
-    expect(alert.locator("tbody tr")).to_have_count(1)
-    expect(alert.locator("tbody tr")).to_contain_text("50 000 kr")
-    expect(alert.locator("tbody tr")).to_contain_text("Ingen kostnad")
+    expect(alert.locator(".value-conflict")).to_have_count(1)
+    expect(alert.locator(".value-conflict__field")).to_have_text("Kostnad")
+    expect(alert.locator(".value-conflict__base dd")).to_have_text(item.cost or "(tomt)")
+    expect(alert.locator(".value-conflict__saved dd")).to_have_text("Ingen kostnad")
+    expect(alert.locator(".value-conflict__mine dd")).to_have_text("50 000 kr")
     expect(page.get_by_label("Kostnad")).to_have_value("50 000 kr")
     check_a11y(page, "the row form's conflict view")
 
