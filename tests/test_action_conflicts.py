@@ -259,3 +259,27 @@ def test_the_row_form_conflict_takes_over_what_only_the_other_changed(app, world
     with app.app_context():
         item = db.session.get(ActionItem, row_id)
         assert (item.cost, item.comment) == ("50 000 kr", "Deras kommentar")
+
+
+def test_line_breaks_as_a_browser_sends_them_are_no_change():
+    # A textarea posts CR LF; the in-place editor and the stored text have LF only.
+    changes = compare_values({"comment": "Rad ett\r\nrad två"}, {"comment": "Rad ett\nrad två"},
+                             {"comment": "Rad ett\r\nrad två"})
+    assert changes == []
+
+
+def test_a_multi_line_comment_posted_back_unchanged_is_no_conflict(app, world, login_as,
+                                                                     row_id):
+    """A two-line comment saved in place (LF); someone opens the row form, changes only the
+    cost, and meanwhile the comment is rewritten in place. The browser posts the untouched
+    comment back with CR LF: that is no change of theirs, so both changes are kept."""
+    _change(app, row_id, comment="Rad ett\nrad två")
+    client = login_as("member")
+    form = _row_form(client, row_id)
+    _change(app, row_id, comment="Omskriven")
+    response = client.post(f"/natverk/plan/handlingsplan/{row_id}/",
+                           {**form, "comment": "Rad ett\r\nrad två", "cost": "5 kr"})
+    assert response.status_code == 303
+    with app.app_context():
+        item = db.session.get(ActionItem, row_id)
+        assert (item.cost, item.comment) == ("5 kr", "Omskriven")

@@ -13,6 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from intranet.actions.importer import LIMITS
 from intranet.actions.models import STATUS_ORDER
+from intranet.editing import normalise_text
 from intranet.editing.fields import StartedFromField, VersionField
 from intranet.fields import DateField, id_or_none
 
@@ -35,7 +36,7 @@ def _activity():
         DataRequired(_l("Skriv vad som ska göras.")),
         Length(max=LIMITS["activity"],
                message=_l("Högst %(max)d tecken.")),
-    ], render_kw={"rows": 3})
+    ], filters=[normalise_text], render_kw={"rows": 3})
 
 
 def _text(label, limit):
@@ -46,7 +47,7 @@ def _text(label, limit):
 def _comment():
     return TextAreaField(_l("Kommentar"), validators=[
         Optional(), Length(max=LIMITS["comment"], message=_l("Högst %(max)d tecken."))],
-        render_kw={"rows": 5})
+        filters=[normalise_text], render_kw={"rows": 5})
 
 
 def _due_date():

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from intranet.editing.conflict import normalise_text
+
 # How a field's two saves relate.
 BOTH = "both"  # both changed it, to different values: the editor chooses
 THEIRS = "theirs"  # only the other person changed it: the form takes the saved value
@@ -33,10 +35,13 @@ def compare_values(base: Mapping[str, str] | None, saved: Mapping[str, str],
     a field only the editor changed is not listed (saving it loses nothing)."""
     changes = []
     for name, value in mine.items():
-        current = saved.get(name, "")
+        # Line breaks as stored (a textarea sends CR LF, a row saved before may hold them).
+        value = normalise_text(value)
+        current = normalise_text(saved.get(name, ""))
         if current == value:
             continue
         started = base.get(name) if base is not None else None
+        started = normalise_text(started) if started is not None else None
         if started is None:
             changes.append(ValueChange(name, UNKNOWN, None, current, value))
         elif value == started:
