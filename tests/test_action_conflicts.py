@@ -283,3 +283,30 @@ def test_a_multi_line_comment_posted_back_unchanged_is_no_conflict(app, world, l
     with app.app_context():
         item = db.session.get(ActionItem, row_id)
         assert (item.cost, item.comment) == ("5 kr", "Omskriven")
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_save_to_a_row_deleted_meanwhile_keeps_the_text_and_says_so(app, world, login_as,
+                                                                      row_id, htmx):
+    client = login_as("member")
+    if htmx:
+        url = f"/natverk/plan/handlingsplan/{row_id}/kommentar/andra"
+        page = client.get(url, htmx=True).get_data(as_text=True)
+        form = {"value": "Min långa kommentar", "version": _field(page, "version"),
+                "started_from": _field(page, "started_from")}
+    else:
+        url = f"/natverk/plan/handlingsplan/{row_id}/"
+        form = {**_row_form(client, row_id), "comment": "Min långa kommentar"}
+    with app.app_context():
+        services.delete_item(db.session.get(ActionItem, row_id), None)
+        db.session.commit()
+    response = client.post(url, form, htmx=htmx)
+    assert response.status_code == 409
+    page = unescape(response.get_data(as_text=True))
+    assert "Raden har tagits bort medan du skrev." in page
+    assert "Min långa kommentar" in page  # the text is still in the form
+    assert 'type="submit" class="button' not in page.split("Raden har tagits bort")[1]
+    with app.app_context():
+        assert db.session.get(ActionItem, row_id).comment != "Min långa kommentar"
+    # Opening the deleted row's form is still not found.
+    assert client.get(f"/natverk/plan/handlingsplan/{row_id}/").status_code == 404

@@ -78,6 +78,21 @@ def _row(slug: str, item_id: int, action: str, deleted: bool = False):
     return network, item
 
 
+def _row_to_save(slug: str, item_id: int):
+    """The row a form edits: (network, row, gone). A save posted to a row that was deleted
+    while the person wrote is answered with their text kept and what happened (`gone`
+    True), not with a page that is not found; opening a deleted row's form is still 404."""
+    if request.method == "POST":
+        network, item = services.network_and_item(slug, item_id)
+        if network is not None and item is None:
+            authorize(current_user, "edit_actions", network)
+            deleted = services.get_item(network, item_id, deleted=True)
+            if deleted is not None:
+                return network, deleted, True
+    network, item = _row(slug, item_id, "edit_actions")
+    return network, item, False
+
+
 def _me():
     return current_user._get_current_object()
 
@@ -152,10 +167,15 @@ def new(slug: str):
 @bp.route(f"{NETWORK_PREFIX}/<int:item_id>/", methods=["GET", "POST"])
 def edit(slug: str, item_id: int):
     """The whole row as a form: how a row is edited without JavaScript."""
-    network, item = _row(slug, item_id, "edit_actions")
+    network, item, gone = _row_to_save(slug, item_id)
     form = ActionItemForm(obj=item if request.method == "GET" else None)
     form.set_choices(services.focus_areas(), services.active_networks(),
                      services.municipalities())
+    if gone:
+        form.validate()
+        return render("actions/form.html", network=network, form=form, item=item, gone=True,
+                      conflict=None, status=409, field_labels=services.FIELD_LABELS,
+                      status_labels=services.STATUS_LABELS)
     if request.method == "GET":
         form.network_ids.data = [n.id for n in item.networks]
         form.municipality_ids.data = [m.id for m in item.municipalities]
@@ -238,9 +258,13 @@ def cell(slug: str, item_id: int, cell: str):
 def cell_edit(slug: str, item_id: int, cell: str):
     """One cell's editor (htmx swaps it into the cell; without JavaScript it is a small page)
     and its save: the version the person started from comes back with the value."""
-    network, item = _row(slug, item_id, "edit_actions")
+    network, item, gone = _row_to_save(slug, item_id)
     attr = CELLS[cell][0]
     form = CELL_FORMS[cell]()
+    if gone:
+        form.validate()
+        return render("actions/cell.html", block="editor", status=409,
+                      **_cell_context(network, item, cell, form=form, gone=True))
     if request.method == "GET":
         form.value.data = getattr(item, attr)
         form.version.data = item.version
