@@ -95,6 +95,8 @@ def _init_extensions(app: Flask) -> None:
     from intranet.meetings import models as _meetings  # noqa: F401
     from intranet.notifications import models as _notifications  # noqa: F401
     from intranet.org import models as _org  # noqa: F401
+    from intranet.search import index as _search_index  # noqa: F401 (keeps the index current)
+    from intranet.search import models as search_models
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql"):
@@ -104,7 +106,7 @@ def _init_extensions(app: Flask) -> None:
             **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), **postgres.ENGINE_OPTIONS}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
+                     compare_type=True, include_object=search_models.described_by_models)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)  # BABEL_TRANSLATION_DIRECTORIES
     app.config.setdefault(
@@ -200,7 +202,7 @@ class _Deferred:
 
 # The domains with pages, in the order their blueprints are registered.
 DOMAINS = ("main", "auth", "networks", "org", "appointments", "accounts", "admin", "actions",
-           "documents", "consultations", "meetings", "reviews")
+           "documents", "consultations", "meetings", "reviews", "search")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     literal,
     not_,
     null,
+    or_,
     select,
     union_all,
 )
@@ -33,7 +34,7 @@ from intranet.org.models import (
     Seat,
     _current,
 )
-from intranet.states import IN_REVIEW, OPEN, WRITABLE, ResponseStatus, Visibility
+from intranet.states import IN_REVIEW, OPEN, WRITABLE, Findable, ResponseStatus, Visibility
 
 # Endpoints reachable without logging in; every other endpoint requires a login.
 PUBLIC_ENDPOINTS = frozenset(
@@ -391,6 +392,42 @@ def documents_condition(person, network, *, visibility, deleted_at):
     return and_(deleted_at.is_(None), visibility == Visibility.EVERYONE)
 
 
+# Who may find what: the rule in Python (the view action asked of the thing found, see
+# `may_find`) and in SQL (`find_condition`, the search's WHERE), which tests/test_authz_sql.py
+# checks pick the same entries for every role.
+FIND_ACTIONS = {
+    Findable.DOCUMENT: "view_document", Findable.RESPONSE: "view_response",
+    Findable.ACTION: "view_actions", Findable.NETWORK: "view_network",
+    Findable.PERSON: "view_person", Findable.MEETING: "view_meetings",
+}
+
+
+def may_find(person, kind: str, obj) -> bool:
+    """Whether the person may find this thing (for an action row: its network)."""
+    return may(person, FIND_ACTIONS[kind], obj)
+
+
+def find_condition(person, *, kind, network_id, visibility, archived_at):
+    """SQL of `may_find` over the search index: `kind`, `network_id` and `visibility` are the
+    entry's columns, `archived_at` its network's (outer-joined: none for people and
+    meetings). Mirrors view_document, view_response, view_network and the open rules."""
+    s = standing_of(person)
+    if s.person_id is None:
+        return false()
+    members = sorted(s.network_roles)
+    network_seen = literal(True) if s.secretariat else archived_at.is_(None)
+    works_in = (literal(True) if s.secretariat
+                else network_id.in_(members) if members else false())
+    reads_responses = literal(True) if (s.secretariat or s.director or s.committee) else works_in
+    return or_(
+        kind.in_([Findable.PERSON.value, Findable.MEETING.value]),
+        and_(kind.in_([Findable.NETWORK.value, Findable.ACTION.value]), network_seen),
+        and_(kind == Findable.DOCUMENT.value, network_seen,
+             or_(works_in, visibility == Visibility.EVERYONE.value)),
+        and_(kind == Findable.RESPONSE.value, network_seen, reads_responses),
+    )
+
+
 @dataclass(frozen=True)
 class Duty:
     """Something on a consultation response that waits for a person (the start page's "Väntar
@@ -508,6 +545,8 @@ RULES = {
     # The committee's and the management group's meeting dates: everyone logged in reads
     # them, the secretariat keeps them.
     "view_meetings": _logged_in,
+    # Search finds, for everyone logged in, what they may see (find_condition).
+    "search": _logged_in,
     "manage_meetings": _secretariat,
     "download_letter": _view_response,
     "submit_response": _submit_response,

@@ -25,10 +25,13 @@ class BackupError(Exception):
 
 
 def _tables():
-    """The tables a backup holds: all but the cache's tokens (new ones after a restore)."""
+    """The tables a backup holds: all but what is made again from them, the cache's tokens
+    (new ones after a restore) and the search index (rebuilt by the restore)."""
     from intranet.cache import DataVersion
+    from intranet.search.models import SearchEntry
 
-    return [t for t in db.metadata.sorted_tables if t is not DataVersion.__table__]
+    derived = {DataVersion.__table__, SearchEntry.__table__}
+    return [t for t in db.metadata.sorted_tables if t not in derived]
 
 
 def _revision() -> str | None:
@@ -113,6 +116,9 @@ def restore_backup(source: Path) -> dict:
             if rows:
                 db.session.execute(table.insert(), rows)
         _reset_sequences()
+        from intranet.search.index import rebuild
+
+        rebuild()  # the index is made from the restored data, in the same transaction
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -61,7 +61,7 @@ SCOPES: dict[str, str] = {
 }
 # Tables no page fragment shows: writing them changes no token.
 TECHNICAL = frozenset({"data_version", "login_session", "account_token", "audit_event",
-                       "outgoing_mail", "password_reset_request"})
+                       "outgoing_mail", "password_reset_request", "search_entry"})
 ALL_SCOPES = tuple(sorted(set(SCOPES.values())))
 # Columns written as people use the workspace that no fragment shows: a write of only these
 # changes no token (or every login would renew the organisation's fragments).

@@ -96,6 +96,18 @@ def register(app: Flask) -> None:
         click.echo(f"Restored {sum(manifest['rows'].values())} rows and "
                    f"{manifest['files']} files from {source}.")
 
+    @app.cli.command("reindex")
+    def reindex_command() -> None:
+        """Make the search index again from what is saved (after restoring a backup, or if
+        it is ever in doubt)."""
+        from intranet.extensions import db
+        from intranet.search.index import rebuild
+
+        counts = rebuild()
+        db.session.commit()
+        click.echo(f"Search index made again: {sum(counts.values())} entries "
+                   f"({', '.join(f'{kind}: {n}' for kind, n in counts.items())}).")
+
     @app.cli.command("prune")
     def prune_command() -> None:
         """Run daily: delete technical data past its retention time (docs/RETENTION.md)."""

@@ -68,3 +68,18 @@ def sanitize(html: str) -> Markup:
         strip_comments=True,
     )
     return Markup(clean)  # noqa: S704 - sanitized by nh3 just above
+
+
+def plain_text(text: str | None) -> str:
+    """The text of `text` as a reader sees it, without the Markdown around it ("**Närvarande:**"
+    is "Närvarande:"): each block on its own line, a cell or a line break a space."""
+    lines: list[str] = []
+    for token in parse(text):
+        if token.type == "inline":
+            lines.append("".join(
+                child.content if child.type in ("text", "code_inline")
+                else " " if child.type in ("softbreak", "hardbreak") else ""
+                for child in token.children or ()).strip())
+        elif token.type in ("code_block", "fence"):
+            lines.append(token.content.strip())
+    return "\n".join(line for line in lines if line)

@@ -69,3 +69,15 @@ class ActionStatus(StrEnum):
     IN_PROGRESS = "pagar"
     DONE = "klar"
     PAUSED = "pausad"
+
+
+# ---------------------------------------------------------------- search
+class Findable(StrEnum):
+    """What search finds, each kind with its own rule of who may find it (authz)."""
+
+    DOCUMENT = "document"
+    RESPONSE = "response"
+    ACTION = "action"
+    NETWORK = "network"
+    PERSON = "person"
+    MEETING = "meeting"

@@ -233,6 +233,9 @@ MATRIX = {
     ("consultations.add_snapshot", "POST"): response_readers(422),
     ("consultations.versions", "GET"): response_readers(200, 200),
     ("consultations.compare", "GET"): response_readers(200, 200),
+    # Search: everyone logged in searches (and finds only what they may see).
+    ("search.index", "GET"): logged_in(200),
+    ("search.suggestions", "GET"): logged_in(200),
     # The bodies' meeting dates: everyone logged in reads them, the secretariat keeps them.
     ("meetings.index", "GET"): logged_in(200),
     ("meetings.new", "GET"): per_role({"secretariat": 200}),

@@ -9,13 +9,15 @@ from sqlalchemy import inspect, text
 
 from intranet import create_app
 from intranet.extensions import db
+from intranet.search.models import described_by_models
 from tests.conftest import MIGRATIONS, scratch_database
 
 
 def _differences(engine):
     with engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"compare_type": True, "render_as_batch": True}
+            conn, opts={"compare_type": True, "render_as_batch": True,
+                        "include_object": described_by_models}
         )
         return compare_metadata(context, db.metadata)
 

@@ -36,6 +36,7 @@ from intranet.audit.services import record
 from intranet.extensions import db
 from intranet.org.models import FocusArea, Municipality, Network, SubGoal
 from intranet.text import sort_key
+from intranet.written import note_written
 
 
 class ImportUnavailable(Exception):
@@ -529,6 +530,7 @@ def undo_import(batch: ActionImportBatch, actor,
             .where(ActionItem.id.in_(ids), ActionItem.deleted_at.is_(None))
             .values(deleted_at=now, deleted_by_id=actor_id, version=ActionItem.version + 1)
             .execution_options(synchronize_session=False))
+        note_written(db.session(), ActionItem, ids)
     per_network: dict[int, int] = {}
     for item in check.live:
         per_network[item.network_id] = per_network.get(item.network_id, 0) + 1
@@ -610,6 +612,7 @@ def restore_batch(batch: ActionImportBatch, actor) -> list[tuple[Network, int]]:
                     version=table.c.version + 1),
             [{"item_id": item_id, "new_position": first + offset}
              for offset, item_id in enumerate(ids)])
+        note_written(db.session(), ActionItem, ids)
     db.session.expire_all()
     counts = {network_id: len(ids) for network_id, ids in per_network.items()}
     record("actions_import_restored", actor, batch, network_id=batch.network_id,

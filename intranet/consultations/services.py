@@ -45,6 +45,7 @@ from intranet.notifications.services import queue
 from intranet.org.models import Municipality, Network, Person
 from intranet.text import sort_key
 from intranet.urls import external_url
+from intranet.written import note_written
 
 __all__ = ["EditConflict"]
 
@@ -510,6 +511,7 @@ def remove_section(section: ResponseSection, person: Person) -> None:
     _require_draft(section.response)
     db.session.execute(update(ResponseSection).where(ResponseSection.id == section.id)
                        .values(deleted_at=clock.utcnow(), deleted_by_id=person.id))
+    note_written(db.session(), ResponseSection, [section.id])
     record("consultation_section_removed", actor=person, obj=section,
            response_id=section.response_id, title=section.title)
     db.session.expire(section)
@@ -521,6 +523,7 @@ def restore_section(section: ResponseSection, person: Person) -> None:
     position = _next_position(section.response)
     db.session.execute(update(ResponseSection).where(ResponseSection.id == section.id)
                        .values(deleted_at=None, deleted_by_id=None, position=position))
+    note_written(db.session(), ResponseSection, [section.id])
     record("consultation_section_restored", actor=person, obj=section,
            response_id=section.response_id, title=section.title)
     db.session.expire(section)

@@ -111,6 +111,11 @@ class DocumentVersion(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    # The text inside the file, read when it was stored (search finds it), and how reading
+    # went (intranet.search.extract: ok, empty, unsupported, unreadable, too_large,
+    # timed_out); None: not read (stored before files were read).
+    text: Mapped[str | None] = mapped_column(Text, deferred=True)
+    text_status: Mapped[str | None] = mapped_column(String(20))
 
     document: Mapped[Document] = relationship(back_populates="versions")
     created_by: Mapped[Person | None] = relationship()

@@ -24,10 +24,11 @@ from intranet.documents.models import (
     Visibility,
 )
 from intranet.documents.sniff import Rejected, Sniffed, sniff
-from intranet.documents.storage import Storage
+from intranet.documents.storage import Storage, StorageError
 from intranet.editing import VersionedTable, check_version, normalise_text
 from intranet.extensions import db
 from intranet.org.models import Network, Person
+from intranet.search import extract
 from intranet.text import contains
 
 MAX_TAGS = 10
@@ -230,7 +231,8 @@ def upload_file(network: Network, author: Person, stream: BinaryIO, filename: st
         created_at=now, updated_at=now,
     )
     _set_tags(document, tags or [])
-    document.versions.append(_version(1, blob, sniffed, filename, "", author, now))
+    document.versions.append(_version(1, blob, sniffed, filename, "", author, now,
+                                      storage=storage))
     db.session.add(document)
     db.session.flush()
     record("document_uploaded", actor=author, obj=document, network_id=network.id,
@@ -238,11 +240,38 @@ def upload_file(network: Network, author: Person, stream: BinaryIO, filename: st
     return document
 
 
-def _version(number, blob, sniffed: Sniffed, filename, note, author, now) -> DocumentVersion:
+def _version(number, blob, sniffed: Sniffed, filename, note, author, now, *,
+             storage: Storage) -> DocumentVersion:
+    text, status = _file_text(storage, blob.sha256, sniffed.content_type, filename)
     return DocumentVersion(
         number=number, sha256=blob.sha256, size=blob.size, content_type=sniffed.content_type,
         filename=filename, note=note.strip(), created_by=author, created_at=now,
+        text=text, text_status=status,
     )
+
+
+# How long reading a file's text may hold up its upload; a file not read in time is stored
+# all the same, and its page says search does not find its text.
+TEXT_TIMEOUT = 5.0
+
+
+def _file_text(storage: Storage, sha256: str, content_type: str, filename: str
+               ) -> tuple[str, str]:
+    """The text inside a stored file for search, and how reading it went: read once per
+    content (a file stored before is not read again), in a child process with limits
+    (intranet.search.extract), before the transaction writes anything."""
+    known = db.session.execute(
+        select(DocumentVersion.text, DocumentVersion.text_status)
+        .where(DocumentVersion.sha256 == sha256, DocumentVersion.text_status.is_not(None))
+        .limit(1)).first()
+    if known is not None:
+        return known.text or "", known.text_status
+    try:
+        path = storage.path(sha256)
+    except (AttributeError, StorageError):  # a store without files on disk
+        return "", extract.UNREADABLE
+    found = extract.extract_file(path, content_type, filename, timeout=TEXT_TIMEOUT)
+    return found.text, found.status
 
 
 def add_version(document: Document, author: Person, stream: BinaryIO, filename: str, *,
@@ -257,7 +286,7 @@ def add_version(document: Document, author: Person, stream: BinaryIO, filename: 
         select(func.max(DocumentVersion.number)).where(
             DocumentVersion.document_id == document.id)
     ) or 0) + 1
-    version = _version(number, blob, sniffed, filename, note, author, now)
+    version = _version(number, blob, sniffed, filename, note, author, now, storage=storage)
     version.document = document  # joins document.versions without loading every version
     db.session.add(version)
     document.updated_at = now  # raises lock_version: a racing version fails, not overwrites
@@ -450,7 +479,8 @@ def restore_version(document: Document, version: DocumentVersion, person: Person
     restored = DocumentVersion(
         number=newest + 1, sha256=version.sha256, size=version.size,
         content_type=version.content_type, filename=version.filename,
-        note=restored_note(version.number, note), created_by=person, created_at=now)
+        note=restored_note(version.number, note), created_by=person, created_at=now,
+        text=version.text, text_status=version.text_status)
     restored.document = document  # joins document.versions without loading every version
     db.session.add(restored)
     document.updated_at = now  # raises lock_version: a racing version fails, not overwrites

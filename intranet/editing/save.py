@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from intranet.extensions import db
+from intranet.written import note_written
 
 
 class VersionedTable:
@@ -54,6 +55,7 @@ class VersionedTable:
             raise StaleDataError(f"{self.table.name} {row.id} changed since it was read")
         for name, value in written.items():
             set_committed_value(row, name, value)
+        note_written(db.session(), type(row), [row.id])
         return read + 1
 
     def add_revision(self, row_id: int, values: dict) -> int:

@@ -40,7 +40,9 @@ def test_phone_header_is_compact_and_the_menu_opens_from_a_button(
     page.set_viewport_size(PHONE)
     login(page, live_server, JOHAN)
     expect(page.get_by_role("heading", level=1)).to_have_text("Mina nätverk")
-    assert header_height(page) <= 80
+    # Two rows: the name and the menu button, then the search field (always at hand).
+    assert header_height(page) <= 112
+    expect(page.get_by_role("searchbox", name="Sök i Samverkansytan")).to_be_visible()
     menu = page.get_by_role("navigation", name="Huvudmeny")
     button = page.get_by_role("button", name="Meny")
     expect(button).to_be_visible()
@@ -65,7 +67,7 @@ def test_phone_header_is_compact_and_the_menu_opens_from_a_button(
     menu.get_by_role("link", name="Täckning").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Täckning")
     expect(page.get_by_role("navigation", name="Huvudmeny")).to_be_hidden()
-    assert header_height(page) <= 80
+    assert header_height(page) <= 112
 
 
 def test_laptop_header_shows_the_menu_without_a_button(page, live_server, login, check_a11y):

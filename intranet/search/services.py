@@ -1,0 +1,294 @@
+"""Searching: the query (terms.parse) in each database's own full-text syntax, over the
+index entries the person may find (the policy's condition, authz.find_condition, in the
+same WHERE: counts and pages are right), ranked, filtered by kind, network and date, a page
+at a time; each hit with a snippet whose found words are marked."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, column, exists, func, literal_column, select, table
+from sqlalchemy.orm import aliased
+
+from intranet import clock
+from intranet.authz import find_condition
+from intranet.extensions import db
+from intranet.org.models import Network
+from intranet.search.models import (
+    ACTION,
+    DOCUMENT,
+    FTS_TABLE,
+    KINDS,
+    MEETING,
+    NETWORK,
+    PERSON,
+    RESPONSE,
+    TSVECTOR_COLUMN,
+    SearchEntry,
+)
+from intranet.search.terms import _WORD, Query, fts5, parse, stem, tsquery
+from intranet.text import like_pattern
+
+PER_PAGE = 20
+SUGGESTIONS = 5
+SNIPPET_WORDS = 30
+_SNIPPET_SCAN = 50_000  # characters of a body looked through for the snippet
+KIND_LABELS = {
+    DOCUMENT: _l("Dokument"), RESPONSE: _l("Remissvar"), ACTION: _l("Handlingsplan"),
+    NETWORK: _l("Nätverk"), PERSON: _l("Personer"), MEETING: _l("Möten"),
+}
+SINCE = {"vecka": 7, "manad": 31, "ar": 366}
+SINCE_LABELS = {"": _l("När som helst"), "vecka": _l("Senaste veckan"),
+                "manad": _l("Senaste månaden"), "ar": _l("Senaste året")}
+MIN_CHARS = 2
+# More matches than this (after the policy and the filters) are not ranked by relevance but
+# newest first (see search).
+RANKED_AT_MOST = 1_000
+# SQLite walks the entries newest first, asking the full-text index about each, when the
+# matches are so dense among them that this costs less than reading every match: about
+# (page's end × entries ÷ matches) lookups of ~0.3 ms against matches × ~5 µs.
+_WALK_COST = 60
+
+
+@dataclass
+class Hit:
+    kind: str
+    object_id: int
+    title: str
+    updated_at: datetime
+    network_slug: str | None
+    network_name: str | None
+    snippet: list[tuple[str, bool]]  # (text, is a found word)
+
+
+@dataclass
+class Results:
+    text: str
+    query: Query
+    message: str | None = None  # why nothing was searched, or what was left out
+    hits: list[Hit] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # per kind, before the kind filter
+    total: int = 0  # with every filter
+    page: int = 1
+    pages: int = 0
+
+    # What macros/ui.html's pager asks of a page of results.
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    def iter_pages(self, left_edge=1, right_edge=1, left_current=2, right_current=2):
+        """The page numbers to link, None where some are left out (as Flask-SQLAlchemy's)."""
+        last = 0
+        for number in range(1, self.pages + 1):
+            if (number <= left_edge or number > self.pages - right_edge
+                    or self.page - left_current <= number <= self.page + right_current):
+                if last + 1 != number:
+                    yield None
+                yield number
+                last = number
+
+
+def search(person, text: str | None, *, kind: str | None = None, network: Network | None = None,
+           since: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Results:
+    """What the person finds for `text`, the `page`th page of it."""
+    text = (text or "").replace("\x00", "")
+    query = parse(text)
+    results = Results(text=text, query=query)
+    if query.empty and query.must_not:
+        results.message = str(_l("Skriv också ett ord som ska finnas: -ord utesluter bara."))
+        return results
+    if sum(len(word) for word in _WORD.findall(text)) < MIN_CHARS or query.empty:
+        if text.strip():
+            results.message = str(_l("Skriv minst två bokstäver eller siffror att söka "
+                                     "efter."))
+        return results
+    if query.cut:
+        results.message = str(_l("Bara början av sökningen användes: högst 20 ord."))
+    entry = SearchEntry
+    owner = aliased(Network)
+    full_text = _match(query)
+    where = [find_condition(person, kind=entry.kind, network_id=entry.network_id,
+                            visibility=entry.visibility, archived_at=owner.archived_at)]
+    if network is not None:
+        where.append(entry.network_id == network.id)
+    if since in SINCE:
+        where.append(entry.updated_at >= clock.utcnow() - timedelta(days=SINCE[since]))
+
+    def over(*columns, walk: bool = False):
+        found, match = ((entry.__table__, full_text.each) if walk
+                        else (full_text.found, full_text.match))
+        return (select(*columns).select_from(found)
+                .outerjoin(owner, owner.id == entry.network_id).where(match, *where))
+
+    # With the counts, the newest entry's id: about how many entries there are (see below).
+    counted = over(entry.kind, func.count(), _LAST_ID).group_by(entry.kind)
+    rows = db.session.execute(counted).all()
+    results.counts = {k: n for k, n, _last in rows}
+    entries = rows[0][2] if rows else 0
+    if kind in KINDS:
+        where.append(entry.kind == kind)
+        results.total = results.counts.get(kind, 0)
+    else:
+        results.total = sum(results.counts.values())
+    results.pages = math.ceil(results.total / per_page)
+    results.page = min(max(page, 1), max(results.pages, 1))
+    if not results.total:
+        return results
+    ident = _exact_ident(text)
+    newest = [entry.updated_at.desc(), entry.id.desc()]
+    walk = False
+    if results.total <= RANKED_AT_MOST:
+        order = [*ident, *full_text.rank, *newest]
+    else:
+        # Ranking every one of tens of thousands of matches costs the database more than a
+        # page may (each match's text or its full-text data read): past RANKED_AT_MOST they
+        # come newest first, an identifier typed exactly still first. Where they are dense
+        # among the entries, SQLite finds the newest by walking the entries in that order
+        # and asking the full-text index about each, instead of reading every match.
+        order = [*ident, *newest]
+        needed = results.page * per_page
+        walk = (full_text.each is not None and not ident
+                and results.total ** 2 > needed * entries * _WALK_COST)
+    statement = (
+        over(entry.kind, entry.object_id, entry.title,
+             func.substr(entry.body, 1, _SNIPPET_SCAN), entry.updated_at, owner.slug,
+             owner.name, walk=walk)
+        .order_by(*order).limit(per_page).offset((results.page - 1) * per_page))
+    for kind_, object_id, title, body, updated_at, slug, name in db.session.execute(statement):
+        results.hits.append(Hit(kind_, object_id, title, updated_at, slug, name,
+                                snippet(body or "", query)))
+    return results
+
+
+@dataclass
+class _FullText:
+    found: object  # what the statement reads: the entries, with the full-text table if needed
+    match: object  # the full-text condition
+    rank: list  # the order by relevance, best first
+    each: object = None  # SQLite: the condition for one entry, the table not joined
+
+
+_LAST_ID = select(func.max(SearchEntry.id)).scalar_subquery()
+
+
+def _match(query: Query) -> _FullText:
+    """What is searched (the entries, with the full-text index where the database needs it
+    in the FROM), the full-text condition, and the ranking (best first) in this database's
+    syntax: first what has every word in its title, then by the database's own rank (which
+    weighs the title above the body on both)."""
+    wanted = Query(must=query.must)  # in the title: the words sought, not those excluded
+    if db.session.get_bind().dialect.name == "postgresql":
+        tsv = literal_column(f"{SearchEntry.__tablename__}.{TSVECTOR_COLUMN}")
+        regconfig = literal_column("'simple'::regconfig")
+        ts = func.to_tsquery(regconfig, tsquery(query))
+        in_title = func.ts_filter(tsv, literal_column("'{a}'::\"char\"[]")).op("@@")(
+            func.to_tsquery(regconfig, tsquery(wanted)))
+        return _FullText(SearchEntry.__table__, tsv.op("@@")(ts),
+                         [case((in_title, 0), else_=1), func.ts_rank_cd(tsv, ts, 1).desc()])
+    # SQLite: the FTS5 table joined to the entries (its rowid is the entry's id); bm25 ranks
+    # the rows its MATCH found, the title ten times the weight of the body (lower is better).
+    fts = table(FTS_TABLE, column("rowid"))
+    match = literal_column(FTS_TABLE).op("MATCH")
+    in_title = SearchEntry.id.in_(select(fts.c.rowid).where(
+        match(f"title_terms : ({fts5(wanted)})")))
+    found = fts.join(SearchEntry.__table__, SearchEntry.id == fts.c.rowid)
+    each = exists(select(fts.c.rowid).where(match(fts5(query)), fts.c.rowid == SearchEntry.id))
+    return _FullText(found, match(fts5(query)),
+                     [case((in_title, 0), else_=1),
+                      func.bm25(literal_column(FTS_TABLE), 10.0, 1.0)], each)
+
+
+def _exact_ident(text: str) -> list:
+    """An identifier typed exactly (a diarienummer, a case number) first."""
+    folded = " ".join(text.casefold().split())
+    if not folded or not any(ch.isdigit() for ch in folded) or len(folded) > 100:
+        return []
+    pattern = like_pattern(f"|{folded}|")
+    return [case((SearchEntry.idents.like(pattern, escape="\\"), 0), else_=1)]
+
+
+def snippet(body: str, query: Query) -> list[tuple[str, bool]]:
+    """About SNIPPET_WORDS words of `body` around the first found word, as (text, found)
+    pieces: the template escapes each piece and marks the found ones. The words are read
+    only up to the end of the snippet, each distinct one stemmed once."""
+    stems, prefixes = query.stems(), query.prefixes()
+    seen: dict[str, bool] = {}
+
+    def found(word: str) -> bool:
+        hit = seen.get(word)
+        if hit is None:
+            stemmed = stem(word.casefold())
+            hit = seen[word] = stemmed in stems or any(stemmed.startswith(p) for p in prefixes)
+        return hit
+
+    tokens = _WORD.finditer(body)
+    head: list = []  # the first SNIPPET_WORDS words, the snippet if none is found
+    before: deque = deque(maxlen=SNIPPET_WORDS // 3)  # the words before the first found
+    count = 0
+    for token in tokens:
+        if found(token.group()):
+            start = count - len(before)
+            window = [*before, token]
+            for token in tokens:
+                if len(window) == SNIPPET_WORDS:
+                    more = True
+                    break
+                window.append(token)
+            else:
+                more = False
+            break
+        count += 1
+        before.append(token)
+        if len(head) < SNIPPET_WORDS:
+            head.append(token)
+    else:
+        if not head:
+            return []
+        start, window, more = 0, head, count > SNIPPET_WORDS
+    begin, stop = window[0].start(), window[-1].end()
+    pieces: list[tuple[str, bool]] = []
+    if start > 0:
+        pieces.append(("… ", False))
+    position = begin
+    for token in window:
+        if found(token.group()):
+            pieces.append((body[position:token.start()], False))
+            pieces.append((token.group(), True))
+            position = token.end()
+    pieces.append((body[position:stop], False))
+    if more:
+        pieces.append((" …", False))
+    return [(text, marked) for text, marked in _spaced(pieces) if text]
+
+
+def _spaced(pieces):
+    """Whitespace runs (line breaks of a page's text) become single spaces, keeping the
+    space at the edges of each piece."""
+    for text, marked in pieces:
+        if marked:
+            yield text, marked
+            continue
+        inner = " ".join(text.split())
+        if not inner:  # only space between two found words: one space
+            yield (" " if text else ""), marked
+            continue
+        lead = " " if text[:1].isspace() else ""
+        trail = " " if text[-1:].isspace() else ""
+        yield lead + inner + trail, marked
