@@ -17,7 +17,7 @@ from intranet.editing import EditConflict
 from intranet.editing.fields import MAX_STARTED_FROM, parse_started_from
 from intranet.editing.values import BOTH, THEIRS, UNKNOWN, compare_values
 from intranet.extensions import db
-from intranet.org.models import FocusArea, Municipality, SubGoal
+from intranet.org.models import FocusArea, Municipality, Network, SubGoal
 from tests.conftest import make_action
 
 # ---------------------------------------------------------------- the comparison itself
@@ -310,3 +310,20 @@ def test_a_save_to_a_row_deleted_meanwhile_keeps_the_text_and_says_so(app, world
         assert db.session.get(ActionItem, row_id).comment != "Min långa kommentar"
     # Opening the deleted row's form is still not found.
     assert client.get(f"/natverk/plan/handlingsplan/{row_id}/").status_code == 404
+
+
+def test_networks_ticked_by_two_people_are_both_kept(app, world, login_as, row_id):
+    """The responsible networks are a set: one person ticks one network, another (from the
+    same starting point) ticks another and unticks nothing: both stay ticked."""
+    with app.app_context():
+        plan, klimat = (db.session.scalar(select(Network.id).where(Network.slug == slug))
+                        for slug in ("plan", "klimat"))
+    client = login_as("member")
+    form = _row_form(client, row_id)
+    _change(app, row_id, network_ids=[klimat])
+    response = client.post(f"/natverk/plan/handlingsplan/{row_id}/",
+                           {**form, "network_ids": [str(plan)]})
+    assert response.status_code == 303
+    with app.app_context():
+        assert sorted(n.id for n in db.session.get(ActionItem, row_id).networks) == sorted(
+            [plan, klimat])

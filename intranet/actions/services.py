@@ -487,6 +487,8 @@ def update_item(item: ActionItem, actor, expected_version: int | None, data: dic
     either (editing.attempt does)."""
     changes = differs(item, data)
     if changes and expected_version != item.version and started_from is not None:
+        data, started_from = _merge_links(item, data, started_from, changes)
+        changes = differs(item, data)
         compared = compare_values(started_from, starting_values(item, changes),
                                   {name: shown(data, [name]) for name in changes})
         if all(change.kind == THEIRS for change in compared):
@@ -524,14 +526,25 @@ def shown(values: dict, names: list[str]) -> str:
 
 def saved_values(item: ActionItem, names: list[str]) -> str:
     """The row's values of `names` as shown(): what a conflict says is saved now."""
-    def value(name: str):
-        if name == "network_ids":
-            return [n.id for n in item.networks]
-        if name == "municipality_ids":
-            return [m.id for m in item.municipalities]
-        return getattr(item, name)
+    return shown({name: current_value(item, name) for name in names}, names)
 
-    return shown({name: value(name) for name in names}, names)
+
+def _merge_links(item: ActionItem, data: dict, started_from: dict[str, str],
+                 changes: list[str]) -> tuple[dict, dict[str, str]]:
+    """The responsible networks and municipalities are sets: when both people changed them,
+    each one's additions and removals are kept (what one ticked and the other did not touch
+    stays ticked). Returns the data with the merged sets and the starting values with the
+    saved sets for them, so that they count as this person's change only."""
+    data, started_from = dict(data), dict(started_from)
+    for name in _LINKS & set(changes):
+        if name not in started_from:
+            continue
+        base = {int(part) for part in started_from[name].split(",") if part.strip().isdigit()}
+        mine = set(data[name] or [])
+        saved = set(current_value(item, name))
+        data[name] = sorted((saved | (mine - base)) - (base - mine))
+        started_from[name] = shown({name: saved}, [name])
+    return data, started_from
 
 
 def current_value(item: ActionItem, name: str):

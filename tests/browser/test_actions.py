@@ -261,6 +261,11 @@ def test_conflict_on_the_row_form_keeps_the_users_values_beside_the_current_ones
     expect(alert.locator(".value-conflict__saved dd")).to_have_text("Ingen kostnad")
     expect(alert.locator(".value-conflict__mine dd")).to_have_text("50 000 kr")
     expect(page.get_by_label("Kostnad")).to_have_value("50 000 kr")
+    # A screen reader hears it: the title says so, and the field in question has the focus
+    # and is described by the explanation.
+    expect(page).to_have_title(re.compile(r"^Inte sparat: Ändra rad"))
+    expect(page.get_by_label("Kostnad")).to_be_focused()
+    expect(page.get_by_label("Kostnad")).to_have_attribute("aria-describedby", "conflict")
     check_a11y(page, "the row form's conflict view")
 
     page.get_by_role("button", name="Spara min version").click()
