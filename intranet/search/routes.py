@@ -61,7 +61,8 @@ def index():
                   kind=kind if kind in services.KIND_LABELS else "",
                   since=since if since in services.SINCE else "", args=_arguments(),
                   kind_labels=services.KIND_LABELS, since_labels=services.SINCE_LABELS,
-                  url_of=url_of, without=_without)
+                  networks=services.network_choices(current_user), url_of=url_of,
+                  without=_without)
 
 
 def _without(name: str) -> dict:

@@ -15,7 +15,7 @@ from sqlalchemy import case, column, exists, func, literal_column, select, table
 from sqlalchemy.orm import aliased
 
 from intranet import clock
-from intranet.authz import find_condition
+from intranet.authz import find_condition, is_secretariat
 from intranet.extensions import db
 from intranet.org.models import Network
 from intranet.search.models import (
@@ -292,3 +292,12 @@ def _spaced(pieces):
         lead = " " if text[:1].isspace() else ""
         trail = " " if text[-1:].isspace() else ""
         yield lead + inner + trail, marked
+
+
+def network_choices(person) -> list[tuple[str, str]]:
+    """The networks a search can be limited to, (slug, name) in name order: those the person
+    may see (the archived ones only for the secretariat)."""
+    statement = select(Network.slug, Network.name).order_by(Network.name_key, Network.id)
+    if not is_secretariat(person):
+        statement = statement.where(Network.active())
+    return [tuple(row) for row in db.session.execute(statement)]

@@ -83,3 +83,22 @@ def test_the_header_search_works_on_a_phone(browser, live_server, login):
         expect(page.get_by_role("link", name="Sara Ekholm")).to_be_visible()
     finally:
         context.close()
+
+
+def test_the_filters_change_the_results_in_place(page, live_server, login, check_a11y):
+    base = live_server
+    login(page, base, AHMED)
+    page.goto(f"{base}/sok/?q=södertörn")
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.get_by_label("Nätverk").select_option(label="Nätverket för planeringschefer")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Sök i Nätverket för planeringschefer")
+    expect(page).to_have_url(re.compile(r"natverk=sup"))
+    page.get_by_label("Visa").select_option(label="Handlingsplan")
+    expect(page).to_have_url(re.compile(r"typ=action"))
+    expect(page.locator(".search-kinds a[aria-current]")).to_have_text(
+        re.compile(r"^Handlingsplan \(\d+\)"))
+    expect(page.locator(".search-hit").first).to_be_visible()
+    for text in page.locator(".search-hit__meta").all_inner_texts():
+        assert text.startswith("Handlingsplan")
+    check_a11y(page, "the results filtered")
