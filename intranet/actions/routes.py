@@ -82,14 +82,16 @@ def _row_to_save(slug: str, item_id: int):
     """The row a form edits: (network, row, gone). A save posted to a row that was deleted
     while the person wrote is answered with their text kept and what happened (`gone`
     True), not with a page that is not found; opening a deleted row's form is still 404."""
-    if request.method == "POST":
-        network, item = services.network_and_item(slug, item_id)
-        if network is not None and item is None:
-            authorize(current_user, "edit_actions", network)
-            deleted = services.get_item(network, item_id, deleted=True)
-            if deleted is not None:
-                return network, deleted, True
-    network, item = _row(slug, item_id, "edit_actions")
+    network, item = services.network_and_item(slug, item_id)
+    if network is None:
+        abort(404)
+    authorize(current_user, "edit_actions", network)
+    if item is None and request.method == "POST":
+        deleted = services.get_item(network, item_id, deleted=True)
+        if deleted is not None:
+            return network, deleted, True
+    if item is None:
+        abort(404)
     return network, item, False
 
 
