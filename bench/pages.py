@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from intranet.actions.models import ActionItem
 from intranet.consultations.models import ConsultationResponse, ResponseSection
-from intranet.demo.load import ROLE_EMAILS
-from intranet.documents.models import Document
+from intranet.demo.load import COMMON_WORD, FUNCTION_WORDS, RARE_WORDS, ROLE_EMAILS
+from intranet.documents.models import Document, PageRevision
 from intranet.extensions import db
 from intranet.org.models import Network, Person
 
@@ -31,6 +31,13 @@ class Targets:
     response_id: int
     sections: list[tuple[int, int]]  # (response id, section id), one per user
     actions: list[int]  # action row ids, one per user
+    # What is searched for, found in the generated data (find_targets); the defaults are for
+    # the tests' small world (tests/test_query_counts.py).
+    common: str = "remiss"  # a word (in some form) most texts hold
+    rare: str = "trafik"  # a word a handful of things hold
+    phrase: str = '"remiss om trafik"'  # two words that stand together in a text
+    ident: str = "Dnr 1/2025"  # a response's diarienummer, as written
+    fragment: str = "remiss"  # what the header's field holds while one types
 
 
 def find_targets() -> Targets:
@@ -54,9 +61,39 @@ def find_targets() -> Targets:
         select(ActionItem.id).where(ActionItem.network_id == network.id,
                                     ActionItem.deleted_at.is_(None))
         .order_by(ActionItem.id).limit(USERS)).all()
+    rare, phrase = _search_words(network.id)
+    ident = db.session.scalar(select(ConsultationResponse.reference_number)
+                              .where(ConsultationResponse.id == response_id))
     return Targets(slug=network.slug, municipality_id=3, person_id=member.id, page_id=page_id,
                    response_id=response_id, sections=[tuple(s) for s in sections],
-                   actions=list(actions))
+                   actions=list(actions), common=COMMON_WORD, rare=rare, phrase=phrase,
+                   ident=ident, fragment=COMMON_WORD[:-2])
+
+
+def _search_words(network_id: int) -> tuple[str, str]:
+    """A rare word and a phrase of two words from the text of one of the network's first
+    text pages that everyone may see (so that both the member and the committee find it)."""
+    from intranet.search.terms import words
+
+    pages = db.session.scalars(
+        select(Document.id).where(Document.network_id == network_id, Document.kind == "page",
+                                  Document.visibility == "everyone",
+                                  Document.deleted_at.is_(None))
+        .order_by(Document.id).limit(20)).all()
+    for page_id in pages:
+        body = db.session.scalar(select(PageRevision.body)
+                                 .where(PageRevision.document_id == page_id)
+                                 .order_by(PageRevision.number.desc()).limit(1))
+        rare = next((word for word in words(body) if word in RARE_WORDS), None)
+        if rare is None:  # its rare word's sentence was rewritten in the newest revision
+            continue
+        for sentence in body.split(". "):
+            found = sentence.split()
+            for first, second in zip(found, found[1:], strict=False):
+                if (first.isalpha() and second.isalpha()
+                        and FUNCTION_WORDS.isdisjoint({first.casefold(), second.casefold()})):
+                    return rare, f'"{first.casefold()} {second.casefold()}"'
+    raise LookupError("no text page with a rare word and a phrase")
 
 
 @dataclass(frozen=True)
@@ -116,6 +153,22 @@ PAGES = [
     Page("htmx: member search rows (appoint)", "director",
          lambda t, u: url_for("appointments.appoint_member", municipality_id=t.municipality_id,
                               slug=t.slug, q="a"), htmx=True),
+    # Search (/sok), as a member of the network and as the committee (which reads every
+    # response, and the documents everyone may see): the targets are found in the data.
+    *[page for role, who in (("member", "a member"), ("committee", "the committee"))
+      for page in (
+          Page(f"Search: a common word, as {who}", role,
+               lambda t, u: url_for("search.index", q=t.common)),
+          Page(f"Search: a rare word, as {who}", role,
+               lambda t, u: url_for("search.index", q=t.rare)),
+          Page(f"Search: a phrase, as {who}", role,
+               lambda t, u: url_for("search.index", q=t.phrase)),
+          Page(f"Search: a diarienummer, as {who}", role,
+               lambda t, u: url_for("search.index", q=t.ident)),
+          Page(f"Search: a common word in a network, as {who}", role,
+               lambda t, u: url_for("search.index", q=t.common, natverk=t.slug)),
+          Page(f"htmx: search as one types, as {who}", role,
+               lambda t, u: url_for("search.suggestions", q=t.fragment), htmx=True))],
     Page("htmx: action cell save", "member", _cell_url, method="POST", htmx=True,
          form=lambda t, u, n, version: {"value": f"Aktivitet sparad {u}-{n}",
                                         "version": str(version)},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from bench.pages import PAGES
 
 NOTES = Path(__file__).with_name("NOTES.md")
 P95_GOAL_MS, RATIO_GOAL, QUERY_GOAL, MEMORY_GOAL_MB = 100, 1 / 3, 15, 20
+SAVE_RATIO_GOAL = 1 / 4  # a save: at least a quarter of the floor's throughput
 
 
 def _ms(value: float) -> str:
@@ -37,13 +39,41 @@ def _queries(counts) -> str:
     return str(made) if made == served else f"{made} / {served}"
 
 
-def _goals(load: dict, small: int | None, large: int | None, floor: bool) -> str:
+def _parts(generated: dict) -> str:
+    """The rows' and the search index's share of a generation, from its output."""
+    found = dict(re.findall(r"(rows|index) seconds: ([\d.]+)", generated.get("output", "")))
+    if len(found) < 2:
+        return ""
+    rows, index = float(found["rows"]), float(found["index"])
+    return f" (the rows {rows:.0f} s, the search index {index:.0f} s)"
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1e6:,.0f} MB"
+
+
+def _index_size(kind: str, size: dict, scale: str) -> str:
+    if kind == "sqlite":
+        parts = (f"the entries (`search_entry`: each thing's title and text as written, for "
+                 f"the snippet, and as stems) {_mb(size['entries'])}, their indexes "
+                 f"{_mb(size['entry_indexes'])}, FTS5's shadow tables (`search_fts_*`) "
+                 f"{_mb(size['full_text'])}")
+    else:
+        parts = (f"`search_entry` with its TOAST table (the texts as written and as stems, and "
+                 f"the `tsv` column) {_mb(size['entries'])}, the GIN index "
+                 f"{_mb(size['full_text'])}, the other indexes {_mb(size['entry_indexes'])}")
+    return (f"Search index at scale {scale}: {_mb(size['total'])} on disk ({parts}), of a "
+            f"database of {_mb(size['database'])}.")
+
+
+def _goals(load: dict, small: int | None, large: int | None, floor: bool,
+           save: bool = False) -> str:
     if floor:
         return "floor"
     missed = []
     if load["p95"] >= P95_GOAL_MS:
         missed.append("p95")
-    if load["ratio"] < RATIO_GOAL:
+    if load["ratio"] < (SAVE_RATIO_GOAL if save else RATIO_GOAL):
         missed.append("throughput")
     if small is not None and large is not None and small != large:
         missed.append("queries grow")
@@ -99,6 +129,9 @@ def write_report(results: dict, out: Path) -> None:
         "slices of 2 s (floor, page, page, floor, ...): the machine's speed drifts within "
         "minutes (other guests of the host), so a page and its floor are measured over the "
         "same minutes. The floor's row is its first measurement, on its own.",
+        f"- Goals (the column on the right): every read's p95 under {P95_GOAL_MS} ms and at "
+        f"least a third of the floor's throughput, every save's p95 under {P95_GOAL_MS} ms and "
+        f"at least a quarter; at most {QUERY_GOAL} queries a request, the same at both scales.",
         "- Server CPU per request: the gunicorn workers' CPU time over the page's slices "
         "divided by the requests begun in them (the database's CPU is not in it). Database "
         "CPU: the same of PostgreSQL's processes (SQLite works inside the workers). Load "
@@ -112,9 +145,13 @@ def write_report(results: dict, out: Path) -> None:
         small, large = entry["queries"][scales[0]], entry["queries"][scales[-1]]
         lines += [f"## {'PostgreSQL' if kind == 'postgresql' else 'SQLite'}", ""]
         if entry.get("generated"):
-            made = ", ".join(f"scale {s}: {g['seconds']:.0f} s"
+            made = ", ".join(f"scale {s}: {g['seconds']:.0f} s{_parts(g)}"
                              for s, g in entry["generated"].items())
-            lines += [f"Data generated in {made}.", ""]
+            earlier = (" (by the same code, before this run: the load ran on those databases)"
+                       if entry.get("generated_earlier") else "")
+            lines += [f"Data generated in {made}{earlier}.", ""]
+        if entry.get("index_size"):
+            lines += [_index_size(kind, entry["index_size"], scales[-1]), ""]
         lines += [
             f"| page | role | p50 ms | p95 ms | p99 ms | req/s | floor req/s in turn | "
             f"ratio to floor | server CPU "
@@ -127,6 +164,7 @@ def write_report(results: dict, out: Path) -> None:
             load = entry["load"].get(page.name)
             if load is None:
                 continue
+            save = page.form is not None
             lines.append(
                 f"| {page.name} | {page.role} | {_ms(load['p50'])} | {_ms(load['p95'])} | "
                 f"{_ms(load['p99'])} | {load['rps']:.0f} | "
@@ -136,7 +174,7 @@ def write_report(results: dict, out: Path) -> None:
                 f"{_ms(load.get('client_cpu_ms'))} | "
                 f"{_queries(small.get(page.name))} | {_queries(large.get(page.name))} | "
                 f"{load.get('load_average', '–')} | {load.get('stolen_percent', '–')} | "
-                f"{_goals(load, small.get(page.name), large.get(page.name), i == 0)} |")
+                f"{_goals(load, small.get(page.name), large.get(page.name), i == 0, save)} |")
         mem = entry.get("memory")
         if mem:
             verdict = "met" if mem["growth_mb"] < MEMORY_GOAL_MB else "**missed**"

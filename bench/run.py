@@ -106,6 +106,38 @@ def generate(kind: str, scale: float) -> dict:
     return {"seconds": round(seconds, 1), "output": done.stdout}
 
 
+def index_size(kind: str, url: str) -> dict[str, int]:
+    """Bytes on disk of the search index: SQLite's search_entry with its indexes and the FTS5
+    table's shadow tables (dbstat); PostgreSQL's search_entry with its TOAST table, the GIN
+    index and the other indexes. The whole database's for comparison."""
+    if kind == "sqlite":
+        path = url.removeprefix("sqlite:///")
+        conn = sqlite3.connect(path)
+        try:
+            pages = dict(conn.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name"))
+            owners = dict(conn.execute("SELECT name, tbl_name FROM sqlite_master"))
+        finally:
+            conn.close()
+        fts = sum(size for name, size in pages.items() if name.startswith("search_fts"))
+        table = pages.get("search_entry", 0)
+        indexes = sum(size for name, size in pages.items()
+                      if owners.get(name) == "search_entry" and name != "search_entry")
+        return {"entries": table, "entry_indexes": indexes, "full_text": fts,
+                "total": table + indexes + fts, "database": sum(pages.values())}
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            sizes = conn.execute(text(
+                "SELECT pg_table_size('search_entry'), pg_relation_size('ix_search_entry_tsv'),"
+                " pg_indexes_size('search_entry'), pg_total_relation_size('search_entry'),"
+                " pg_database_size(current_database())")).one()
+    finally:
+        engine.dispose()
+    table, gin, indexes, total, database = sizes
+    return {"entries": table, "entry_indexes": indexes - gin, "full_text": gin,
+            "total": total, "database": database}
+
+
 def count_queries(kind: str, scale: float) -> dict[str, int]:
     url = database_url(kind, scale)
     done = subprocess.run([PYTHON, "-m", "bench.queries"], env=app_env(url), cwd=ROOT,
@@ -464,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     if not args.skip_generate:  # the stored files of earlier runs (50 MB each) go too
         shutil.rmtree(BENCH_DIR / "files", ignore_errors=True)
+    # The databases of the previous run keep what their generation took (and its output).
+    previous = json.loads(RESULTS.read_text()) if args.skip_generate and RESULTS.exists() else {}
     results = {"machine": machine(), "seconds": args.seconds, "warmup": args.warmup,
                "users": args.users, "workers": WORKERS, "threads": THREADS,
                "worker_class": WORKER_CLASS,
@@ -473,12 +507,17 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for kind in kinds:
         entry = results["databases"][kind] = {"generated": {}, "queries": {}}
+        if args.skip_generate:
+            entry["generated"] = previous.get("databases", {}).get(kind, {}).get(
+                "generated", {})
+            entry["generated_earlier"] = bool(entry["generated"])
         for scale in scales:
             if not args.skip_generate:
                 entry["generated"][str(scale)] = generate(kind, scale)
             entry["queries"][str(scale)] = count_queries(kind, scale)
             log(f"{kind} scale {scale}: queries counted")
         url = database_url(kind, scales[-1])
+        entry["index_size"] = index_size(kind, url)
         entry["load"] = load_run(kind, url, args.seconds, args.warmup, args.users,
                                  args.pages)
         if not args.skip_memory:

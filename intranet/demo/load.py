@@ -5,7 +5,14 @@ Scale 1 is a national association: 290 municipalities, 500 networks, 20,000 peop
 responses with 60,000 sections and 200,000 revisions, 50,000 action rows. Every count is
 derived from the scale, the same seed gives the same data, and rows go in with bulk inserts
 in chunks with ids chosen here (so no row needs a round trip). File versions point to a few
-hundred small real blobs in the configured store."""
+hundred small real blobs in the configured store.
+
+The texts are Swedish as the cooperation writes it, at realistic lengths: words in their
+inflected forms ("remiss remissen remisser remisserna") and compounds
+("kollektivtrafikplanen"), drawn with a few very common and a long tail of rare ones, so that
+search's stemming and ranking do real work. A text page is a few hundred words, a file's
+extracted text one to three thousand, a response's section 100–300, an action row's activity
+10–25. At the end the search index is made of it all (`intranet.search.index.rebuild`)."""
 
 from __future__ import annotations
 
@@ -60,6 +67,7 @@ ROLE_EMAILS = {
     "member": "ledamot@bench.example",
 }
 CHUNK = 5000
+TEXT_CHUNK = 2000  # rows with long texts (a file's text is about 20 KB)
 BLOBS = 300
 # The three bodies: their ids and names.
 BODIES = {BodyKind.COMMITTEE: (1, "Samarbetskommittén"),
@@ -83,12 +91,269 @@ SCALE_1 = {
     "actions": 50_000,
 }
 
-WORDS = (
-    "samverkan kommun nätverk planering klimat trafik skola vård omsorg bostäder näringsliv "
-    "region infrastruktur budget uppföljning remiss yttrande förslag mål åtgärd ansvar "
-    "kostnad tidplan beslut utredning kollektivtrafik cykel energi avfall vatten kultur "
-    "integration arbetsmarknad digitalisering upphandling säkerhet beredskap folkhälsa"
-).split()
+# ---------------------------------------------------------------- Swedish text
+
+# Each line one word in its inflected forms: a noun's singular, definite, plural and definite
+# plural, a verb's infinitive, present, past, supine and passive, an adjective's forms.
+_NOUNS = """
+kommun kommunen kommuner kommunerna
+remiss remissen remisser remisserna
+region regionen regioner regionerna
+samverkan samverkan
+nätverk nätverket nätverk nätverken
+förslag förslaget förslag förslagen
+beslut beslutet beslut besluten
+yttrande yttrandet yttranden yttrandena
+åtgärd åtgärden åtgärder åtgärderna
+utredning utredningen utredningar utredningarna
+verksamhet verksamheten verksamheter verksamheterna
+förvaltning förvaltningen förvaltningar förvaltningarna
+nämnd nämnden nämnder nämnderna
+invånare invånaren invånarna
+företag företaget företagen
+myndighet myndigheten myndigheter myndigheterna
+område området områden områdena
+fråga frågan frågor frågorna
+underlag underlaget underlagen
+rapport rapporten rapporter rapporterna
+analys analysen analyser analyserna
+strategi strategin strategier strategierna
+program programmet programmen
+projekt projektet projekten
+insats insatsen insatser insatserna
+resurs resursen resurser resurserna
+behov behovet behoven
+möjlighet möjligheten möjligheter möjligheterna
+risk risken risker riskerna
+utmaning utmaningen utmaningar utmaningarna
+krav kravet kraven
+mål målet målen
+ansvar ansvaret
+kostnad kostnaden kostnader kostnaderna
+budget budgeten budgetar budgetarna
+tidplan tidplanen tidplaner tidplanerna
+uppföljning uppföljningen uppföljningar uppföljningarna
+planering planeringen
+trafik trafiken
+kollektivtrafik kollektivtrafiken
+bostad bostaden bostäder bostäderna
+skola skolan skolor skolorna
+förskola förskolan förskolor förskolorna
+vård vården
+omsorg omsorgen
+energi energin
+avfall avfallet
+vatten vattnet
+kultur kulturen
+integration integrationen
+arbetsmarknad arbetsmarknaden
+digitalisering digitaliseringen
+upphandling upphandlingen upphandlingar upphandlingarna
+säkerhet säkerheten
+beredskap beredskapen
+folkhälsa folkhälsan
+infrastruktur infrastrukturen
+näringsliv näringslivet
+klimat klimatet
+miljö miljön
+samhälle samhället samhällen samhällena
+medarbetare medarbetaren medarbetarna
+chef chefen chefer cheferna
+avtal avtalet avtalen
+uppdrag uppdraget uppdragen
+konsekvens konsekvensen konsekvenser konsekvenserna
+synpunkt synpunkten synpunkter synpunkterna
+"""
+_VERBS = """
+planera planerar planerade planerat planeras
+genomföra genomför genomförde genomfört genomförs
+utreda utreder utredde utrett utreds
+samverka samverkar samverkade samverkat
+föreslå föreslår föreslog föreslagit föreslås
+besluta beslutar beslutade beslutat beslutas
+ansvara ansvarar ansvarade ansvarat
+stödja stödjer stödde stött stöds
+utveckla utvecklar utvecklade utvecklat utvecklas
+följa följer följde följt följs
+anta antar antog antagit antas
+yttra yttrar yttrade yttrat
+tillstyrka tillstyrker tillstyrkte tillstyrkt
+avstyrka avstyrker avstyrkte avstyrkt
+bedöma bedömer bedömde bedömt bedöms
+prioritera prioriterar prioriterade prioriterat prioriteras
+finansiera finansierar finansierade finansierat finansieras
+samordna samordnar samordnade samordnat samordnas
+redovisa redovisar redovisade redovisat redovisas
+påverka påverkar påverkade påverkat påverkas
+"""
+_ADJECTIVES = """
+regional regionala
+kommunal kommunala kommunalt
+gemensam gemensamma gemensamt
+hållbar hållbara hållbart
+långsiktig långsiktiga långsiktigt
+strategisk strategiska strategiskt
+ekonomisk ekonomiska ekonomiskt
+social sociala socialt
+digital digitala digitalt
+övergripande
+ny nya nytt
+viktig viktiga viktigt
+tydlig tydliga tydligt
+effektiv effektiva effektivt
+nationell nationella nationellt
+särskild särskilda särskilt
+"""
+# Names, as written (not inflected).
+_NAMES = ("Huddinge Botkyrka Haninge Tyresö Nynäshamn Södertälje Nacka Värmdö Salem Stockholm "
+          "Uppsala Göteborg Malmö Trafikverket Boverket Naturvårdsverket Socialstyrelsen "
+          "Skolverket Länsstyrelsen Regeringskansliet").split()
+# Compounds: a first part and a head in its forms ("kollektivtrafik" + "planen").
+_PREFIXES = ("kollektivtrafik bostads skol vård klimat energi avfalls vatten översikts detalj "
+             "kultur näringslivs trafik cykel folkhälso integrations arbetsmarknads "
+             "digitaliserings upphandlings säkerhets kris miljö landsbygds stads "
+             "samhällsbyggnads socialtjänst äldreomsorgs funktionshinder barn ungdoms fritids "
+             "idrotts besöksnärings handels logistik mark exploaterings dagvatten bredbands "
+             "region kommun").split()
+_HEADS = """
+plan planen planer planerna
+strategi strategin strategier strategierna
+program programmet programmen
+fråga frågan frågor frågorna
+arbete arbetet arbeten arbetena
+utredning utredningen utredningar utredningarna
+nämnd nämnden nämnder nämnderna
+projekt projektet projekten
+analys analysen analyser analyserna
+insats insatsen insatser insatserna
+område området områden områdena
+avtal avtalet avtalen
+budget budgeten budgetar budgetarna
+rapport rapporten rapporter rapporterna
+chef chefen chefer cheferna
+nätverk nätverket nätverken
+samordnare samordnaren samordnarna
+åtgärd åtgärden åtgärder åtgärderna
+mål målet målen
+uppdrag uppdraget uppdragen
+"""
+# The long tail: three-part compounds ("dagvattenfinansieringsavtalet"), each in a handful of
+# texts: one such sentence in every text.
+_MIDDLES = ("utvecklings samordnings finansierings genomförande uppföljnings besluts kunskaps "
+            "förvaltnings utrednings investerings").split()
+_RARE_OPENERS = ("Det gäller även", "Frågan berör", "Arbetet omfattar också", "Se vidare",
+                 "Här ingår", "Särskilt gäller", "Nätverket lyfter")
+_FUNCTIONS = ("och i att som för på med av till det en ett den är ska kan har om från under "
+              "inom samt eller inte de vi detta denna dessa enligt genom mellan efter vid också "
+              "där när bör måste även så mer flera olika andra alla vilket hur").split()
+FUNCTION_WORDS = frozenset(_FUNCTIONS)  # in the order of their frequency above
+# Function words take this share of a text's words, the content words the rest, by rank.
+_FUNCTION_SHARE = 0.35
+_ZIPF = 1.1
+_HEADINGS = ("Bakgrund", "Syfte", "Förslag", "Konsekvenser", "Ekonomi", "Tidplan",
+             "Uppföljning", "Sammanfattning", "Ställningstagande")
+# Sentences are drawn from a pool made once (so that a million-word text costs a join).
+_POOL = 20_000
+_SENTENCE_WORDS = (6, 18)
+_SENTENCES_A_PARAGRAPH = 5
+# The word most texts hold (in some form): the search benchmark's common word.
+COMMON_WORD = "kommunerna"
+
+
+def _lines(block: str) -> list[tuple[str, ...]]:
+    return [tuple(line.split()) for line in block.strip().splitlines()]
+
+
+def _lexicon() -> tuple[list[str], list[float], frozenset[str]]:
+    """Every word form with its cumulative weight, and the rare compounds' forms. The
+    content words by Zipf's law over their rank: eight nouns first ("kommun" the most
+    common), then the other simple words and sixty compounds in a fixed shuffled order, then
+    the other compounds; a word's weight is split among its forms."""
+    heads = _lines(_HEADS)
+    nouns, verbs, adjectives = _lines(_NOUNS), _lines(_VERBS), _lines(_ADJECTIVES)
+    compounds = [tuple(prefix + form for form in head) for prefix in _PREFIXES
+                 for head in heads]
+    order = random.Random(7)  # noqa: S311
+    order.shuffle(compounds)
+    common = nouns[8:] + verbs + adjectives + [(name,) for name in _NAMES] + compounds[:60]
+    order.shuffle(common)
+    content = nouns[:8] + common + compounds[60:]
+    forms, weights = [], []
+    functions = _FUNCTIONS
+    total = sum(1 / (rank + 2) ** _ZIPF for rank in range(len(content)))
+    for rank, lemma in enumerate(content):
+        for form in lemma:
+            forms.append(form)
+            weights.append((1 - _FUNCTION_SHARE) / (rank + 2) ** _ZIPF / total / len(lemma))
+    function_total = sum(1 / (rank + 1) for rank in range(len(functions)))
+    for rank, word in enumerate(functions):
+        forms.append(word)
+        weights.append(_FUNCTION_SHARE / (rank + 1) / function_total)
+    cumulative, running = [], 0.0
+    for weight in weights:
+        running += weight
+        cumulative.append(running)
+    rare = frozenset(prefix + middle + form for prefix in _PREFIXES for middle in _MIDDLES
+                     for head in heads for form in head)
+    return forms, cumulative, rare
+
+
+_FORMS, _CUMULATIVE, RARE_WORDS = _lexicon()
+_RARE = sorted(RARE_WORDS)
+
+
+class _Writer:
+    """Deterministic Swedish text: sentences drawn from a pool, one rare compound in each
+    text, paragraphs of a few sentences (with headings in a page's Markdown)."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)  # noqa: S311 (repeatable test data)
+        self.pool = [self._sentence() for _ in range(_POOL)]
+        low, high = _SENTENCE_WORDS
+        self.per_sentence = (low + high) / 2
+
+    def words(self, n: int) -> str:
+        return " ".join(self.rng.choices(_FORMS, cum_weights=_CUMULATIVE, k=n))
+
+    def _sentence(self) -> str:
+        text = self.words(self.rng.randint(*_SENTENCE_WORDS))
+        return text[:1].upper() + text[1:] + "."
+
+    def rare(self) -> str:
+        return f"{self.rng.choice(_RARE_OPENERS)} {self.rng.choice(_RARE)}."
+
+    def sentences(self, low: int, high: int) -> list[str]:
+        """About low–high words of sentences, one of them with a rare compound."""
+        count = max(1, round(self.rng.randint(low, high) / self.per_sentence))
+        chosen = self.rng.choices(self.pool, k=count)
+        chosen.insert(self.rng.randrange(count + 1), self.rare())
+        return chosen
+
+    def revised(self, sentences: list[str]) -> list[str]:
+        """A later version of a text: about a tenth of its sentences written anew."""
+        changed = list(sentences)
+        for _ in range(max(1, len(changed) // 10)):
+            changed[self.rng.randrange(len(changed))] = self.rng.choice(self.pool)
+        return changed
+
+    def paragraphs(self, sentences: list[str], headings: bool = False) -> str:
+        step = _SENTENCES_A_PARAGRAPH
+        parts = []
+        for i in range(0, len(sentences), step):
+            if headings and i % (2 * step) == 0:
+                parts.append(f"## {self.rng.choice(_HEADINGS)}")
+            parts.append(" ".join(sentences[i:i + step]))
+        return "\n\n".join(parts)
+
+    def text(self, low: int, high: int, headings: bool = False) -> str:
+        return self.paragraphs(self.sentences(low, high), headings)
+
+    def line(self, low: int, high: int) -> str:
+        """A short text of low–high words (an action row's activity, a comment)."""
+        text = self.words(self.rng.randint(low, high))
+        return text[:1].upper() + text[1:]
+
+
 FIRST = ("Karin Johan Sara Ahmed Linnea Mikael Eva Fredrik Amira Henrik Maja Tobias Sofia "
          "Daniel Helena Niklas Ida Patrik Leila Magnus Jonas Emelie Nadia Per Cecilia Viktor "
          "Hanna Ali Gustav Frida Erik Yasmin Anders Malin Jenny Samir Louise Oskar Elin").split()
@@ -116,12 +381,34 @@ def counts_for(scale: float) -> dict[str, int]:
 
 
 def _words(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n))
+    return " ".join(rng.choices(_FORMS, cum_weights=_CUMULATIVE, k=n))
 
 
 def _bulk(table, rows: list[dict]) -> None:
     for start in range(0, len(rows), CHUNK):
         db.session.execute(insert(table), rows[start:start + CHUNK])
+
+
+class _Batches:
+    """Rows of several tables inserted in chunks as they are made, parents before children
+    (the tables in the order given), so that the long texts are never all in memory."""
+
+    def __init__(self, *tables, rows: int = TEXT_CHUNK):
+        self.rows = {table: [] for table in tables}
+        self.limit = rows
+        self.made = dict.fromkeys(tables, 0)
+
+    def add(self, table, row: dict) -> None:
+        self.rows[table].append(row)
+        if len(self.rows[table]) >= self.limit:
+            self.flush()
+
+    def flush(self) -> None:
+        for table, rows in self.rows.items():
+            if rows:
+                db.session.execute(insert(table), rows)
+                self.made[table] += len(rows)
+                rows.clear()
 
 
 def _has_data() -> bool:
@@ -169,8 +456,10 @@ class _Ids:
 
 def generate(scale: float, seed: int = 2026, force: bool = False,
              password_hash: str | None = None) -> LoadReport:
-    """Fill an empty, migrated database with benchmark data at `scale`."""
+    """Fill an empty, migrated database with benchmark data at `scale`, and make its search
+    index."""
     from intranet.auth.passwords import hash_password
+    from intranet.search.index import rebuild
 
     require_development()
     if _has_data():
@@ -179,29 +468,37 @@ def generate(scale: float, seed: int = 2026, force: bool = False,
         _empty_everything()
     began = time.monotonic()
     rng = random.Random(seed)  # noqa: S311 (repeatable test data, not secrets)
+    writer = _Writer(seed)
     c = counts_for(scale)
     hashed = password_hash or hash_password(LOAD_PASSWORD)
     ids = _Ids(municipalities=list(range(1, c["municipalities"] + 1)),
                networks=list(range(1, c["networks"] + 1)))
     made = {"municipalities": len(ids.municipalities), "networks": len(ids.networks)}
 
-    # Each part draws from `rng` in this order: the same seed gives the same rows.
+    # Each part draws from `rng` and `writer` in this order: the same seed, the same rows.
     _organisation(rng, ids)
     made["people"] = _people(rng, c, ids, hashed)
     _seats(ids)
     _networks(rng, ids)
     made["appointments"] = _appointments(rng, c, ids)
     blobs = _blobs(rng)
-    made.update(_documents(rng, c, ids, blobs))
-    made.update(_consultations(rng, c, ids))
-    made["actions"] = _actions(rng, c, ids)
+    made.update(_documents(rng, writer, c, ids, blobs))
+    made.update(_consultations(rng, writer, c, ids))
+    made["actions"] = _actions(rng, writer, c, ids)
     made["blobs"] = len(blobs)
-
     _reset_sequences()
     db.session.commit()
+    rows_seconds = time.monotonic() - began
+
+    indexing = time.monotonic()
+    made["search entries"] = sum(rebuild().values())
+    db.session.commit()
+    index_seconds = time.monotonic() - indexing
     # Fresh statistics, so the query planners see the tables as they now are.
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("ANALYZE"))
+    made["rows seconds"] = round(rows_seconds, 1)
+    made["index seconds"] = round(index_seconds, 1)
     return LoadReport(counts=made, seconds=time.monotonic() - began)
 
 
@@ -304,154 +601,145 @@ def _appointments(rng: random.Random, c: dict[str, int], ids: _Ids) -> int:
     return len(appointments)
 
 
-def _documents(rng: random.Random, c: dict[str, int], ids: _Ids,
+def _documents(rng: random.Random, writer: _Writer, c: dict[str, int], ids: _Ids,
                blobs: list[tuple[str, int]]) -> dict[str, int]:
-    """Files (seven in ten) with versions pointing to the blobs, and pages with two
-    revisions; every tenth document tagged."""
-    documents, versions, revisions, tags = [], [], [], []
+    """Files (seven in ten) with versions pointing to the blobs, each version with the text
+    read from it (1,000–3,000 words, a later version a tenth rewritten), and pages with two
+    revisions of a few hundred words in Markdown; every tenth document tagged."""
+    documents, tags = [], []
     file_share = 0.7
     files = round(c["documents"] * file_share)
     per_file, extra_versions = divmod(max(files, c["versions"]), files)
+    tag_words = [forms[0] for forms in _lines(_NOUNS)]
     for d in range(1, c["documents"] + 1):
         is_file = d <= files
-        author = rng.choice(ids.people)
         documents.append({
             "id": d, "network_id": ids.networks[(d - 1) % len(ids.networks)],
             "kind": "file" if is_file else "page",
-            "title": f"{'Underlag' if is_file else 'Anteckningar'} {d}: {_words(rng, 3)}",
-            "description": _words(rng, 8),
+            "title": f"{'Underlag' if is_file else 'Anteckningar'} {d}: {_words(rng, 4)}",
+            "description": writer.line(8, 20),
             "visibility": "everyone" if rng.random() < 0.25 else "network",
-            "created_by_id": author, "created_at": STAMP,
+            "created_by_id": rng.choice(ids.people), "created_at": STAMP,
             "updated_at": STAMP + timedelta(minutes=d), "deleted_at": None,
             "deleted_by_id": None, "lock_version": 1})
         if d % 10 == 0:
-            tags.append({"id": len(tags) + 1, "document_id": d, "name": rng.choice(WORDS)[:40]})
-        if is_file:
-            count = per_file + (1 if d <= extra_versions else 0)
-            versions += _file_versions(rng, d, count, author, blobs, first_id=len(versions) + 1)
-        else:
-            revisions += _page_revisions(rng, documents[-1], first_id=len(revisions) + 1)
+            tags.append({"id": len(tags) + 1, "document_id": d,
+                         "name": rng.choice(tag_words)[:40]})
     _bulk(Document.__table__, documents)
-    _bulk(DocumentVersion.__table__, versions)
-    _bulk(PageRevision.__table__, revisions)
     _bulk(DocumentTag.__table__, tags)
-    return {"documents": len(documents), "versions": len(versions),
-            "page_revisions": len(revisions)}
-
-
-def _file_versions(rng: random.Random, document: int, count: int, author: int,
-                   blobs: list[tuple[str, int]], first_id: int) -> list[dict]:
-    versions = []
-    for number in range(1, count + 1):
-        sha, size = blobs[rng.randrange(len(blobs))]
-        versions.append({"id": first_id + number - 1, "document_id": document,
-                         "number": number, "sha256": sha, "size": size,
-                         "content_type": "text/plain",
-                         "filename": f"underlag-{document}-{number}.txt", "note": "",
-                         "created_by_id": author,
-                         "created_at": STAMP + timedelta(minutes=number)})
-    return versions
-
-
-def _page_revisions(rng: random.Random, page: dict, first_id: int) -> list[dict]:
-    return [{"id": first_id + number - 1, "document_id": page["id"], "number": number,
-             "title": page["title"], "body": _words(rng, 60), "note": "",
-             "created_by_id": page["created_by_id"],
-             "created_at": STAMP + timedelta(minutes=number)}
-            for number in (1, 2)]
+    versions, revisions = DocumentVersion.__table__, PageRevision.__table__
+    batches = _Batches(versions, revisions)
+    for document in documents:
+        d, author = document["id"], document["created_by_id"]
+        if document["kind"] == "file":
+            sentences = writer.sentences(1000, 3000)
+            for number in range(1, per_file + (1 if d <= extra_versions else 0) + 1):
+                if number > 1:
+                    sentences = writer.revised(sentences)
+                sha, size = blobs[rng.randrange(len(blobs))]
+                batches.add(versions, {
+                    "id": batches.made[versions] + len(batches.rows[versions]) + 1,
+                    "document_id": d, "number": number, "sha256": sha, "size": size,
+                    "content_type": "text/plain", "filename": f"underlag-{d}-{number}.txt",
+                    "note": "", "created_by_id": author,
+                    "created_at": STAMP + timedelta(minutes=number),
+                    "text": writer.paragraphs(sentences), "text_status": "ok"})
+        else:
+            sentences = writer.sentences(200, 500)
+            for number in (1, 2):
+                if number > 1:
+                    sentences = writer.revised(sentences)
+                batches.add(revisions, {
+                    "id": batches.made[revisions] + len(batches.rows[revisions]) + 1,
+                    "document_id": d, "number": number, "title": document["title"],
+                    "body": writer.paragraphs(sentences, headings=True), "note": "",
+                    "created_by_id": author, "created_at": STAMP + timedelta(minutes=number)})
+    batches.flush()
+    return {"documents": len(documents), "versions": batches.made[versions],
+            "page_revisions": batches.made[revisions]}
 
 
 # Every tenth response at each step of the review path, the most in the network's draft.
 REVIEW_PATH = ("triage", "draft", "draft", "draft", "draft", "management_review",
                "committee_review", "adopted", "sent", "returned")
+# Who sends the referrals, and how each numbers its cases (diarienummer).
+REFERRERS = (("Region Stockholm", "RS 2025-{:04d}"), ("Trafikverket", "TRV 2025/{:05d}"),
+             ("Regeringskansliet", "Fi2025/{:05d}"),
+             ("Länsstyrelsen i Stockholms län", "Lst 101-{:05d}-2025"))
 
 
-@dataclass
-class _Consultations:
-    """The rows of the consultation responses, as they are made."""
-
-    responses: list[dict] = field(default_factory=list)
-    sections: list[dict] = field(default_factory=list)
-    revisions: list[dict] = field(default_factory=list)
-    comments: list[dict] = field(default_factory=list)
-    positions: list[dict] = field(default_factory=list)
-
-
-def _consultations(rng: random.Random, c: dict[str, int], ids: _Ids) -> dict[str, int]:
-    """Responses at every step of the review path, with sections, their revisions and
-    comments, and the positions the municipalities stated on those under review."""
-    rows = _Consultations()
+def _consultations(rng: random.Random, writer: _Writer, c: dict[str, int],
+                   ids: _Ids) -> dict[str, int]:
+    """Responses at every step of the review path, with sections (100–300 words), their
+    revisions and comments, and the positions the municipalities stated on those under
+    review."""
+    responses, positions = [], []
     per_response = max(1, c["sections"] // c["responses"])
     per_section = max(1, c["revisions"] // c["sections"])
     extra = c["revisions"] - per_section * c["sections"]
     for r in range(1, c["responses"] + 1):
         status = REVIEW_PATH[r % len(REVIEW_PATH)]
-        rows.responses.append({
+        referrer, number = REFERRERS[r % len(REFERRERS)]
+        responses.append({
             "id": r, "network_id": ids.networks[(r - 1) % len(ids.networks)],
-            "title": f"Remiss {r}: {_words(rng, 5)}",
-            "referring_body": "Regeringskansliet", "reference_number": f"Dnr {r}/2025",
+            "title": f"Remiss {r}: {_words(rng, 6)}",
+            "referring_body": referrer,
+            "reference_number": number.format(rng.randrange(1, 10_000) * 10 + r % 10),
             "received_on": START, "deadline": START + timedelta(days=30 + r % 300),
             "contact_person_id": None, "status": status,
             "no_answer_reason": "", "referral_links": "", "created_by_id": None,
             "created_at": STAMP, "updated_at": STAMP, "lock_version": 1})
         if status in ("committee_review", "adopted", "sent"):
-            _positions(rng, rows, r, ids.municipalities)
+            for m in rng.sample(ids.municipalities, min(8, len(ids.municipalities))):
+                positions.append({
+                    "id": len(positions) + 1, "response_id": r, "municipality_id": m,
+                    "stance": "behind", "statement": "", "decision_reference": "",
+                    "recorded_by_id": None, "recorded_at": STAMP, "lock_version": 1})
+    _bulk(ConsultationResponse.__table__, responses)
+    _bulk(MunicipalPosition.__table__, positions)
+    sections, revisions = ResponseSection.__table__, SectionRevision.__table__
+    comments = SectionComment.__table__
+    batches = _Batches(sections, revisions, comments)
+    s = first_revision = first_comment = 0
+    for r in range(1, c["responses"] + 1):
         for position in range(per_response):
-            s = len(rows.sections) + 1
-            _section(rng, rows, ids, r, position,
-                     revisions=per_section + (1 if s <= extra else 0))
-    _bulk(ConsultationResponse.__table__, rows.responses)
-    _bulk(ResponseSection.__table__, rows.sections)
-    _bulk(SectionRevision.__table__, rows.revisions)
-    _bulk(SectionComment.__table__, rows.comments)
-    _bulk(MunicipalPosition.__table__, rows.positions)
-    return {"responses": len(rows.responses), "sections": len(rows.sections),
-            "section_revisions": len(rows.revisions), "comments": len(rows.comments),
-            "positions": len(rows.positions)}
+            s += 1
+            count = per_section + (1 if s <= extra else 0)
+            author = rng.choice(ids.people)
+            title = f"Avsnitt {position + 1}"
+            texts = [writer.sentences(100, 300)]
+            for _ in range(count - 1):
+                texts.append(writer.revised(texts[-1]))
+            body = writer.paragraphs(texts[-1])
+            batches.add(sections, {
+                "id": s, "response_id": r, "position": position, "title": title,
+                "body": body, "updated_by_id": author, "updated_at": STAMP,
+                "deleted_at": None, "deleted_by_id": None, "lock_version": 1})
+            for number, sentences in enumerate(texts, start=1):
+                first_revision += 1
+                batches.add(revisions, {
+                    "id": first_revision, "section_id": s, "number": number, "title": title,
+                    "body": body if number == count else writer.paragraphs(sentences),
+                    "created_by_id": author, "created_at": STAMP + timedelta(minutes=number)})
+            if s % 3 == 0:  # a comment with a reply
+                first_comment += 2
+                batches.add(comments, {
+                    "id": first_comment - 1, "section_id": s, "parent_id": None,
+                    "author_id": author, "body": writer.line(10, 40), "created_at": STAMP,
+                    "resolved_at": None, "resolved_by_id": None})
+                batches.add(comments, {
+                    "id": first_comment, "section_id": s, "parent_id": first_comment - 1,
+                    "author_id": rng.choice(ids.people), "body": writer.line(10, 40),
+                    "created_at": STAMP, "resolved_at": None, "resolved_by_id": None})
+    batches.flush()
+    return {"responses": len(responses), "sections": batches.made[sections],
+            "section_revisions": batches.made[revisions], "comments": batches.made[comments],
+            "positions": len(positions)}
 
 
-def _positions(rng: random.Random, rows: _Consultations, response: int,
-               municipalities: list[int]) -> None:
-    """The positions stated so far on a response: a handful of the municipalities."""
-    for m in rng.sample(municipalities, min(8, len(municipalities))):
-        rows.positions.append({
-            "id": len(rows.positions) + 1, "response_id": response, "municipality_id": m,
-            "stance": "behind", "statement": "", "decision_reference": "",
-            "recorded_by_id": None, "recorded_at": STAMP, "lock_version": 1})
-
-
-def _section(rng: random.Random, rows: _Consultations, ids: _Ids, response: int,
-             position: int, revisions: int) -> None:
-    """A section with its revisions (the last one its text), and on every third section a
-    comment with a reply."""
-    s = len(rows.sections) + 1
-    author = rng.choice(ids.people)
-    body = _words(rng, 50)
-    title = f"Avsnitt {position + 1}"
-    rows.sections.append({
-        "id": s, "response_id": response, "position": position, "title": title,
-        "body": body, "updated_by_id": author, "updated_at": STAMP, "deleted_at": None,
-        "deleted_by_id": None, "lock_version": 1})
-    for number in range(1, revisions + 1):
-        rows.revisions.append({
-            "id": len(rows.revisions) + 1, "section_id": s, "number": number, "title": title,
-            "body": body if number == revisions else _words(rng, 50),
-            "created_by_id": author, "created_at": STAMP + timedelta(minutes=number)})
-    if s % 3 == 0:
-        first = len(rows.comments) + 1
-        rows.comments.append({"id": first, "section_id": s, "parent_id": None,
-                              "author_id": author, "body": _words(rng, 15),
-                              "created_at": STAMP, "resolved_at": None,
-                              "resolved_by_id": None})
-        rows.comments.append({"id": first + 1, "section_id": s, "parent_id": first,
-                              "author_id": rng.choice(ids.people),
-                              "body": _words(rng, 10), "created_at": STAMP,
-                              "resolved_at": None, "resolved_by_id": None})
-
-
-def _actions(rng: random.Random, c: dict[str, int], ids: _Ids) -> int:
-    """Action rows, numbered within each network; every fifth also linked to another
-    network, every second to a municipality."""
+def _actions(rng: random.Random, writer: _Writer, c: dict[str, int], ids: _Ids) -> int:
+    """Action rows (an activity of 10–25 words), numbered within each network; every fifth
+    also linked to another network, every second to a municipality."""
     actions, with_networks, with_municipalities = [], [], []
     statuses = ("planerad", "pagar", "klar", "pausad")
     networks, municipalities = ids.networks, ids.municipalities
@@ -461,7 +749,7 @@ def _actions(rng: random.Random, c: dict[str, int], ids: _Ids) -> int:
         positions[n] = positions.get(n, 0) + 1
         actions.append(with_keys({
             "id": i, "network_id": n, "sub_goal_id": ids.goals[rng.randrange(len(ids.goals))],
-            "activity": f"Aktivitet {i}: {_words(rng, 6)}", "responsible": _words(rng, 2),
+            "activity": f"Aktivitet {i}: {writer.line(8, 23)}", "responsible": _words(rng, 2),
             "cost": "", "time_text": "2025", "due_date": START + timedelta(days=i % 700),
             "comment": "", "status": rng.choice(statuses), "position": positions[n], "version": 1,
             "created_at": STAMP, "created_by_id": None, "updated_at": STAMP,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 
 from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -183,18 +183,49 @@ def _resolve(session: Session, by_kind: dict) -> None:
 
 def _entry(kind: str, object_id: int, title: str, parts, *, network_id=None,
            visibility=None, idents=(), updated_at: datetime | None = None) -> dict:
-    body = "\n".join(part.strip() for part in parts if part and part.strip())
-    body = body[:MAX_INDEXED_CHARS]
+    parts = [part.strip() for part in parts if part and part.strip()]
+    body = "\n".join(parts)
+    if len(body) <= MAX_INDEXED_CHARS:
+        # No word runs over a line break, so the body's stems are its parts' one after the
+        # other: a save changes one part (a section, a comment), the others' are kept.
+        body_terms = " ".join(terms for terms in map(_part_terms, parts) if terms)
+    else:
+        body = body[:MAX_INDEXED_CHARS]
+        body_terms = index_terms(body)
     title = (title or "").strip()[:300]
     folded = [" ".join((ident or "").casefold().split()) for ident in idents]
     return {
         "kind": kind, "object_id": object_id, "network_id": network_id,
         "visibility": visibility, "title": title, "body": body,
-        "title_terms": index_terms(title), "body_terms": index_terms(body),
+        "title_terms": index_terms(title), "body_terms": body_terms,
         "idents": "".join(f"|{ident}" for ident in folded if ident)[:999] + (
             "|" if any(folded) else ""),
         "updated_at": updated_at or clock.utcnow(),
     }
+
+
+# The stems and the read-out Markdown of the short parts recently indexed, kept in each
+# process: a response's entry is made again from all its sections and comments at each save
+# of one of them. Longer parts (a file's text) are not kept.
+_KEPT_CHARS = 10_000
+
+
+@lru_cache(maxsize=2048)
+def _short_part_terms(part: str) -> str:
+    return index_terms(part)
+
+
+def _part_terms(part: str) -> str:
+    return _short_part_terms(part) if len(part) <= _KEPT_CHARS else index_terms(part)
+
+
+@lru_cache(maxsize=1024)
+def _short_plain_text(text: str) -> str:
+    return plain_text(text)
+
+
+def _plain_text(text: str | None) -> str:
+    return _short_plain_text(text) if text and len(text) <= _KEPT_CHARS else plain_text(text)
 
 
 def _newest(model):
@@ -240,7 +271,7 @@ def _documents(session: Session, ids: list[int]) -> list:
         files.setdefault(document_id, [filename, text or ""])
 
     def make(d, page: str | None) -> dict:
-        texts = [plain_text(page)] if page is not None else files.get(d.id, [])
+        texts = [_plain_text(page)] if page is not None else files.get(d.id, [])
         return _entry(DOCUMENT, d.id, d.title,
                       [d.description, " ".join(tags.get(d.id, ())), *texts],
                       network_id=d.network_id, visibility=d.visibility,
@@ -278,7 +309,7 @@ def _responses(session: Session, ids: list[int]) -> list:
         numbers.setdefault(response_id, []).append(number)
 
     def make(r, own: list) -> dict:
-        texts = [plain_text(part[0]) if isinstance(part, tuple) else part for part in own]
+        texts = [_plain_text(part[0]) if isinstance(part, tuple) else part for part in own]
         return _entry(RESPONSE, r.id, r.title,
                       [r.referring_body, r.reference_number, *numbers.get(r.id, []), *texts],
                       network_id=r.network_id,
