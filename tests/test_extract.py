@@ -399,3 +399,17 @@ def test_the_child_runs_with_limits_on_memory_and_time(tmp_path):
         capture_output=True, timeout=60, check=False)
     assert done.stdout.decode().split("\n")[0] == "(3, 3) (1610612736, 1610612736)"
     assert b"MemoryError" in done.stderr
+
+
+@pytest.mark.parametrize("make, content_type, name", [
+    (make_docx, DOCX_TYPE, "a.docx"), (make_xlsx, XLSX_TYPE, "a.xlsx"),
+    (make_pptx, PPTX_TYPE, "a.pptx"), (make_odt, ODT_TYPE, "a.odt"),
+    (make_ods, ODS_TYPE, "a.ods"), (make_odp, ODP_TYPE, "a.odp")])
+def test_a_file_named_as_the_store_names_it_is_read(tmp_path, make, content_type, name):
+    # The store keeps a file under its content's hash, with no ending: the type decides.
+    made = make(tmp_path / name)
+    stored = tmp_path / "ab" / "cd" / ("abcd" + "0" * 60)
+    stored.parent.mkdir(parents=True)
+    stored.write_bytes(made.read_bytes())
+    found = extract_file(stored, content_type, name)
+    assert found.status == OK and WORD in found.text

@@ -251,7 +251,10 @@ def _docx_blocks(container, add: Add) -> None:
 def _read_xlsx(path: Path, add: Add) -> None:
     import openpyxl
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    # From an open file: openpyxl refuses a path without an .xlsx ending, and the store
+    # names files by their content's hash.
+    stream = open(path, "rb")  # noqa: SIM115 (closed below, after the workbook)
+    workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     try:
         for sheet in workbook.worksheets:
             add(sheet.title)
@@ -261,6 +264,7 @@ def _read_xlsx(path: Path, add: Add) -> None:
                 add(" ".join(str(value) for value in row if value is not None))
     finally:
         workbook.close()
+        stream.close()
 
 
 def _read_pptx(path: Path, add: Add) -> None:
