@@ -25,7 +25,9 @@ ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 ONLY_EXCLUDED = "Skriv också ett ord som ska finnas: -ord utesluter bara."
 TOO_SHORT = "Skriv minst två bokstäver eller siffror att söka efter."
 CUT = "Bara början av sökningen användes: högst 20 ord."
-MESSAGES = {ONLY_EXCLUDED, TOO_SHORT, CUT}
+SHORT_PREFIX = "Skriv minst tre bokstäver före *."
+SOME_SHORT_PREFIX = "Ord med * och färre än tre bokstäver före söktes inte."
+MESSAGES = {ONLY_EXCLUDED, TOO_SHORT, CUT, SHORT_PREFIX, SOME_SHORT_PREFIX}
 
 HOSTILE = [
     # (what is typed, the message expected: None when it is searched)
@@ -66,7 +68,7 @@ HOSTILE = [
     ("title_terms : (remiss)", None),
     ("NEAR(remiss plan, 2)", None),
     ("remiss + plan ^ x", None),
-    ("a & !b | c:*", None),
+    ("a & !b | c:*", SOME_SHORT_PREFIX),
     ("<->", TOO_SHORT),
     ("remiss <-> plan", None),
     ("remiss <2> plan", None),
@@ -329,3 +331,49 @@ def test_a_phrase_at_the_end_of_a_long_text_is_found(app, long_page):
         member = long_page.person("member")
         assert search(member, "unikfras slutord").total == 1
         assert search(member, '"unikfras slutord"').total == 1
+
+
+def test_a_search_that_reads_too_long_is_stopped_with_a_message(app, monkeypatch, data):
+    from sqlalchemy import text
+
+    from intranet.search import services
+
+    slow = ("SELECT pg_sleep(2)" if ON_POSTGRES else
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 50000000) "
+            "SELECT count(*) FROM c")
+    run = services._run
+
+    def slowly(*args):
+        db.session.execute(text(slow))  # a search that reads for seconds
+        return run(*args)
+
+    monkeypatch.setattr(services, "_run", slowly)
+    monkeypatch.setattr(services, "SEARCH_SECONDS", 0.05)
+    with app.app_context():
+        results = search(data.person("member"), "remiss")
+        assert results.total == 0 and results.hits == []
+        assert results.message.startswith("Sökningen tog för lång tid.")
+        # The session is usable again afterwards.
+        monkeypatch.setattr(services, "_run", run)
+        assert search(data.person("member"), "remiss").message is None
+
+
+def test_a_beginning_of_fewer_than_three_letters_is_not_searched(app, data):
+    with app.app_context():
+        member = data.person("member")
+        for query in ("s*", "s* s*", "sa* OR x*"):
+            results = search(member, query)
+            assert results.total == 0 and results.message == "Skriv minst tre bokstäver före *."
+        some = search(member, "remiss s*")
+        assert some.total == search(member, "remiss").total > 0
+        assert some.message == "Ord med * och färre än tre bokstäver före söktes inte."
+
+
+def test_the_suggestions_take_the_last_word_being_typed_as_a_beginning(app, data, login_as):
+    with app.app_context():
+        member = data.person("member")
+        assert search(member, "remis").total == 0  # a whole word: none is "remis"
+        assert search(member, "remis", typing=True).total == search(member, "remiss").total
+        assert search(member, "remis ", typing=True).total == 0  # the word is finished
+    page = login_as("member").get("/sok/forslag?q=remis", htmx=True).get_data(as_text=True)
+    assert "Visa" in page and "Inga träffar" not in page

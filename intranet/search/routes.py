@@ -3,6 +3,8 @@ as one types, the first hits as an htmx fragment."""
 
 from __future__ import annotations
 
+import re
+
 from flask import request, url_for
 from flask_login import current_user
 
@@ -11,6 +13,9 @@ from intranet.htmx import render
 from intranet.search import bp, services
 from intranet.search.models import ACTION, DOCUMENT, MEETING, NETWORK, PERSON, RESPONSE
 from intranet.urls import db_int, network_or_404
+
+# A meeting's entry is titled with its body and its date (search.index._meetings).
+_MEETING_YEAR = re.compile(r"(\d{4})-\d{2}-\d{2}$")
 
 
 def _network():
@@ -43,8 +48,10 @@ def url_of(hit: services.Hit) -> str:
         return url_for("networks.show", slug=hit.network_slug)
     if hit.kind == PERSON:
         return url_for("org.person", person_id=hit.object_id)
-    if hit.kind == MEETING:
-        return url_for("meetings.index", _anchor=f"mote-{hit.object_id}")
+    if hit.kind == MEETING:  # the meetings page shows one year: the one of the meeting
+        year = _MEETING_YEAR.search(hit.title)
+        return url_for("meetings.index", ar=year.group(1) if year else None,
+                       _anchor=f"mote-{hit.object_id}")
     raise ValueError(hit.kind)
 
 
@@ -75,6 +82,6 @@ def suggestions():
     """The first hits for what is typed in the header's field (htmx)."""
     authorize(current_user, "search")
     results = services.search(current_user, request.args.get("q", ""),
-                              per_page=services.SUGGESTIONS)
+                              per_page=services.SUGGESTIONS, typing=True)
     return render("search/suggestions.html", results=results, kind_labels=services.KIND_LABELS,
                   url_of=url_of)

@@ -6,13 +6,17 @@ at a time; each hit with a snippet whose found words are marked."""
 from __future__ import annotations
 
 import math
+import re
+import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, column, exists, func, literal_column, select, table
 from sqlalchemy import text as sql
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import aliased
 
 from intranet import clock
@@ -46,6 +50,9 @@ SINCE = {"vecka": 7, "manad": 31, "ar": 366}
 SINCE_LABELS = {"": _l("När som helst"), "vecka": _l("Senaste veckan"),
                 "manad": _l("Senaste månaden"), "ar": _l("Senaste året")}
 MIN_CHARS = 2
+# The last word of a text being typed, searched as its beginning: letters and digits only
+# (not a quoted phrase, an excluded word or OR), at least PREFIX_LETTERS of them.
+_TYPING = re.compile(r"(?:^|\s)(?!OR$)[^\W_]{3,}$")
 # More matches than this (after the policy and the filters) are not ranked by relevance but
 # newest first (see search).
 RANKED_AT_MOST = 1_000
@@ -107,11 +114,16 @@ class Results:
 
 
 def search(person, text: str | None, *, kind: str | None = None, network: Network | None = None,
-           since: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Results:
-    """What the person finds for `text`, the `page`th page of it."""
+           since: str | None = None, page: int = 1, per_page: int = PER_PAGE,
+           typing: bool = False) -> Results:
+    """What the person finds for `text`, the `page`th page of it. `typing`: the text is
+    still being typed, so its last word is the beginning of a word (as word*)."""
     text = (text or "").replace("\x00", "")
-    query = parse(text)
+    query = parse(text + "*" if typing and _TYPING.search(text) else text)
     results = Results(text=text, query=query)
+    if query.empty and query.short_prefix:
+        results.message = str(_l("Skriv minst tre bokstäver före *."))
+        return results
     if query.empty and query.must_not:
         results.message = str(_l("Skriv också ett ord som ska finnas: -ord utesluter bara."))
         return results
@@ -122,6 +134,8 @@ def search(person, text: str | None, *, kind: str | None = None, network: Networ
         return results
     if query.cut:
         results.message = str(_l("Bara början av sökningen användes: högst 20 ord."))
+    elif query.short_prefix:
+        results.message = str(_l("Ord med * och färre än tre bokstäver före söktes inte."))
     entry = SearchEntry
     owner = aliased(Network)
     full_text = _match(query)
@@ -155,6 +169,45 @@ def search(person, text: str | None, *, kind: str | None = None, network: Networ
         # (tens of KB a row): six times the cost of the GIN index's bitmap, which needs only
         # the rows' own columns. Its costs do not count the unpacking, so it is told.
         db.session.execute(_NO_SEQUENTIAL_SCAN)
+    try:
+        with _time_limit(postgresql):
+            found = _run(results, counted, over, full_text, where, kind, text, page, per_page,
+                         entry, owner, postgresql)
+    except OperationalError:  # took too long: interrupted
+        db.session.rollback()
+        results.hits, results.counts, results.total, results.pages = [], {}, 0, 0
+        results.message = str(_l("Sökningen tog för lång tid. Skriv fler ord, eller längre "
+                                 "början på orden med *."))
+        return results
+    for kind_, object_id, title, body, updated_at, slug, name in found:
+        results.hits.append(Hit(kind_, object_id, title, updated_at, slug, name,
+                                snippet(body or "", query)))
+    return results
+
+
+@contextmanager
+def _time_limit(postgresql: bool):
+    """A search that reads for longer than SEARCH_SECONDS is interrupted (OperationalError):
+    a query that matches nearly everything must not hold a worker."""
+    if postgresql:
+        # SET LOCAL: for this transaction only (a SET begins it, see intranet/postgres.py).
+        limit = max(int(SEARCH_SECONDS * 1000), 1)  # milliseconds; 0 would be none
+        db.session.execute(sql(f"SET LOCAL statement_timeout = {limit}"))
+        yield
+        db.session.execute(_NO_STATEMENT_TIMEOUT)
+        return
+    raw = db.session.connection().connection.driver_connection
+    deadline = time.monotonic() + SEARCH_SECONDS
+    raw.set_progress_handler(lambda: int(time.monotonic() > deadline), _PROGRESS_OPS)
+    try:
+        yield
+    finally:
+        raw.set_progress_handler(None, 0)
+
+
+def _run(results, counted, over, full_text, where, kind, text, page, per_page, entry, owner,
+         postgresql) -> list:
+    """The counts into `results`, and the page's rows."""
     rows = db.session.execute(counted).all()
     results.counts = {k: n for k, n, _last in rows}
     entries = rows[0][2] if rows else 0
@@ -168,7 +221,7 @@ def search(person, text: str | None, *, kind: str | None = None, network: Networ
     if not results.total:
         if postgresql:
             db.session.execute(_SEQUENTIAL_SCAN)  # the rest of the transaction as before
-        return results
+        return []
     ident = _exact_ident(text)
     newest = [entry.updated_at.desc(), entry.id.desc()]
     walk = False
@@ -192,10 +245,7 @@ def search(person, text: str | None, *, kind: str | None = None, network: Networ
     found = db.session.execute(statement).all()
     if postgresql:
         db.session.execute(_SEQUENTIAL_SCAN)  # the rest of the transaction as before
-    for kind_, object_id, title, body, updated_at, slug, name in found:
-        results.hits.append(Hit(kind_, object_id, title, updated_at, slug, name,
-                                snippet(body or "", query)))
-    return results
+    return found
 
 
 @dataclass
@@ -209,6 +259,9 @@ class _FullText:
 
 _LAST_ID = select(func.max(SearchEntry.id)).scalar_subquery()
 _NO_SEQUENTIAL_SCAN = sql("SET LOCAL enable_seqscan = off")
+_NO_STATEMENT_TIMEOUT = sql("RESET statement_timeout")
+SEARCH_SECONDS = 5.0  # the longest a search may read
+_PROGRESS_OPS = 20_000  # SQLite: how often (in its virtual machine's steps) the time is read
 _SEQUENTIAL_SCAN = sql("RESET enable_seqscan")
 
 

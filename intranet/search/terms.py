@@ -46,6 +46,7 @@ _STEP1 = ("a arna erna heterna orna ad e ade ande arne are aste en anden aren he
 _ENDINGS = tuple({*_STEP1, *(front + end for front in ("lig", "ig", "els", "d", "n", "t")
                              for end in ("", *_STEP1))})
 _SHORTEST_STEM = 3
+PREFIX_LETTERS = 3  # the shortest beginning of a word searched as word*
 
 
 @lru_cache(maxsize=200_000)
@@ -97,6 +98,7 @@ class Query:
     must: list = field(default_factory=list)
     must_not: list = field(default_factory=list)
     cut: bool = False  # the query was longer than is read
+    short_prefix: bool = False  # a word* with fewer than PREFIX_LETTERS was left out
 
     @property
     def empty(self) -> bool:
@@ -139,6 +141,9 @@ def parse(text: str | None) -> Query:
         prefix = raw.rstrip().endswith("*")
         found = words(raw)
         if not found:
+            continue
+        if prefix and len(found) == 1 and len(found[0]) < PREFIX_LETTERS:
+            query.short_prefix = True  # "s*" would be nearly every word
             continue
         if len(found) > 1:  # "RS-2021-0123", "e-post": the words together, as a phrase
             item = Phrase(tuple(stem(word) for word in found))
