@@ -102,3 +102,16 @@ def test_the_filters_change_the_results_in_place(page, live_server, login, check
     for text in page.locator(".search-hit__meta").all_inner_texts():
         assert text.startswith("Handlingsplan")
     check_a11y(page, "the results filtered")
+
+
+def test_a_new_search_in_place_updates_the_title_and_says_the_count(
+        page, live_server, login):
+    login(page, live_server, AHMED)
+    page.goto(f"{live_server}/sok/?q=remisser")
+    page.wait_for_function("() => window.htmx !== undefined")
+    field = page.get_by_role("searchbox", name="Sök efter")
+    field.fill("kollektivtrafikplanen")
+    field.press("Enter")
+    expect(page).to_have_title(re.compile(r"^Sökning: kollektivtrafikplanen – "))
+    expect(page.get_by_role("status").filter(has_text="träffar")).to_have_text("2 träffar")
+    expect(page.get_by_role("search", name="Sök", exact=True)).to_be_visible()
