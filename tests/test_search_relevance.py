@@ -378,6 +378,37 @@ def test_snippet_marks_the_found_words_in_their_written_form():
                                                            "Trafikförvaltningen"]
 
 
+def test_the_snippet_found_by_its_beginnings_is_the_one_read_word_by_word():
+    """snippet() looks for the first found word by the beginnings of the stems sought; it
+    gives the pieces reading every word in order gives, over texts with the benchmark's
+    inflections, compounds, line breaks, ß and short and empty texts."""
+    import random
+
+    from intranet.demo import load
+    from intranet.search.services import _snippet_by_words
+
+    rng = random.Random(2026)
+    texts = ["", "   ", "Straße och strasse", "ord", "Remiss.\n\nRemisser – svar"]
+    for _ in range(300):
+        words = load._words(rng, rng.choice([3, 12, 40, 400]))
+        if rng.random() < 0.3:
+            words = words.replace(" ", "\n\n", 5)
+        texts.append(words.capitalize() + " " + rng.choice(load._RARE))
+    queries = [parse(q) for q in ("kommunerna", "trafik*", "kommun OR region", "plan -kommun",
+                                  "strasse", "remiss", '"kommunerna och"', "bostads*")]
+    queries += [parse(rng.choice(load._FORMS)) for _ in range(20)]
+    queries += [parse(rng.choice(load._RARE)) for _ in range(5)]
+    for query in queries:
+        stems, prefixes = query.stems(), query.prefixes()
+
+        def found(word, stems=stems, prefixes=prefixes):
+            stemmed = stem(word.casefold())
+            return stemmed in stems or any(stemmed.startswith(p) for p in prefixes)
+
+        for text in texts:
+            assert snippet(text, query) == _snippet_by_words(text, found), (text, query)
+
+
 def test_snippet_is_cut_around_the_first_found_word():
     body = " ".join(f"ord{n}" for n in range(100)) + " hittad " + "slut " * 100
     pieces = snippet(body, parse("hittad"))
@@ -459,3 +490,21 @@ def test_the_text_of_an_uploaded_pdf_is_found(ctx):
     results = everything("sup", "natverksmote")
     assert [(h.kind, h.title) for h in results.hits] == [
         ("document", "Dagordning nätverksmöte mars")]
+
+
+def test_the_stemmer_is_the_c_build_and_stems_as_the_python_one():
+    """PyStemmer (C) is what snowballstemmer uses when it is installed; it must give the
+    stems the pure Python Snowball stemmer gives, over every word form of the benchmark's
+    texts (inflections and compounds) and of the demo."""
+    from snowballstemmer.swedish_stemmer import SwedishStemmer
+
+    from intranet.demo import load
+    from intranet.search import terms
+
+    assert type(terms._STEMMER).__module__ == "Stemmer"
+    python = SwedishStemmer()
+    typed = {word for row in FIRST_HITS for word in terms.words(row[1])}
+    forms = set(load._FORMS) | set(load._RARE[::50]) | typed
+    assert len(forms) > 3000
+    differ = [f for f in forms if stem(f.casefold()) != python.stemWord(f.casefold())]
+    assert differ == []

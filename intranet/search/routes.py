@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from flask import request, url_for
+from flask_babel import format_decimal
 from flask_login import current_user
 
 from intranet.authz import authorize
@@ -69,7 +70,7 @@ def index():
                   since=since if since in services.SINCE else "", args=_arguments(),
                   kind_labels=services.KIND_LABELS, since_labels=services.SINCE_LABELS,
                   networks=services.network_choices(current_user), url_of=url_of,
-                  without=_without)
+                  without=_without, counted_at_most=format_decimal(services.COUNTED_AT_MOST))
 
 
 def _without(name: str) -> dict:
@@ -84,4 +85,4 @@ def suggestions():
     results = services.search(current_user, request.args.get("q", ""),
                               per_page=services.SUGGESTIONS, typing=True)
     return render("search/suggestions.html", results=results, kind_labels=services.KIND_LABELS,
-                  url_of=url_of)
+                  url_of=url_of, counted_at_most=format_decimal(services.COUNTED_AT_MOST))

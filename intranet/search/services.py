@@ -12,6 +12,7 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import islice
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, column, exists, func, literal_column, select, table
@@ -35,7 +36,7 @@ from intranet.search.models import (
     TSVECTOR_COLUMN,
     SearchEntry,
 )
-from intranet.search.terms import _WORD, Query, fts5, parse, stem, tsquery
+from intranet.search.terms import _CHAR, _WORD, Query, fts5, parse, stem, tsquery
 from intranet.text import like_pattern
 
 PER_PAGE = 20
@@ -53,9 +54,11 @@ MIN_CHARS = 2
 # The last word of a text being typed, searched as its beginning: letters and digits only
 # (not a quoted phrase, an excluded word or OR), at least PREFIX_LETTERS of them.
 _TYPING = re.compile(r"(?:^|\s)(?!OR$)[^\W_]{3,}$")
-# More matches than this (after the policy and the filters) are not ranked by relevance but
-# newest first (see search).
-RANKED_AT_MOST = 1_000
+# Matches are counted up to this many (after the policy and the filters); more are "more
+# than 1 000", not ranked by relevance but shown newest first, as many pages as these (see
+# _run): counting or ranking every one of a common word's hundred thousand costs more than
+# a page may.
+COUNTED_AT_MOST = 1_000
 # SQLite walks the entries newest first, asking the full-text index about each, when the
 # matches are so dense among them that this costs less than reading every match: about
 # (page's end × entries ÷ matches) lookups of ~0.3 ms against matches × ~5 µs.
@@ -80,7 +83,9 @@ class Results:
     message: str | None = None  # why nothing was searched, or what was left out
     hits: list[Hit] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # per kind, before the kind filter
-    total: int = 0  # with every filter
+    total: int = 0  # with every filter (at most COUNTED_AT_MOST when `more`)
+    more: bool = False  # more matches than COUNTED_AT_MOST with every filter
+    more_in_all: bool = False  # and before the kind filter: the counts per kind are not known
     page: int = 1
     pages: int = 0
 
@@ -146,7 +151,7 @@ def search(person, text: str | None, *, kind: str | None = None, network: Networ
     if since in SINCE:
         where.append(entry.updated_at >= clock.utcnow() - timedelta(days=SINCE[since]))
 
-    def over(*columns, walk: bool = False):
+    def over(*columns, walk: bool = False, also=()):
         found, match = ((entry.__table__, full_text.each) if walk
                         else (full_text.found, full_text.match))
         scoped = []
@@ -158,10 +163,9 @@ def search(person, text: str | None, *, kind: str | None = None, network: Networ
             scoped = [(full_text.rowid + literal_column("0")).in_(
                 select(entry.id).where(entry.network_id == network.id))]
         return (select(*columns).select_from(found)
-                .outerjoin(owner, owner.id == entry.network_id).where(match, *scoped, *where))
+                .outerjoin(owner, owner.id == entry.network_id)
+                .where(match, *scoped, *where, *also))
 
-    # With the counts, the newest entry's id: about how many entries there are (see below).
-    counted = over(entry.kind, func.count(), _LAST_ID).group_by(entry.kind)
     postgresql = full_text.rowid is None
     if postgresql:
         # PostgreSQL's planner reads a word found in most entries by a sequential scan,
@@ -171,11 +175,12 @@ def search(person, text: str | None, *, kind: str | None = None, network: Networ
         db.session.execute(_NO_SEQUENTIAL_SCAN)
     try:
         with _time_limit(postgresql):
-            found = _run(results, counted, over, full_text, where, kind, text, page, per_page,
-                         entry, owner, postgresql)
+            found = _run(results, over, full_text, where, kind, text, page, per_page, entry,
+                         owner, postgresql)
     except OperationalError:  # took too long: interrupted
         db.session.rollback()
         results.hits, results.counts, results.total, results.pages = [], {}, 0, 0
+        results.more = results.more_in_all = False
         results.message = str(_l("Sökningen tog för lång tid. Skriv fler ord, eller längre "
                                  "början på orden med *."))
         return results
@@ -205,17 +210,50 @@ def _time_limit(postgresql: bool):
         raw.set_progress_handler(None, 0)
 
 
-def _run(results, counted, over, full_text, where, kind, text, page, per_page, entry, owner,
+def _counted(over, full_text, also=()) -> tuple[dict[str, int], float, int, list[int]]:
+    """The matches per kind, read up to COUNTED_AT_MOST + 1 of them (more is "more"); on
+    SQLite also about how many match in all: the share of the entries that do, from the span
+    of ids the newest of them were read in (FTS5 gives its matches by descending id without
+    reading the others), times the entries; and how many entries there are (about: the
+    newest one's id). On PostgreSQL the ids of what it read too, so that the page is read
+    from them instead of searching again (a phrase is checked in each candidate's tsvector,
+    unpacked from the TOAST table)."""
+    if full_text.rowid is None:
+        sample = over(SearchEntry.kind, SearchEntry.id, also=also).limit(COUNTED_AT_MOST + 1)
+        rows = db.session.execute(sample).all()
+        counts: dict[str, int] = {}
+        for kind, _id in rows:
+            counts[kind] = counts.get(kind, 0) + 1
+        return counts, len(rows), 0, [row[1] for row in rows]
+    sample = (over(SearchEntry.kind, full_text.rowid.label("rowid"), also=also)
+              .order_by(full_text.rowid.desc()).limit(COUNTED_AT_MOST + 1).subquery())
+    rows = db.session.execute(
+        select(sample.c.kind, func.count(), func.min(sample.c.rowid), _LAST_ID)
+        .group_by(sample.c.kind)).all()
+    counts = {row[0]: row[1] for row in rows}
+    found = sum(counts.values())
+    if found <= COUNTED_AT_MOST:
+        return counts, found, 0, []
+    lowest, last = min(row[2] for row in rows), rows[0][3]
+    return counts, found * last / max(last - lowest + 1, 1), last, []
+
+
+def _run(results, over, full_text, where, kind, text, page, per_page, entry, owner,
          postgresql) -> list:
     """The counts into `results`, and the page's rows."""
-    rows = db.session.execute(counted).all()
-    results.counts = {k: n for k, n, _last in rows}
-    entries = rows[0][2] if rows else 0
+    results.counts, matches, entries, ids = _counted(over, full_text)
+    results.total = sum(results.counts.values())
+    if results.total > COUNTED_AT_MOST:  # the counts per kind are not known
+        results.counts, results.more_in_all = {}, True
     if kind in KINDS:
         where.append(entry.kind == kind)
-        results.total = results.counts.get(kind, 0)
-    else:
-        results.total = sum(results.counts.values())
+        if results.more_in_all:  # how many of the kind: counted on their own
+            counts, matches, entries, ids = _counted(over, full_text, [entry.kind == kind])
+            results.total = counts.get(kind, 0)
+        else:
+            results.total = results.counts.get(kind, 0)
+    if results.total > COUNTED_AT_MOST:
+        results.more, results.total = True, COUNTED_AT_MOST
     results.pages = math.ceil(results.total / per_page)
     results.page = min(max(page, 1), max(results.pages, 1))
     if not results.total:
@@ -225,23 +263,31 @@ def _run(results, counted, over, full_text, where, kind, text, page, per_page, e
     ident = _exact_ident(text)
     newest = [entry.updated_at.desc(), entry.id.desc()]
     walk = False
-    if results.total <= RANKED_AT_MOST:
+    if not results.more:
         order = [*ident, *full_text.rank, *newest]
     else:
-        # Ranking every one of tens of thousands of matches costs the database more than a
-        # page may (each match's text or its full-text data read): past RANKED_AT_MOST they
-        # come newest first, an identifier typed exactly still first. Where they are dense
-        # among the entries, SQLite finds the newest by walking the entries in that order
-        # and asking the full-text index about each, instead of reading every match.
+        # Past COUNTED_AT_MOST they come newest first, an identifier typed exactly still
+        # first. Where they are dense among the entries, SQLite finds the newest by walking
+        # the entries in that order and asking the full-text index about each, instead of
+        # reading every match: about (page's end × entries ÷ matches) lookups of ~0.3 ms
+        # against the matches read at ~5 µs each.
         order = [*ident, *newest]
         needed = results.page * per_page
         walk = (full_text.each is not None and not ident
-                and results.total ** 2 > needed * entries * _WALK_COST)
+                and matches * matches > needed * entries * _WALK_COST)
+    columns = (entry.kind, entry.object_id, entry.title,
+               func.substr(entry.body, 1, _SNIPPET_SCAN), entry.updated_at, owner.slug,
+               owner.name)
+    if ids and not results.more:  # PostgreSQL: what was counted is every match
+        statement = (select(*columns).select_from(entry)
+                     .outerjoin(owner, owner.id == entry.network_id)
+                     .where(entry.id.in_(ids), *where))
+    else:
+        statement = over(*columns, walk=walk)
     statement = (
-        over(entry.kind, entry.object_id, entry.title,
-             func.substr(entry.body, 1, _SNIPPET_SCAN), entry.updated_at, owner.slug,
-             owner.name, walk=walk)
-        .order_by(*order).limit(per_page).offset((results.page - 1) * per_page))
+        statement
+        .order_by(*order).offset((results.page - 1) * per_page)
+        .limit(min(per_page, results.total - (results.page - 1) * per_page)))
     found = db.session.execute(statement).all()
     if postgresql:
         db.session.execute(_SEQUENTIAL_SCAN)  # the rest of the transaction as before
@@ -303,8 +349,12 @@ def _exact_ident(text: str) -> list:
 
 def snippet(body: str, query: Query) -> list[tuple[str, bool]]:
     """About SNIPPET_WORDS words of `body` around the first found word, as (text, found)
-    pieces: the template escapes each piece and marks the found ones. The words are read
-    only up to the end of the snippet, each distinct one stemmed once."""
+    pieces: the template escapes each piece and marks the found ones.
+
+    The first found word is looked for by a regular expression over the case-folded text:
+    the Swedish stemmer only takes endings off, so a word is found only if it begins with
+    one of the stems (or beginnings) sought, and only the words that do are stemmed. (Where
+    case folding changes the text's length, "ß" to "ss", every word is read instead.)"""
     stems, prefixes = query.stems(), query.prefixes()
     seen: dict[str, bool] = {}
 
@@ -315,6 +365,41 @@ def snippet(body: str, query: Query) -> list[tuple[str, bool]]:
             hit = seen[word] = stemmed in stems or any(stemmed.startswith(p) for p in prefixes)
         return hit
 
+    beginnings = stems | prefixes
+    folded = body.casefold()
+    if not beginnings or len(folded) != len(body):
+        return _snippet_by_words(body, found)
+    candidates = re.compile(rf"(?<!{_CHAR})(?:{'|'.join(map(re.escape, beginnings))})")
+    first = None
+    for candidate in candidates.finditer(folded):
+        token = _WORD.match(body, candidate.start())
+        if token is not None and found(token.group()):
+            first = token
+            break
+    if first is None:
+        head = list(islice(_WORD.finditer(body), SNIPPET_WORDS + 1))
+        if not head:
+            return []
+        return _pieces(body, head[:SNIPPET_WORDS], found, cut_before=False,
+                       cut_after=len(head) > SNIPPET_WORDS)
+    keep = SNIPPET_WORDS // 3
+    low = first.start()
+    while True:  # the `keep` words before it: read back from it until there are enough
+        low = max(0, low - 1_200)
+        before = list(_WORD.finditer(body, low, first.start()))
+        if len(before) >= keep or low == 0:
+            break
+    before = before[-keep:] if keep else []
+    window = [*before, first]
+    after = _WORD.finditer(body, first.end())
+    window += islice(after, SNIPPET_WORDS - len(window))
+    cut_before = _WORD.search(body, 0, window[0].start()) is not None
+    cut_after = next(after, None) is not None
+    return _pieces(body, window, found, cut_before=cut_before, cut_after=cut_after)
+
+
+def _snippet_by_words(body: str, found) -> list[tuple[str, bool]]:
+    """The snippet by reading the words in order, up to the first found one."""
     tokens = _WORD.finditer(body)
     head: list = []  # the first SNIPPET_WORDS words, the snippet if none is found
     before: deque = deque(maxlen=SNIPPET_WORDS // 3)  # the words before the first found
@@ -339,9 +424,15 @@ def snippet(body: str, query: Query) -> list[tuple[str, bool]]:
         if not head:
             return []
         start, window, more = 0, head, count > SNIPPET_WORDS
+    return _pieces(body, window, found, cut_before=start > 0, cut_after=more)
+
+
+def _pieces(body: str, window: list, found, *, cut_before: bool,
+            cut_after: bool) -> list[tuple[str, bool]]:
+    """The text from the window's first word to its last, the found words marked."""
     begin, stop = window[0].start(), window[-1].end()
     pieces: list[tuple[str, bool]] = []
-    if start > 0:
+    if cut_before:
         pieces.append(("… ", False))
     position = begin
     for token in window:
@@ -350,7 +441,7 @@ def snippet(body: str, query: Query) -> list[tuple[str, bool]]:
             pieces.append((token.group(), True))
             position = token.end()
     pieces.append((body[position:stop], False))
-    if more:
+    if cut_after:
         pieces.append((" …", False))
     return [(text, marked) for text, marked in _spaced(pieces) if text]
 
