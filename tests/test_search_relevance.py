@@ -387,7 +387,7 @@ def test_the_snippet_found_by_its_beginnings_is_the_one_read_word_by_word():
     from intranet.demo import load
     from intranet.search.services import _snippet_by_words
 
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # noqa: S311
     texts = ["", "   ", "Straße och strasse", "ord", "Remiss.\n\nRemisser – svar"]
     for _ in range(300):
         words = load._words(rng, rng.choice([3, 12, 40, 400]))
