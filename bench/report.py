@@ -60,8 +60,10 @@ def _index_size(kind: str, size: dict, scale: str) -> str:
                  f"{_mb(size['full_text'])}")
     else:
         parts = (f"`search_entry` with its TOAST table (the texts as written and as stems, and "
-                 f"the `tsv` column) {_mb(size['entries'])}, the GIN index "
-                 f"{_mb(size['full_text'])}, the other indexes {_mb(size['entry_indexes'])}")
+                 f"the `tsv` column) {_mb(size['entries'])}, the GIN indexes "
+                 f"{_mb(size['full_text'])} (of the words {_mb(size.get('words', 0))}, of the "
+                 f"pairs of neighbouring words {_mb(size.get('pairs', 0))}), the other indexes "
+                 f"{_mb(size['entry_indexes'])}")
     return (f"Search index at scale {scale}: {_mb(size['total'])} on disk ({parts}), of a "
             f"database of {_mb(size['database'])}.")
 

@@ -129,13 +129,15 @@ def index_size(kind: str, url: str) -> dict[str, int]:
         with engine.connect() as conn:
             sizes = conn.execute(text(
                 "SELECT pg_table_size('search_entry'), pg_relation_size('ix_search_entry_tsv'),"
+                " pg_relation_size('ix_search_entry_pairs'),"
                 " pg_indexes_size('search_entry'), pg_total_relation_size('search_entry'),"
                 " pg_database_size(current_database())")).one()
     finally:
         engine.dispose()
-    table, gin, indexes, total, database = sizes
-    return {"entries": table, "entry_indexes": indexes - gin, "full_text": gin,
-            "total": total, "database": database}
+    table, words, pairs, indexes, total, database = sizes
+    return {"entries": table, "entry_indexes": indexes - words - pairs,
+            "full_text": words + pairs, "words": words, "pairs": pairs, "total": total,
+            "database": database}
 
 
 def count_queries(kind: str, scale: float) -> dict[str, int]:

@@ -54,6 +54,11 @@ class SearchEntry(db.Model):
 # index. The models do not describe them; comparing the schema with the models skips them.
 TSVECTOR_COLUMN = "tsv"
 TSVECTOR_INDEX = "ix_search_entry_tsv"
+# PostgreSQL: the pairs of neighbouring stems of an entry, as lexemes ("a b"), indexed by GIN
+# (migration 0018): a phrase is checked only in the entries that hold all its pairs.
+PAIRS_EXPRESSION = ("array_to_tsvector(search_pairs(search_entry.title_terms) "
+                    "|| search_pairs(search_entry.body_terms))")
+PAIRS_INDEX = "ix_search_entry_pairs"
 
 
 def described_by_models(obj, name, type_, reflected, compare_to) -> bool:
@@ -62,4 +67,4 @@ def described_by_models(obj, name, type_, reflected, compare_to) -> bool:
         return False
     if type_ == "column" and name == TSVECTOR_COLUMN and obj.table.name == "search_entry":
         return False
-    return not (type_ == "index" and name == TSVECTOR_INDEX)
+    return not (type_ == "index" and name in (TSVECTOR_INDEX, PAIRS_INDEX))

@@ -15,8 +15,20 @@ from datetime import datetime, timedelta
 from itertools import islice
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, column, exists, func, literal_column, select, table
+from sqlalchemy import (
+    and_,
+    case,
+    cast,
+    column,
+    exists,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+)
 from sqlalchemy import text as sql
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import aliased
 
@@ -31,12 +43,13 @@ from intranet.search.models import (
     KINDS,
     MEETING,
     NETWORK,
+    PAIRS_EXPRESSION,
     PERSON,
     RESPONSE,
     TSVECTOR_COLUMN,
     SearchEntry,
 )
-from intranet.search.terms import _CHAR, _WORD, Query, fts5, parse, stem, tsquery
+from intranet.search.terms import _CHAR, _WORD, Query, fts5, pairs, parse, stem, tsquery
 from intranet.text import like_pattern
 
 PER_PAGE = 20
@@ -323,7 +336,12 @@ def _match(query: Query) -> _FullText:
         ts = func.to_tsquery(regconfig, tsquery(query))
         in_title = func.ts_filter(tsv, literal_column("'{a}'::\"char\"[]")).op("@@")(
             func.to_tsquery(regconfig, tsquery(wanted)))
-        return _FullText(SearchEntry.__table__, tsv.op("@@")(ts),
+        match = tsv.op("@@")(ts)
+        phrases = pairs(query)
+        if phrases is not None:  # a phrase: only the entries holding its pairs are checked
+            match = and_(literal_column(PAIRS_EXPRESSION).op("@@")(
+                cast(literal(phrases), TSQUERY)), match)
+        return _FullText(SearchEntry.__table__, match,
                          [case((in_title, 0), else_=1), func.ts_rank_cd(tsv, ts, 1).desc()])
     # SQLite: the FTS5 table joined to the entries (its rowid is the entry's id); bm25 ranks
     # the rows its MATCH found, the title ten times the weight of the body (lower is better).

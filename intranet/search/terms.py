@@ -226,3 +226,25 @@ def tsquery(query: Query) -> str:
     parts = [_ts_item(item) for item in query.must]
     parts += [f"!{_ts_item(item)}" for item in query.must_not]
     return " & ".join(parts)
+
+
+def _pairs(part) -> str | None:
+    if not isinstance(part, Phrase):
+        return None
+    neighbours = zip(part.stems, part.stems[1:], strict=False)
+    return " & ".join(f"'{first} {second}'" for first, second in neighbours)
+
+
+def pairs(query: Query) -> str | None:
+    """PostgreSQL: the pairs of neighbouring stems every match holds, as a tsquery over the
+    index of pairs (migration 0018), or None: each phrase's pairs, and of an OR of phrases
+    one phrase's. A phrase's words stand next to each other in the title or in the body, so
+    each of its pairs is one of the entry's pairs: this finds no less than the phrase."""
+    parts = []
+    for item in query.must:
+        found = [_pairs(part) for part in (item if isinstance(item, tuple) else (item,))]
+        if all(found):
+            parts.append(found[0] if len(found) == 1
+                         else " | ".join(f"({each})" for each in found))
+    return " & ".join(f"({part})" for part in parts) or None
+
