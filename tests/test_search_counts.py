@@ -9,9 +9,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, select
 
+from intranet.actions import services as actions
 from intranet.documents import services as documents
 from intranet.documents.models import Visibility
 from intranet.extensions import db
+from intranet.org.models import SubGoal
 from intranet.search import services
 from intranet.search.models import SearchEntry
 from intranet.search.services import search
@@ -129,3 +131,35 @@ def test_a_page_shared_with_everyone_counts_for_others(world, pages):
         db.session.commit()
         results = search(other, WORD)
     assert results.more and results.total == 4  # three of its own and two shared
+
+
+def test_one_kind_of_a_search_with_more_comes_newest_first(world, pages, monkeypatch, login_as):
+    member = world.person("member")
+    documents.create_page(world.network(), member, title="Sida 7", body=body(7))
+    db.session.commit()
+    # Seven of the member's own pages and the network's entry: more than four in all.
+    results = search(member, WORD, kind="document", per_page=3)
+    assert results.more_in_all and results.newest_first
+    assert [h.title for h in results.hits] == ["Sida 7", "Sida 6", "Sida 5"]
+    monkeypatch.setattr(services, "COUNTED_AT_MOST", 10)
+    monkeypatch.setattr(services, "_WALK_COST", 10**9)  # every match read
+    read = search(world.person("secretariat"), WORD, kind="document", per_page=20)
+    monkeypatch.setattr(services, "COUNTED_AT_MOST", 4)
+    monkeypatch.setattr(services, "_WALK_COST", 0)  # SQLite walks the kind's entries
+    walked = search(world.person("secretariat"), WORD, kind="document", per_page=20)
+    assert walked.total == 4 and walked.more
+    assert [h.object_id for h in walked.hits] == [h.object_id for h in read.hits][:4]
+
+
+def test_the_page_of_one_kind_says_why_the_newest_come_first(world, pages, login_as):
+    actions.create_item(world.network(), world.person("member"), {
+        "sub_goal_id": db.session.scalar(select(SubGoal.id)),
+        "activity": f"Bygga {WORD}", "responsible": "Alfaby", "comment": ""})
+    db.session.commit()
+    results = search(world.person("member"), WORD, kind="action")
+    assert results.more_in_all and not results.more and results.newest_first
+    assert results.total == 1
+    client = login_as("member")
+    html = client.get(f"/sok/?q={WORD}&typ=action").get_data(as_text=True)
+    assert "1 träff för" in html
+    assert "De nyaste visas först, eftersom sökningen ger fler än 4 träffar av alla slag." in html

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, Text, UniqueConstraint
+from sqlalchemy import DateTime, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from intranet.extensions import db
@@ -28,7 +28,11 @@ FTS_TABLE = "search_fts"  # SQLite's FTS5 table
 
 class SearchEntry(db.Model):
     __tablename__ = "search_entry"
-    __table_args__ = (UniqueConstraint("kind", "object_id"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "object_id"),
+        # One kind's entries newest first: a common word's hits of one kind.
+        Index("ix_search_entry_kind_updated_at", "kind", "updated_at", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))
     object_id: Mapped[int] = mapped_column(Integer)
