@@ -4,9 +4,10 @@ as one types, the first hits as an htmx fragment."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from flask import request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_date, format_decimal
 from flask_login import current_user
 
 from intranet.authz import authorize
@@ -17,6 +18,7 @@ from intranet.urls import db_int, network_or_404
 
 # A meeting's entry is titled with its body and its date (search.index._meetings).
 _MEETING_YEAR = re.compile(r"(\d{4})-\d{2}-\d{2}$")
+_MEETING_DATE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 
 
 def _network():
@@ -56,6 +58,17 @@ def url_of(hit: services.Hit) -> str:
     raise ValueError(hit.kind)
 
 
+def title_of(hit: services.Hit) -> str:
+    """A hit's title as shown: a meeting's (its body and ISO date in the index, so that
+    "2027-12-09" finds it) with the date written out ("torsdag 9 december 2027")."""
+    if hit.kind == MEETING:
+        found = _MEETING_DATE.search(hit.title)
+        if found:
+            day = date.fromisoformat(found.group(0))
+            return f"{hit.title[:found.start()]}{format_date(day, 'full')}"
+    return hit.title
+
+
 @bp.get("/")
 def index():
     authorize(current_user, "search")
@@ -68,7 +81,8 @@ def index():
     return render("search/index.html", block="results", results=results, network=network,
                   kind=kind if kind in services.KIND_LABELS else "",
                   since=since if since in services.SINCE else "", args=_arguments(),
-                  kind_labels=services.KIND_LABELS, since_labels=services.SINCE_LABELS,
+                  kind_labels=services.KIND_LABELS, kind_badges=services.KIND_BADGES,
+                  title_of=title_of, since_labels=services.SINCE_LABELS,
                   networks=services.network_choices(current_user), url_of=url_of,
                   without=_without, counted_at_most=format_decimal(services.COUNTED_AT_MOST))
 
@@ -84,5 +98,6 @@ def suggestions():
     authorize(current_user, "search")
     results = services.search(current_user, request.args.get("q", ""),
                               per_page=services.SUGGESTIONS, typing=True)
-    return render("search/suggestions.html", results=results, kind_labels=services.KIND_LABELS,
-                  url_of=url_of, counted_at_most=format_decimal(services.COUNTED_AT_MOST))
+    return render("search/suggestions.html", results=results, kind_badges=services.KIND_BADGES,
+                  title_of=title_of, url_of=url_of,
+                  counted_at_most=format_decimal(services.COUNTED_AT_MOST))
