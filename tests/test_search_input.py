@@ -16,8 +16,10 @@ from sqlalchemy import func, select
 from intranet.documents import services as documents
 from intranet.documents.models import Document, Visibility
 from intranet.extensions import db
+from intranet.org.models import Network
 from intranet.search.models import SearchEntry
 from intranet.search.services import search
+from intranet.search.terms import as_beginnings, parse
 
 ON_POSTGRES = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 
@@ -39,7 +41,7 @@ HOSTILE = [
     ("x" * 10_000, TOO_SHORT),  # one run of letters longer than any word
     ("ord " * 2_500, CUT),  # 10,000 characters of words
     ("å" * 100, None),  # the longest word there is
-    ('" * : ( ) NEAR AND -', None),  # "NEAR" and "AND" are words here, nothing else
+    ('" * : ( ) NEAR AND -', None),  # "NEAR" is a word here, "AND" what every search does
     (' " * : ( ) - ', TOO_SHORT),
     ("OR OR", TOO_SHORT),
     ("OR", TOO_SHORT),
@@ -377,3 +379,56 @@ def test_the_suggestions_take_the_last_word_being_typed_as_a_beginning(app, data
         assert search(member, "remis ", typing=True).total == 0  # the word is finished
     page = login_as("member").get("/sok/forslag?q=remis", htmx=True).get_data(as_text=True)
     assert "Visa" in page and "Inga träffar" not in page
+
+
+# ---------------------------------------------------------------- what people type
+
+
+def _same(typed: str, meant: str) -> None:
+    got, want = parse(typed), parse(meant)
+    assert (got.must, got.must_not) == (want.must, want.must_not), typed
+
+
+def test_quotes_and_dashes_of_word_processors_and_phones_are_read_as_meant():
+    _same("”andel kollektivtrafikens”", '"andel kollektivtrafikens"')
+    _same("“andel kollektivtrafikens”", '"andel kollektivtrafikens"')
+    _same("„andel kollektivtrafikens“", '"andel kollektivtrafikens"')
+    _same("remisser –kollektivtrafikplan", "remisser -kollektivtrafikplan")
+    _same("remisser —kollektivtrafikplan", "remisser -kollektivtrafikplan")
+    _same("remisser −”kollektivtrafik plan”", 'remisser -"kollektivtrafik plan"')
+    _same("e–post", "e-post")  # a dash inside a word leaves nothing out
+
+
+def test_operators_in_capitals_in_english_and_swedish():
+    _same("klimat ELLER trafik", "klimat OR trafik")
+    _same("remisser AND klimat", "remisser klimat")
+    _same("remisser OCH klimat", "remisser klimat")
+    _same("klimat NOT remisser", "klimat -remisser")
+    _same('klimat INTE "busskörfält i"', 'klimat -"busskörfält i"')
+    # In small letters they are words like any other.
+    assert len(parse("klimat eller trafik").must) == 3
+    assert len(parse("klimat och trafik").must) == 3
+    assert parse("klimat not").must_not == []
+
+
+def test_the_same_search_with_its_words_as_beginnings():
+    assert as_beginnings("klimat") == "klimat*"
+    assert as_beginnings("klimat trafik* -buss OR cykel") == "klimat* trafik* -buss OR cykel*"
+    assert as_beginnings('klimat NOT remisser "en fras"') == 'klimat* NOT remisser "en fras"'
+    assert as_beginnings("RS-2021-0123 2025 ab") is None  # identifiers, numbers, short words
+    assert as_beginnings('"klimat"') is None
+    assert as_beginnings("") is None
+
+
+def test_the_results_page_offers_the_words_as_beginnings(app, world, login_as):
+    with app.app_context():
+        documents.create_page(db.session.get(Network, world.ids.network), world.person("member"),
+                              title="Uppföljning av klimatlöften", body="Text.")
+        db.session.commit()
+    client = login_as("member")
+    html = client.get("/sok/?q=klimat").get_data(as_text=True)
+    assert "Uppföljning av klimatlöften" not in html  # a compound: not the word "klimat"
+    assert 'Hitta också ord som börjar så: <a href="/sok/?q=klimat*">klimat*</a>' in html
+    found = client.get("/sok/?q=klimat%2A").get_data(as_text=True)
+    assert "Uppföljning av klimatlöften" in found
+    assert "Hitta också ord som börjar så" not in found

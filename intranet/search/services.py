@@ -49,7 +49,17 @@ from intranet.search.models import (
     TSVECTOR_COLUMN,
     SearchEntry,
 )
-from intranet.search.terms import _CHAR, _WORD, Query, fts5, pairs, parse, stem, tsquery
+from intranet.search.terms import (
+    _CHAR,
+    _WORD,
+    Query,
+    as_beginnings,
+    fts5,
+    pairs,
+    parse,
+    stem,
+    tsquery,
+)
 from intranet.text import like_pattern
 
 PER_PAGE = 20
@@ -100,6 +110,7 @@ class Results:
     text: str
     query: Query
     searched_text: str = ""  # as searched: as one types, the last word with "*"
+    beginnings: str | None = None  # the same search with its words as beginnings (word*)
     searched: bool = False  # the index was asked (not only a message about what was typed)
     message: str | None = None  # why nothing was searched, or what was left out
     hits: list[Hit] = field(default_factory=list)
@@ -165,6 +176,8 @@ def search(person, text: str | None, *, kind: str | None = None, network: Networ
     elif query.short_prefix:
         results.message = str(_l("Ord med * och färre än tre bokstäver före söktes inte."))
     results.searched = True
+    if not typing:
+        results.beginnings = as_beginnings(text)
     entry = SearchEntry
     owner = aliased(Network)
     full_text = _match(query)

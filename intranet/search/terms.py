@@ -119,25 +119,45 @@ class Query:
                 if isinstance(part, Term) and part.prefix}
 
 
+# What word processors and phones type for quotes and a leading minus: read as " and -.
+_QUOTES = str.maketrans(dict.fromkeys("”“„«»″", '"'))
+_DASH = re.compile(r"(^|\s)[–—−](?=\S)")
+# Operators in capitals, in English or Swedish: OR/ELLER either, AND/OCH (every word is
+# sought anyway) nothing, NOT/INTE leaves out the next word or phrase.
+_OR, _AND, _NOT = {"OR", "ELLER"}, {"AND", "OCH"}, {"NOT", "INTE"}
+
+
+def _normal(text: str) -> str:
+    return _DASH.sub(r"\1-", text.translate(_QUOTES))
+
+
 def parse(text: str | None) -> Query:
     """Parse what a person typed. Nothing in it is an error: what is not a word is ignored."""
     text = (text or "").replace("\x00", " ")
     query = Query(cut=len(text) > MAX_QUERY_CHARS)
-    text = text[:MAX_QUERY_CHARS]
+    text = _normal(text[:MAX_QUERY_CHARS])
     items: list[tuple[bool, object]] = []  # (negated, item), "OR" as the string
+    leave_out = False  # NOT before this one
     for match in _QUERY_TOKEN.finditer(text):
         excluded, phrase, raw = match.group(1), match.group(2), match.group(3)
         if phrase is not None:
             stems = tuple(stem(word) for word in words(phrase))
             if len(stems) == 1:
-                items.append((bool(excluded), Term(stems[0])))
+                items.append((bool(excluded) or leave_out, Term(stems[0])))
             elif stems:
-                items.append((bool(excluded), Phrase(stems)))
+                items.append((bool(excluded) or leave_out, Phrase(stems)))
+            leave_out = False
             continue
-        if raw == "OR":
+        if raw in _OR:
             items.append((False, "OR"))
             continue
-        negated = raw.startswith("-") and len(raw) > 1
+        if raw in _AND:
+            continue
+        if raw in _NOT:
+            leave_out = True
+            continue
+        negated = (raw.startswith("-") and len(raw) > 1) or leave_out
+        leave_out = False
         prefix = raw.rstrip().endswith("*")
         found = words(raw)
         if not found:
@@ -247,4 +267,26 @@ def pairs(query: Query) -> str | None:
             parts.append(found[0] if len(found) == 1
                          else " | ".join(f"({each})" for each in found))
     return " & ".join(f"({part})" for part in parts) or None
+
+
+def as_beginnings(text: str | None) -> str | None:
+    """The query with each plain word of PREFIX_LETTERS or more sought as a beginning
+    (word*): compound words are not split, so "klimat" does not find "klimatlöften" and
+    this does. None when no word would change (phrases, excluded words and operators stay
+    as they are)."""
+    text = _normal((text or "")[:MAX_QUERY_CHARS])
+    changed = after_not = False
+    out = []
+    for match in _QUERY_TOKEN.finditer(text):
+        raw = match.group(3)
+        left_out, after_not = after_not, raw in _NOT
+        if (raw is not None and not left_out and raw not in _OR | _AND | _NOT
+                and not raw.startswith("-")
+                and not raw.endswith("*") and len(found := words(raw)) == 1
+                and len(found[0]) >= PREFIX_LETTERS and not found[0].isdigit()):
+            out.append(raw + "*")
+            changed = True
+        else:
+            out.append(match.group(0))
+    return " ".join(out) if changed else None
 
