@@ -361,3 +361,19 @@ def test_the_results_page_shows_only_what_the_role_may_find(app, world, cases, l
     for case in CASES:
         if case.kind == "document":
             assert (f"Sida {case.name}<" in html) == (role in case.who), case.name
+
+
+def test_the_network_filter_lists_archived_networks_to_the_secretariat_only(app, cases,
+                                                                            login_as):
+    """The filter's options are a cached fragment: per secretariat or not, and made again
+    when a network changes."""
+    member, staff = login_as("member"), login_as("secretariat")
+    for _ in range(2):  # made, then from the store
+        assert 'value="arkiv"' not in member.get(f"/sok/?q={WORD}").get_data(as_text=True)
+        assert 'value="arkiv"' in staff.get(f"/sok/?q={WORD}").get_data(as_text=True)
+    with app.app_context():
+        renamed = db.session.scalar(select(Network).where(Network.slug == "plan"))
+        renamed.name = "Planeringsnätverket, nytt namn"
+        db.session.commit()
+    assert "Planeringsnätverket, nytt namn" in member.get(f"/sok/?q={WORD}").get_data(
+        as_text=True)

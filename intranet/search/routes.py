@@ -10,8 +10,10 @@ from flask import request, url_for
 from flask_babel import format_date, format_decimal
 from flask_login import current_user
 
-from intranet.authz import authorize
+from intranet import cache
+from intranet.authz import authorize, is_secretariat
 from intranet.htmx import render
+from intranet.markup import options
 from intranet.search import bp, services
 from intranet.search.models import ACTION, DOCUMENT, MEETING, NETWORK, PERSON, RESPONSE
 from intranet.urls import db_int, network_or_404
@@ -83,8 +85,18 @@ def index():
                   since=since if since in services.SINCE else "", args=_arguments(),
                   kind_labels=services.KIND_LABELS, kind_badges=services.KIND_BADGES,
                   title_of=title_of, since_labels=services.SINCE_LABELS,
-                  networks=services.network_choices(current_user), url_of=url_of,
+                  network_options=_network_options(network.slug if network else None),
+                  url_of=url_of,
                   without=_without, counted_at_most=format_decimal(services.COUNTED_AT_MOST))
+
+
+def _network_options(selected: str | None):
+    """The network filter's options (500 at the scale of all municipalities), the same for
+    everyone but the secretariat (who also sees archived networks): a cached fragment until
+    the networks change."""
+    secretariat = is_secretariat(current_user)
+    return cache.fragment("search.networks", (secretariat, selected), ("org",),
+                          lambda: options(services.network_choices(current_user), selected))
 
 
 def _without(name: str) -> dict:
