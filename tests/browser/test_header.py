@@ -42,7 +42,7 @@ def test_phone_header_is_compact_and_the_menu_opens_from_a_button(
     expect(page.get_by_role("heading", level=1)).to_have_text("Mina nätverk")
     # Two rows: the name and the menu button, then the search field (always at hand).
     assert header_height(page) <= 112
-    expect(page.get_by_role("searchbox", name="Sök i Samverkansytan")).to_be_visible()
+    expect(page.get_by_role("combobox", name="Sök i Samverkansytan")).to_be_visible()
     menu = page.get_by_role("navigation", name="Huvudmeny")
     button = page.get_by_role("button", name="Meny")
     expect(button).to_be_visible()

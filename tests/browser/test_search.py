@@ -19,19 +19,21 @@ def test_typing_in_the_header_shows_the_first_hits_and_the_results_page(
     base = live_server
     login(page, base, AHMED)
     page.wait_for_function("() => window.htmx !== undefined")
-    field = page.get_by_role("searchbox", name="Sök i Samverkansytan")
+    field = page.get_by_role("combobox", name="Sök i Samverkansytan")
     field.click()
     page.keyboard.type("kollektivtrafikplanen", delay=20)
     suggestions = page.locator("#site-search-suggest")
     expect(suggestions.get_by_role(
-        "link", name="Remissvar Kollektivtrafikplan 2050 – Nätverket för planeringschefer")
+        "option", name="Remissvar Kollektivtrafikplan 2050 – Nätverket för planeringschefer")
     ).to_be_visible()
     check_a11y(page, "the header's suggestions")
-    # Tab reaches the hits; Enter in the field opens the results page.
+    # Enter in the field, no hit highlighted, opens the results page; the field keeps the text.
     field.press("Enter")
     expect(page).to_have_url(re.compile(r"/sok/\?q=kollektivtrafikplanen$"))
     expect(page.get_by_role("heading", level=1, name="Sök")).to_be_visible()
     expect(page.locator(".result-count")).to_have_text("2 träffar för ”kollektivtrafikplanen”")
+    expect(page.get_by_role("combobox", name="Sök i Samverkansytan")).to_have_value(
+        "kollektivtrafikplanen")
     hit = page.get_by_role("link", name="Kollektivtrafikplan 2050", exact=True)
     expect(hit).to_be_visible()
     expect(page.locator(".search-hit__snippet mark").first).to_have_text(
@@ -72,17 +74,148 @@ def test_search_in_a_network_and_what_another_network_does_not_show(
 
 
 def test_the_header_search_works_on_a_phone(browser, live_server, login):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="sv-SE",
+                                  has_touch=True)
     try:
         page = context.new_page()
         login(page, live_server, AHMED)
-        field = page.get_by_role("searchbox", name="Sök i Samverkansytan")
+        page.wait_for_function("() => window.htmx !== undefined")
+        field = page.get_by_role("combobox", name="Sök i Samverkansytan")
         expect(field).to_be_visible()  # not hidden in the menu
+        # The hits fit the screen (nothing to scroll sideways), and a tap opens one.
+        field.tap()
+        page.keyboard.type("kollektivtrafikplan", delay=20)
+        hit = page.get_by_role("listbox", name="Förslag").get_by_role(
+            "option", name="Remissvar Kollektivtrafikplan 2050 – Nätverket för planeringschefer")
+        expect(hit).to_be_visible()
+        box = page.locator("#site-search-suggest").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        hit.tap()
+        expect(page.get_by_role("heading", name=re.compile("Kollektivtrafikplan 2050"))
+               ).to_be_visible()
         field.fill("Sara")
         field.press("Enter")
         expect(page.get_by_role("link", name="Sara Ekholm")).to_be_visible()
     finally:
         context.close()
+
+
+def test_the_header_suggestions_are_a_combobox_for_the_keyboard_and_screen_readers(
+        page, live_server, login, check_a11y):
+    login(page, live_server, AHMED)
+    page.wait_for_function("() => window.htmx !== undefined")
+    field = page.get_by_role("combobox", name="Sök i Samverkansytan")
+    expect(field).to_have_attribute("aria-expanded", "false")
+    field.click()
+    page.keyboard.type("kollektivtrafikplan", delay=20)
+    listbox = page.get_by_role("listbox", name="Förslag")
+    options = listbox.get_by_role("option")
+    expect(options).to_have_count(2)
+    first, last = options.first, options.last
+    expect(last).to_have_accessible_name(
+        "Remissvar Kollektivtrafikplan 2050 – Nätverket för planeringschefer")
+    expect(field).to_have_attribute("aria-expanded", "true")
+    expect(field).to_have_attribute("aria-controls", listbox.get_attribute("id"))
+    # Screen readers hear one short status, not the whole list after every pause.
+    status = page.get_by_role("status").filter(has_text="förslag")
+    expect(status).to_have_text("2 förslag")
+    assert field.get_attribute("aria-describedby") is None
+    assert page.locator("#site-search-suggest").get_attribute("aria-live") is None
+    # More letters that give the same count: a new answer, the status left alone.
+    page.evaluate("""() => {
+      window.statusChanges = 0; window.answers = 0;
+      new MutationObserver(() => { window.statusChanges += 1; }).observe(
+        document.getElementById("site-search-status"),
+        {childList: true, characterData: true, subtree: true});
+      document.body.addEventListener("htmx:afterSwap", () => { window.answers += 1; });
+    }""")
+    page.keyboard.type("en", delay=20)
+    page.wait_for_function("() => window.answers > 0")
+    assert page.evaluate("() => window.statusChanges") == 0
+    expect(status).to_have_text("2 förslag")
+
+    # The arrow keys move the highlight (focus stays in the field) and wrap at the ends.
+    def highlighted(option):
+        expect(option).to_have_attribute("aria-selected", "true")
+        expect(field).to_have_attribute("aria-activedescendant", option.get_attribute("id"))
+        expect(field).to_be_focused()
+
+    page.keyboard.press("ArrowDown")
+    highlighted(first)
+    expect(last).to_have_attribute("aria-selected", "false")
+    page.keyboard.press("ArrowDown")
+    highlighted(last)
+    page.keyboard.press("ArrowDown")
+    highlighted(first)
+    page.keyboard.press("ArrowUp")
+    highlighted(last)
+    check_a11y(page, "the header's suggestions with a hit highlighted")
+
+    # Esc closes the list and keeps the text.
+    page.keyboard.press("Escape")
+    expect(listbox).to_be_hidden()
+    expect(field).to_have_attribute("aria-expanded", "false")
+    assert field.get_attribute("aria-activedescendant") is None
+    expect(field).to_have_value("kollektivtrafikplanen")
+    expect(field).to_be_focused()
+    # ArrowDown opens it again; Tab reaches "Visa alla", where Esc closes it too.
+    page.keyboard.press("ArrowDown")
+    highlighted(first)
+    show_all = page.get_by_role("link", name="Visa alla 2 träffar")
+    page.keyboard.press("Tab")
+    expect(show_all).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(field).to_be_focused()
+    expect(listbox).to_be_hidden()
+    # On to the Sök button and the menu and back: the list stays closed over the menu.
+    page.keyboard.press("ArrowDown")
+    expect(listbox).to_be_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    button = page.get_by_role("button", name="Sök", exact=True)
+    expect(button).to_be_focused()
+    expect(listbox).to_be_hidden()
+    page.keyboard.press("Tab")
+    expect(button).not_to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(button).to_be_focused()
+    expect(listbox).to_be_hidden()
+    expect(field).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Shift+Tab")
+    expect(field).to_be_focused()
+    expect(listbox).to_be_hidden()
+    # ArrowUp opens it at the last hit; Enter opens that hit, not the results page.
+    page.keyboard.press("ArrowUp")
+    highlighted(last)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile("Kollektivtrafikplan 2050"))
+           ).to_be_visible()
+    expect(page).not_to_have_url(re.compile(r"/sok/"))
+
+
+def test_a_meeting_opened_from_the_header_is_marked_among_the_meetings(page, live_server, login):
+    login(page, live_server, AHMED)
+    page.wait_for_function("() => window.htmx !== undefined")
+    field = page.get_by_role("combobox", name="Sök i Samverkansytan")
+    field.click()
+    page.keyboard.type("ledningsgruppen", delay=20)
+    hit = page.get_by_role("listbox", name="Förslag").get_by_role("option").first
+    expect(hit).to_be_visible()
+    anchor = hit.get_attribute("href").rsplit("#", 1)[1]
+    # A second Esc clears the field, as the browser does; typing brings the hits back.
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    expect(field).to_have_value("")
+    page.keyboard.type("ledningsgruppen", delay=20)
+    expect(hit).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    expect(field).to_have_attribute("aria-activedescendant", hit.get_attribute("id"))
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/moten\?ar=\d{{4}}#{anchor}$"))
+    row = page.locator(".meeting:target")
+    expect(row).to_have_attribute("id", anchor)
+    assert row.evaluate("e => getComputedStyle(e).outlineStyle") == "solid"
 
 
 def test_the_filters_change_the_results_in_place(page, live_server, login, check_a11y):
