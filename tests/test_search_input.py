@@ -29,7 +29,10 @@ TOO_SHORT = "Skriv minst två bokstäver eller siffror att söka efter."
 CUT = "Bara början av sökningen användes: högst 20 ord."
 SHORT_PREFIX = "Skriv minst tre bokstäver före *."
 SOME_SHORT_PREFIX = "Ord med * och färre än tre bokstäver före söktes inte."
-MESSAGES = {ONLY_EXCLUDED, TOO_SHORT, CUT, SHORT_PREFIX, SOME_SHORT_PREFIX}
+TOO_LONG = "Ett ord kan vara högst 100 tecken långt."
+SOME_TOO_LONG = "Ord längre än 100 tecken söktes inte."
+MESSAGES = {ONLY_EXCLUDED, TOO_SHORT, CUT, SHORT_PREFIX, SOME_SHORT_PREFIX, TOO_LONG,
+            SOME_TOO_LONG}
 
 HOSTILE = [
     # (what is typed, the message expected: None when it is searched)
@@ -38,7 +41,8 @@ HOSTILE = [
     ("a", TOO_SHORT),
     ("ö", TOO_SHORT),
     ("7", TOO_SHORT),
-    ("x" * 10_000, TOO_SHORT),  # one run of letters longer than any word
+    ("x" * 10_000, TOO_LONG),  # one run of letters longer than any word
+    ("remisser " + "x" * 200, SOME_TOO_LONG),  # the word is searched, the run is not
     ("ord " * 2_500, CUT),  # 10,000 characters of words
     ("å" * 100, None),  # the longest word there is
     ('" * : ( ) NEAR AND -', None),  # "NEAR" is a word here, "AND" what every search does
@@ -84,7 +88,7 @@ HOSTILE = [
     ("\ufffd\ufffd", TOO_SHORT),  # what malformed UTF-8 in a URL becomes
     ("\x00", None),  # NUL is removed: nothing typed (a URL with it is refused, see below)
     ("re\x00miss", None),
-    ("1" * 200, TOO_SHORT),
+    ("1" * 200, TOO_LONG),
     ("RS 2021-0123 %", None),
     ("OR " * 30 + "remiss", None),
     ("remiss OR", None),

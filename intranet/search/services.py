@@ -82,6 +82,7 @@ MIN_CHARS = 2
 # The last word of a text being typed, searched as its beginning: letters and digits only
 # (not a quoted phrase, an excluded word or OR), at least PREFIX_LETTERS of them.
 _TYPING = re.compile(r"(?:^|\s)(?!OR$)[^\W_]{3,}$")
+_TOO_LONG = re.compile(rf"{_CHAR}{{101}}")  # a run of letters longer than any word
 # Matches are counted up to this many (after the policy and the filters); more are "more
 # than 1 000", not ranked by relevance but shown newest first, as many pages as these (see
 # _run): counting or ranking every one of a common word's hundred thousand costs more than
@@ -166,8 +167,11 @@ def search(person, text: str | None, *, kind: str | None = None, network: Networ
     if query.empty and query.must_not:
         results.message = str(_l("Skriv också ett ord som ska finnas: -ord utesluter bara."))
         return results
+    too_long = _TOO_LONG.search(text) is not None  # no word, so not searched
     if sum(len(word) for word in _WORD.findall(text)) < MIN_CHARS or query.empty:
-        if text.strip():
+        if too_long and query.empty:
+            results.message = str(_l("Ett ord kan vara högst 100 tecken långt."))
+        elif text.strip():
             results.message = str(_l("Skriv minst två bokstäver eller siffror att söka "
                                      "efter."))
         return results
@@ -175,6 +179,8 @@ def search(person, text: str | None, *, kind: str | None = None, network: Networ
         results.message = str(_l("Bara början av sökningen användes: högst 20 ord."))
     elif query.short_prefix:
         results.message = str(_l("Ord med * och färre än tre bokstäver före söktes inte."))
+    elif too_long:
+        results.message = str(_l("Ord längre än 100 tecken söktes inte."))
     results.searched = True
     if not typing:
         results.beginnings = as_beginnings(text)
