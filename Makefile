@@ -44,7 +44,7 @@ translations: install
 
 # Collect the interface texts into the catalogue after changing them.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o intranet/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o intranet/translations/messages.pot .
 	$(BIN)/pybabel update -i intranet/translations/messages.pot -d intranet/translations --no-fuzzy-matching
 
 # Development server with demo data on SQLite under instance/, and beside it the mail sender:

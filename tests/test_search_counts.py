@@ -117,7 +117,7 @@ def test_the_page_says_more_than_and_lists_the_kinds_without_counts(pages, login
     assert "Allt (fler än 4)" in html
     assert ">Dokument</a>" in html and ">Personer</a>" in html
     fragment = client.get(f"/sok/forslag?q={WORD}", headers={"HX-Request": "true"})
-    assert "Visa alla träffar (fler än 4)" in fragment.get_data(as_text=True)
+    assert f"Visa alla träffar för {WORD}* (fler än 4)" in fragment.get_data(as_text=True)
     under = client.get(f"/sok/?q={WORD}&typ=network").get_data(as_text=True)
     assert "Fler än" not in under.split('class="result-count"')[1]
 
@@ -163,3 +163,9 @@ def test_the_page_of_one_kind_says_why_the_newest_come_first(world, pages, login
     html = client.get(f"/sok/?q={WORD}&typ=action").get_data(as_text=True)
     assert "1 träff för" in html
     assert "De nyaste visas först, eftersom sökningen ger fler än 4 träffar av alla slag." in html
+
+
+def test_the_kind_chosen_stays_in_the_list_with_its_zero(pages, login_as):
+    html = login_as("other_member").get(f"/sok/?q={WORD}&typ=meeting").get_data(as_text=True)
+    assert 'aria-current="true">Möten (0)</a>' in html
+    assert ">Dokument (3)</a>" in html

@@ -436,3 +436,9 @@ def test_the_results_page_offers_the_words_as_beginnings(app, world, login_as):
     found = client.get("/sok/?q=klimat%2A").get_data(as_text=True)
     assert "Uppföljning av klimatlöften" in found
     assert "Hitta också ord som börjar så" not in found
+
+
+def test_beginnings_leave_acronyms_and_stray_marks_alone():
+    for typed in ("***plan", 'plan"', "TRV 2026/41226", "*banan", "RS"):
+        assert as_beginnings(typed) is None, typed
+    assert as_beginnings("--plan cykel") == "--plan cykel*"

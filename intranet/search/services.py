@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from itertools import islice
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import (
     and_,
     case,
@@ -70,10 +71,14 @@ KIND_LABELS = {
     DOCUMENT: _l("Dokument"), RESPONSE: _l("Remissvar"), ACTION: _l("Handlingsplan"),
     NETWORK: _l("Nätverk"), PERSON: _l("Personer"), MEETING: _l("Möten"),
 }
-# What one hit is (its tag in the results and the suggestions).
+# What one hit is (its tag in the results and the suggestions): in the singular, which in
+# Swedish is the same word as the kind's plural but not in English.
 KIND_BADGES = {
-    DOCUMENT: _l("Dokument"), RESPONSE: _l("Remissvar"), ACTION: _l("Handlingsplan"),
-    NETWORK: _l("Nätverk"), PERSON: _l("Person"), MEETING: _l("Möte"),
+    DOCUMENT: lazy_pgettext("en sökträff", "Dokument"),
+    RESPONSE: lazy_pgettext("en sökträff", "Remissvar"),
+    ACTION: lazy_pgettext("en sökträff", "Handlingsplan"),
+    NETWORK: lazy_pgettext("en sökträff", "Nätverk"),
+    PERSON: _l("Person"), MEETING: _l("Möte"),
 }
 SINCE = {"vecka": 7, "manad": 31, "ar": 366}
 SINCE_LABELS = {"": _l("När som helst"), "vecka": _l("Senaste veckan"),

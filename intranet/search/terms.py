@@ -272,18 +272,17 @@ def pairs(query: Query) -> str | None:
 def as_beginnings(text: str | None) -> str | None:
     """The query with each plain word of PREFIX_LETTERS or more sought as a beginning
     (word*): compound words are not split, so "klimat" does not find "klimatlöften" and
-    this does. None when no word would change (phrases, excluded words and operators stay
-    as they are)."""
+    this does. None when no word would change (phrases, excluded words, operators, words
+    in capitals such as "TRV" and anything with other marks stay as they are)."""
     text = _normal((text or "")[:MAX_QUERY_CHARS])
     changed = after_not = False
     out = []
     for match in _QUERY_TOKEN.finditer(text):
         raw = match.group(3)
         left_out, after_not = after_not, raw in _NOT
-        if (raw is not None and not left_out and raw not in _OR | _AND | _NOT
-                and not raw.startswith("-")
-                and not raw.endswith("*") and len(found := words(raw)) == 1
-                and len(found[0]) >= PREFIX_LETTERS and not found[0].isdigit()):
+        if (raw is not None and not left_out and _WORD.fullmatch(raw)
+                and raw not in _OR | _AND | _NOT and not raw.isupper()
+                and len(raw) >= PREFIX_LETTERS and not raw.isdigit()):
             out.append(raw + "*")
             changed = True
         else:

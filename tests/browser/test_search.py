@@ -162,7 +162,7 @@ def test_the_header_suggestions_are_a_combobox_for_the_keyboard_and_screen_reade
     # ArrowDown opens it again; Tab reaches "Visa alla", where Esc closes it too.
     page.keyboard.press("ArrowDown")
     highlighted(first)
-    show_all = page.get_by_role("link", name="Visa alla 2 träffar")
+    show_all = page.get_by_role("link", name="Visa alla 2 träffar för kollektivtrafikplanen*")
     page.keyboard.press("Tab")
     expect(show_all).to_be_focused()
     page.keyboard.press("Escape")
