@@ -6,7 +6,7 @@ same index again from what is saved."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -389,6 +389,17 @@ def test_a_meeting_added_changed_and_removed(ctx):
     meetings.remove_meeting(meeting, actor=staff)
     commit()
     assert found(member, "planeringsdag") == set()
+
+
+def test_a_meeting_is_found_by_its_date_as_written_and_as_shown(ctx):
+    staff, member = ctx.person("secretariat"), ctx.person("member")
+    body = db.session.get(Body, ctx.ids.committee_body)
+    meetings.add_meeting(actor=staff, body=body, held_on=date(2027, 1, 14), time_text="13.00",
+                         place="Huddinge", note="")
+    commit()
+    title = "Samarbetskommittén 2027-01-14"
+    for query in ("januari 2027", "torsdag 14 januari", "2027-01-14", '"14 januari 2027"'):
+        assert found(member, query) == {("meeting", title)}, query
 
 
 # ---------------------------------------------------------------- flask reindex

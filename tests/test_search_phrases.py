@@ -107,3 +107,32 @@ def test_0018_adds_the_index_of_pairs_and_takes_it_away(tmp_path):
 def _pairs_index_exists() -> bool:
     return bool(db.session.scalar(text(
         "SELECT count(*) FROM pg_indexes WHERE indexname = :name"), {"name": PAIRS_INDEX}))
+
+
+def test_0019_makes_the_meetings_entries_again_with_their_dates_written_out(tmp_path):
+    """On the run's database kind: a meeting indexed before 0019 (its entry without the
+    written date) is found by its month after it."""
+    app = create_app("test", {"SQLALCHEMY_DATABASE_URI": scratch_database(tmp_path),
+                              "RATELIMIT_STORAGE_URI": "memory://"})
+    with app.app_context():
+        upgrade(directory=MIGRATIONS, revision="0018")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO body (id, kind, name, description, "
+                              "members_description, position) VALUES "
+                              "(1, 'committee', 'Samarbetskommittén', '', '', 0)"))
+            conn.execute(text(
+                "INSERT INTO meeting (id, body_id, held_on, time_text, place, note, created_at,"
+                " updated_at, lock_version) VALUES (1, 1, '2027-01-14', '13.00', 'Huddinge',"
+                " '', '2026-12-01 09:00:00', '2026-12-01 09:00:00', 1)"))
+            conn.execute(text(
+                "INSERT INTO search_entry (kind, object_id, title, body, title_terms, "
+                "body_terms, idents, updated_at) VALUES ('meeting', 1, "
+                "'Samarbetskommittén 2027-01-14', '13.00 Huddinge', "
+                "'samarbetskommitt 2027 01 14', '13 00 huddinge', '', "
+                "'2026-12-01 09:00:00')"))
+        upgrade(directory=MIGRATIONS)
+        body = db.session.scalar(text(
+            "SELECT body FROM search_entry WHERE kind = 'meeting' AND object_id = 1"))
+        assert "torsdag 14 januari 2027" in body
+        db.session.remove()
+        db.engine.dispose()

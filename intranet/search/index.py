@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import lru_cache, partial
 
+from babel.dates import format_date
 from sqlalchemy import delete, event, func, insert, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -351,8 +352,11 @@ def _people(session: Session, ids: list[int]) -> list:
 def _meetings(session: Session, ids: list[int]) -> list:
     meetings = session.scalars(select(Meeting).where(Meeting.id.in_(ids))
                                .options(selectinload(Meeting.body))).all()
+    # The date as the title has it ("2027-01-14") and written out in Swedish, as the
+    # meetings' pages and the hit show it ("torsdag 14 januari 2027"), so both find it.
     return [partial(_entry, MEETING, m.id, f"{m.body.name} {m.held_on.isoformat()}",
-                    [m.time_text, m.place, m.note], updated_at=m.updated_at)
+                    [format_date(m.held_on, "full", locale="sv"), m.time_text, m.place,
+                     m.note], updated_at=m.updated_at)
             for m in meetings]
 
 
