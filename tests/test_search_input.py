@@ -442,3 +442,10 @@ def test_beginnings_leave_acronyms_and_stray_marks_alone():
     for typed in ("***plan", 'plan"', "TRV 2026/41226", "*banan", "RS"):
         assert as_beginnings(typed) is None, typed
     assert as_beginnings("--plan cykel") == "--plan cykel*"
+
+
+def test_a_person_among_the_suggestions_shows_title_and_municipality(member):
+    html = member.get("/sok/forslag?q=maja", headers={"HX-Request": "true"}).get_data(
+        as_text=True)
+    assert "Maja Medlem" in html
+    assert '<span class="muted">– Planeringschef Alfaby</span>' in html
