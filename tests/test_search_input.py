@@ -449,3 +449,11 @@ def test_a_person_among_the_suggestions_shows_title_and_municipality(member):
         as_text=True)
     assert "Maja Medlem" in html
     assert '<span class="muted">– Planeringschef Alfaby</span>' in html
+
+
+@pytest.mark.parametrize("operator", ["ELLER", "AND", "OCH", "NOT", "INTE"])
+def test_an_operator_being_typed_is_not_searched_as_a_beginning(app, data, operator):
+    with app.app_context():
+        results = search(data.person("member"), f"remiss {operator}", typing=True)
+        assert results.searched_text == f"remiss {operator}"
+        assert results.total == search(data.person("member"), "remiss").total == 3

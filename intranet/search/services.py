@@ -85,8 +85,9 @@ SINCE_LABELS = {"": _l("När som helst"), "vecka": _l("Senaste veckan"),
                 "manad": _l("Senaste månaden"), "ar": _l("Senaste året")}
 MIN_CHARS = 2
 # The last word of a text being typed, searched as its beginning: letters and digits only
-# (not a quoted phrase, an excluded word or OR), at least PREFIX_LETTERS of them.
-_TYPING = re.compile(r"(?:^|\s)(?!OR$)[^\W_]{3,}$")
+# (not a quoted phrase, an excluded word or an operator: OR, ELLER, AND, OCH, NOT, INTE),
+# at least PREFIX_LETTERS of them.
+_TYPING = re.compile(r"(?:^|\s)(?!(?:OR|ELLER|AND|OCH|NOT|INTE)$)[^\W_]{3,}$")
 _TOO_LONG = re.compile(rf"{_CHAR}{{101}}")  # a run of letters longer than any word
 # Matches are counted up to this many (after the policy and the filters); more are "more
 # than 1 000", not ranked by relevance but shown newest first, as many pages as these (see
