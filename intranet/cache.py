@@ -65,7 +65,7 @@ TECHNICAL = frozenset({"data_version", "login_session", "account_token", "audit_
 ALL_SCOPES = tuple(sorted(set(SCOPES.values())))
 # Columns written as people use the workspace that no fragment shows: a write of only these
 # changes no token (or every login would renew the organisation's fragments).
-UNSHOWN = {"person": frozenset({"last_login_at"})}
+UNSHOWN = {"person": frozenset({"last_login_at", "previous_login_at"})}
 _CHANGED = "changed_scopes"
 # Where a fragment's forms have the CSRF token while it is stored: random per process, so no
 # text anyone writes can contain it.

@@ -56,7 +56,8 @@ FIELD_LABELS = {
     "id": _l("Id"), "name": _l("Namn"), "email": _l("E-post"), "title": _l("Titel"),
     "phone": _l("Telefon"), "municipality": _l("Kommun"), "language": _l("Språk"),
     "active": _l("Aktivt konto"), "created_at": _l("Skapad"),
-    "last_login_at": _l("Senaste inloggning"), "network": _l("Nätverk"), "role": _l("Roll"),
+    "last_login_at": _l("Senaste inloggning"),
+    "previous_login_at": _l("Inloggningen före den"), "network": _l("Nätverk"), "role": _l("Roll"),
     "from_date": _l("Från"), "to_date": _l("Till"), "appointed_by": _l("Utsedd av"),
     "ended_by": _l("Avslutad av"), "end_reason": _l("Anledning"), "note": _l("Anteckning"),
     "body": _l("Organ"), "officer": _l("Uppdrag"), "person": _l("Person"),
@@ -97,6 +98,7 @@ def personal_data(person: Person) -> dict:
             "language": person.language, "active": person.active,
             "created_at": iso_or_none(person.created_at),
             "last_login_at": iso_or_none(person.last_login_at),
+            "previous_login_at": iso_or_none(person.previous_login_at),
         },
         "appointments": [
             {"network": a.network.name, "municipality": a.municipality.name, "role": a.role,

@@ -35,6 +35,8 @@ action_item_network = Table(
     db.Model.metadata,
     Column("action_item_id", ForeignKey("action_item.id"), primary_key=True),
     Column("network_id", ForeignKey("network.id"), primary_key=True),
+    # The rows naming a network (the start page's rows due soon).
+    Index("ix_action_item_network_network_id", "network_id"),
 )
 
 action_item_municipality = Table(
@@ -42,6 +44,8 @@ action_item_municipality = Table(
     db.Model.metadata,
     Column("action_item_id", ForeignKey("action_item.id"), primary_key=True),
     Column("municipality_id", ForeignKey("municipality.id"), primary_key=True),
+    # The rows naming a municipality (the start page's rows due soon).
+    Index("ix_action_item_municipality_municipality_id", "municipality_id"),
 )
 
 

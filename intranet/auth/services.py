@@ -76,6 +76,7 @@ def start_session(person: Person, *, ip: str, user_agent: str) -> LoginSession:
         user_agent=(user_agent or "")[:300],
     )
     db.session.add(login)
+    person.previous_login_at = person.last_login_at
     person.last_login_at = clock.utcnow()
     person.login_session_key = key
     record("login", actor=person, obj=person)

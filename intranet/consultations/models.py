@@ -183,7 +183,8 @@ class SectionRevision(db.Model):
     number: Mapped[int] = mapped_column()
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # What the person wrote that others changed since (the start page) is read by it.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
     section: Mapped[ResponseSection] = relationship(back_populates="revisions")
@@ -199,7 +200,8 @@ class SectionComment(db.Model):
     section_id: Mapped[int] = mapped_column(ForeignKey("consultation_section.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("consultation_comment.id"),
                                                   index=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # Replies to the person's comments (the start page) are read by it.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)

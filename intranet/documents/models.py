@@ -132,7 +132,8 @@ class PageRevision(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # What the person wrote that others changed since (the start page) is read by it.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
     document: Mapped[Document] = relationship(back_populates="revisions")

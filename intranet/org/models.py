@@ -101,6 +101,8 @@ class Person(UserMixin, db.Model):
     language: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The login before the last: what is new on the start page is new since then.
+    previous_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     municipality: Mapped[Municipality | None] = relationship()
     seats: Mapped[list[Seat]] = relationship(
