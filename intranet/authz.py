@@ -61,6 +61,8 @@ class Standing:
     # The committee's chair or vice chair; the management group's chair.
     committee_officer: bool = False
     management_chair: bool = False
+    # A current seat in any body (a committee seat for no municipality included).
+    seated: bool = False
 
     @property
     def committee(self) -> bool:
@@ -109,7 +111,9 @@ def compute_standing(person) -> Standing:
         if what == "appointment":
             standing.network_roles.setdefault(ref, set()).add(kind)
             standing.network_slugs.add(slug)
-        elif kind == BodyKind.SECRETARIAT:
+            continue
+        standing.seated = True
+        if kind == BodyKind.SECRETARIAT:
             standing.secretariat = True
         elif kind == BodyKind.COMMITTEE:
             if ref is not None:
@@ -589,6 +593,51 @@ def member_network_ids(person) -> frozenset[int]:
     return frozenset(standing_of(person).network_roles)
 
 
+@dataclass(frozen=True)
+class Roles:
+    """What the person currently is, for a page that shows by role what concerns them (the
+    start page): the networks they are a member and a convener of, the municipalities they
+    are director for, and their bodies."""
+
+    members: tuple[int, ...]
+    convened: tuple[int, ...]
+    directs: tuple[int, ...]  # the municipalities whose director the person is
+    municipality_id: int | None
+    committee: bool
+    director: bool
+    secretariat: bool
+
+
+def roles_of(person) -> Roles:
+    s = standing_of(person)
+    members = tuple(sorted(s.network_roles))
+    return Roles(members=members, convened=tuple(n for n in members if s.convener_of(n)),
+                 directs=tuple(sorted(s.director_municipalities)),
+                 municipality_id=s.municipality_id, committee=s.committee,
+                 director=s.director, secretariat=s.secretariat)
+
+
+def network_roles(person) -> dict[int, str]:
+    """The person's role in each network they are a member of (a convener's: convener)."""
+    s = standing_of(person)
+    return {network_id: (NetworkRole.CONVENER if s.convener_of(network_id)
+                         else NetworkRole.MEMBER) for network_id in s.network_roles}
+
+
+def response_networks(person):
+    """SQL of `view_response`, the network's part: the ids of the networks whose responses
+    the person may read (`x.network_id.in_(response_networks(person))`)."""
+    s = standing_of(person)
+    active = select(Network.id).where(Network.archived_at.is_(None))
+    if s.person_id is None:
+        return active.where(false())
+    if s.secretariat:  # an archived network's too
+        return select(Network.id)
+    if s.director or s.committee:
+        return active
+    return active.where(Network.id.in_(sorted(s.network_roles)))
+
+
 def in_own_network(person, slug: str) -> bool:
     """Whether the network with this URL name is one of the person's own."""
     return slug in standing_of(person).network_slugs
@@ -596,6 +645,12 @@ def in_own_network(person, slug: str) -> bool:
 
 def is_secretariat(person) -> bool:
     return standing_of(person).secretariat
+
+
+def sits_in_a_body(person) -> bool:
+    """Whether the person has a seat in the committee, the management group or the
+    secretariat."""
+    return standing_of(person).seated
 
 
 def works_as_member(person, network_id: int) -> bool:

@@ -33,7 +33,7 @@ class Entry:
 
 MENUS: dict[str, tuple[Entry, ...]] = {
     "main": (
-        Entry("main.index", _l("Mina nätverk"), ("main.index",)),
+        Entry("main.index", _l("Start"), ("main.index",)),
         Entry("networks.directory", _l("Alla nätverk"), (
             "networks.", "documents.", "consultations.", "actions.network_list", "actions.new",
             "actions.edit", "actions.cell", "actions.move", "actions.delete", "actions.trash",
@@ -85,7 +85,7 @@ def menu(name: str, **url_args) -> Markup:
                   if entry.needs is None or may(current_user, entry.needs))
     current = tuple(i for i in shown if entries[i].is_current(endpoint))
     if name == "main" and _in_own_network():
-        # A page of one of the person's own networks is theirs: Mina nätverk, not Alla.
+        # A page of one of the person's own networks is theirs: Start, not Alla nätverk.
         current = tuple(i for i in shown if entries[i].endpoint == "main.index")
     key = (name, str(current_locale()), request.script_root, tuple(sorted(url_args.items())),
            shown, current)

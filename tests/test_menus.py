@@ -9,7 +9,7 @@ import pytest
 
 from intranet.menus import MENUS
 
-EVERYONE = [("/", "Mina nätverk"), ("/natverk/", "Alla nätverk"),
+EVERYONE = [("/", "Start"), ("/natverk/", "Alla nätverk"),
             ("/handlingsplan/", "Handlingsplan")]
 ORGANISATION = [("/organisation/", "Organisation"), ("/moten", "Möten")]
 # The main menu each person sees, in order: what they may use and nothing they may not.
@@ -69,15 +69,15 @@ def test_the_current_page_is_marked_in_each_menu_once(world, login_as):
         page = c.get("/natverk/plan/dokument/").get_data(as_text=True)
         main = _menu(page, "Huvudmeny")
         tabs = _menu(page, "Nätverkets delar")
-        # The member's own network: its pages are the member's "Mina nätverk".
-        assert [t for _h, t, current in main if current] == ["Mina nätverk"]
+        # The member's own network: its pages are the member's own ("Start").
+        assert [t for _h, t, current in main if current] == ["Start"]
         assert [t for _h, t, current in tabs if current] == ["Dokument"]
         # Another network's page, and the directory, are under "Alla nätverk".
         for other in ("/natverk/klimat", "/natverk/"):
             shown = _menu(c.get(other).get_data(as_text=True), "Huvudmeny")
             assert [t for _h, t, current in shown if current] == ["Alla nätverk"], other
     start = _menu(c.get("/").get_data(as_text=True), "Huvudmeny")
-    assert [t for _h, t, current in start if current] == ["Mina nätverk"]
+    assert [t for _h, t, current in start if current] == ["Start"]
 
 
 def test_a_networks_tabs_lead_to_that_network(world, login_as):
@@ -97,7 +97,7 @@ def test_menus_follow_the_language(world, login_as):
     c.post("/sprak", {"lang": "en", "next": "/"})
     page = c.get("/natverk/plan").get_data(as_text=True)
     english = [t for _h, t, _c in _menu(page, "Main menu")]
-    assert "My networks" in english and "Mina nätverk" not in english
+    assert "Home" in english and "Start" not in english
     assert len(english) == len(swedish)
     assert "Overview and members" in [t for _h, t, _c in _menu(page, "The network's sections")]
     c.post("/sprak", {"lang": "sv"})

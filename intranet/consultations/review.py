@@ -7,13 +7,14 @@ these functions check the state again, so no caller can skip a step."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, or_, select, union_all
+from sqlalchemy import and_, bindparam, false, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from intranet import authz, clock
@@ -715,21 +716,27 @@ def _why(duties: list[authz.Duty], response: ConsultationResponse, stated: bool)
     return str(WHY[duty.kind]) if duty is not None else None
 
 
-def waiting_for(person: Person) -> list[Waiting]:
+def waiting_for(person: Person, new_in: Iterable[int] = ()) -> list[Waiting]:
     """The responses waiting for this person, nearest deadline first, each with why: what
-    the policy says waits for them (`authz.duties`), in one query whatever their roles."""
+    the policy says waits for them (`authz.duties`), in one query whatever their roles.
+    With `new_in` (networks), the referrals those networks have not decided on come first,
+    why "" (the start page's "Ny remiss", read in the same query)."""
     duties = authz.duties(person)
-    if not duties:
+    new_in = sorted(new_in)
+    if not duties and not new_in:
         return []
     R = ConsultationResponse
     mine = next((d.municipalities for d in duties if d.municipalities), frozenset())
     stated = R.id.in_(_all_stated(mine))
+    new = (and_(R.status == ResponseStatus.TRIAGE, R.network_id.in_(new_in)) if new_in
+           else false())
     rows = db.session.execute(
-        select(R, stated.label("stated"))
-        .where(or_(*(d.condition(R.status, R.network_id, stated) for d in duties)),
+        select(R, stated.label("stated"), new.label("new"))
+        .where(or_(new, *(d.condition(R.status, R.network_id, stated) for d in duties)),
                R.network_id.in_(Network.active_ids()))
         .options(joinedload(R.network))
         .order_by(R.deadline.is_(None), R.deadline, R.id).limit(WAITING_LIMIT)).all()
-    waiting = (Waiting(response, _why(duties, response, bool(is_stated)))
-               for response, is_stated in rows)
-    return [item for item in waiting if item.why is not None]
+    waiting = [Waiting(response, "" if is_new else _why(duties, response, bool(is_stated)))
+               for response, is_stated, is_new in rows]
+    return ([item for item in waiting if item.why == ""]
+            + [item for item in waiting if item.why])

@@ -640,7 +640,6 @@ def compare_sections(old: list[dict], new: list[dict]) -> list[SectionChange]:
 _PENDING = frozenset(ResponseStatus) - {ResponseStatus.SENT, ResponseStatus.NOT_ANSWERING}
 # A response moves to another network while nothing has been written in it yet.
 _MOVABLE = frozenset({ResponseStatus.TRIAGE, ResponseStatus.DRAFT})
-NEW_REFERRALS_LIMIT = 20
 
 
 # Any run of characters that are neither letters nor digits: spaces and punctuation.
@@ -951,17 +950,3 @@ def moved_away(network: Network, response_id: int) -> ConsultationResponse | Non
     return response if any((d or {}).get("from_network_id") == network.id
                            for d in details) else None
 
-
-def new_referrals(network_ids) -> list[ConsultationResponse]:
-    """Referrals of these networks that wait for the network to decide how the
-    municipalities answer (the start page's "Ny remiss"), nearest deadline first."""
-    network_ids = list(network_ids)
-    if not network_ids:
-        return []
-    R = ConsultationResponse
-    return list(db.session.scalars(
-        select(R).join(Network, Network.id == R.network_id)
-        .where(R.status == ResponseStatus.TRIAGE, R.network_id.in_(network_ids),
-               Network.active())
-        .options(joinedload(R.network))
-        .order_by(R.deadline.is_(None), R.deadline, R.id).limit(NEW_REFERRALS_LIMIT)))

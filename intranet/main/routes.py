@@ -5,12 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from intranet import cache, clock
-from intranet.authz import authorize, member_network_ids
-from intranet.consultations.review import waiting_for
-from intranet.consultations.services import new_referrals
+from intranet.authz import authorize, is_secretariat, network_roles, sits_in_a_body
 from intranet.extensions import db, limiter
 from intranet.htmx import render
-from intranet.main import bp
+from intranet.main import bp, start
 from intranet.main.forms import AccessibilityReportForm
 from intranet.main.services import report_accessibility_problem
 from intranet.org.services import network_summaries, networks_of, seats_of
@@ -23,23 +21,27 @@ ACCESSIBILITY_ASSESSED_ON = date(2026, 12, 7)
 
 @bp.get("/")
 def index():
-    """The start page: Mina nätverk. What it shows is the person's own (their networks,
-    seats and what waits for them), kept as a fragment per person until anything changes."""
+    """The start page: what waits for the person and what is new, by what they are, then
+    their networks. What it shows is the person's own, kept as fragments per person and day
+    and since-when until anything changes; the mail that could not be sent (the
+    secretariat's) is read each time, as sending changes no fragment's token."""
     authorize(current_user, "view_start")
+    since = start.since_of(current_user)
 
     def context() -> dict:
-        summaries = network_summaries(networks_of(current_user), person=current_user)
-        # A referral the network has not decided on is shown once, as new.
-        new = new_referrals(member_network_ids(current_user))
-        shown = {response.id for response in new}
-        waiting = [item for item in waiting_for(current_user)
-                   if item.response.id not in shown]
-        return dict(summaries=summaries, seats=seats_of(current_user), new_referrals=new,
-                    waiting=waiting, today=clock.today())
+        return dict(start=start.start_page(current_user),
+                    summaries=network_summaries(networks_of(current_user), person=current_user,
+                                                roles=network_roles(current_user)),
+                    seats=seats_of(current_user) if sits_in_a_body(current_user) else [],
+                    soon_days=start.SOON_DAYS, new_days=start.NEW_DAYS)
 
-    cached = cache.blocks("main/index.html", ("content",), (current_user.id,),
+    cached = cache.blocks("main/index.html", ("needs", "networks"),
+                          (current_user.id, clock.today().isoformat(), since.isoformat()),
                           cache.ALL_SCOPES, context)
-    return render("main/index.html", cached=cached)
+    failed, failed_count = (start.failed_mail() if is_secretariat(current_user)
+                            else (None, 0))
+    return render("main/index.html", cached=cached, failed_mail=failed,
+                  failed_mail_count=failed_count)
 
 
 @bp.post("/sprak")

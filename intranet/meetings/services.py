@@ -8,7 +8,7 @@ from datetime import date
 
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import extract, select
+from sqlalchemy import and_, extract, false, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from intranet import clock
@@ -83,6 +83,22 @@ def handling_meetings(deadline: date | None, today: date) -> list[Window]:
         Meeting.body_id.in_([b.id for b in bodies.values()]),
         Meeting.held_on >= today, Meeting.held_on <= deadline))) if deadline >= today else []
     return _windows(bodies, meetings, deadline, today)
+
+
+def windows_by_deadline(deadlines: list[date | None], today: date) -> dict:
+    """`handling_meetings` for many deadlines at once, the bodies and their meetings read in
+    one query: deadline → its windows."""
+    latest = max((d for d in deadlines if d is not None), default=None)
+    in_time = (and_(Meeting.held_on >= today, Meeting.held_on <= latest)
+               if latest is not None and latest >= today else false())
+    rows = db.session.execute(
+        select(Body, Meeting).outerjoin(Meeting, and_(Meeting.body_id == Body.id, in_time))
+        .where(Body.kind.in_(list(MEETING_KINDS))).order_by(Body.id)).all()
+    bodies = {body.kind: body for body, _meeting in rows}
+    meetings = [meeting for _body, meeting in rows if meeting is not None]
+    return {deadline: _windows(bodies, [m for m in meetings if deadline is not None
+                                        and m.held_on <= deadline], deadline, today)
+            for deadline in set(deadlines)}
 
 
 def _windows(bodies: dict, meetings: list[Meeting], deadline: date | None,

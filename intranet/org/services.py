@@ -7,7 +7,7 @@ from datetime import date
 
 from flask import current_app, has_app_context
 from sqlalchemy import bindparam, event, func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from intranet import clock
 from intranet.extensions import db
@@ -145,25 +145,31 @@ class NetworkSummary:
 
 
 def network_summaries(networks: list[Network], person: Person | None = None,
-                      on: date | None = None) -> list[NetworkSummary]:
+                      on: date | None = None,
+                      roles: dict[int, str] | None = None) -> list[NetworkSummary]:
     """Conveners and coverage of many networks, counted in the database: a network of a
-    national association has a hundred members, and none of them needs loading for this."""
-    total = municipality_count()
+    national association has a hundred members, and none of them needs loading for this.
+    `roles`: the person's role in each network, when the caller knows them already."""
     ids = [n.id for n in networks]
     if not ids:
         return []
     current = (Appointment.network_id.in_(ids), Appointment.current_on(on))
-    covered = dict(db.session.execute(
-        select(Appointment.network_id, func.count(Appointment.municipality_id.distinct()))
-        .where(*current).group_by(Appointment.network_id)).all())
+    # The number of municipalities with each network's coverage (one query; on its own when
+    # no network has a member).
+    rows = db.session.execute(
+        select(Appointment.network_id, func.count(Appointment.municipality_id.distinct()),
+               select(func.count(Municipality.id)).scalar_subquery())
+        .where(*current).group_by(Appointment.network_id)).all()
+    covered = {network_id: count for network_id, count, _total in rows}
+    total = rows[0][2] if rows else municipality_count()
     conveners: dict[int, list[Person]] = {}
     for a in db.session.scalars(
             select(Appointment).join(Appointment.person)
             .where(*current, Appointment.role == NetworkRole.CONVENER)
             .options(contains_eager(Appointment.person)).order_by(Person.name)):
         conveners.setdefault(a.network_id, []).append(a.person)
-    mine: dict[int, str] = {}
-    if person is not None:
+    mine: dict[int, str] = dict(roles or {})
+    if person is not None and roles is None:
         for network_id, role in db.session.execute(
                 select(Appointment.network_id, Appointment.role)
                 .where(*current, Appointment.person_id == person.id)):
@@ -219,10 +225,9 @@ def networks_of(person: Person, on: date | None = None) -> list[Network]:
                 Appointment.current_on(on),
                 Network.active(),
             )
-            .options(selectinload(Network.focus_areas))
-            .distinct()
+            .options(joinedload(Network.focus_areas))
             .order_by(Network.name)
-        )
+        ).unique()
     )
 
 
@@ -277,7 +282,7 @@ def seats_of(person: Person, on: date | None = None) -> list[Seat]:
             select(Seat)
             .join(Seat.body)
             .where(Seat.person_id == person.id, Seat.current_on(on))
-            .options(selectinload(Seat.body), selectinload(Seat.municipality))
+            .options(contains_eager(Seat.body), joinedload(Seat.municipality))
             .order_by(Body.position)
         )
     )
