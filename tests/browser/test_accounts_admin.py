@@ -30,7 +30,7 @@ def test_forgotten_password_by_email(page, live_server, check_a11y, smtp, login)
     page.get_by_label("Nytt lösenord").fill("ett alldeles nytt lösenord")
     page.get_by_label("Samma lösenord igen").fill("ett alldeles nytt lösenord")
     page.get_by_role("button", name="Spara lösenord och logga in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mina nätverk")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start")
     page.get_by_role("button", name="Logga ut").click()
     login(page, live_server, MEMBER, "ett alldeles nytt lösenord")
 
@@ -59,7 +59,7 @@ def test_deactivation_logs_out_an_open_session(page, live_server, login, check_a
     try:
         member_page = other.new_page()
         login(member_page, live_server, MEMBER)
-        expect(member_page.get_by_role("heading", level=1)).to_have_text("Mina nätverk")
+        expect(member_page.get_by_role("heading", level=1)).to_have_text("Start")
 
         login(page, live_server, STAFF)
         page.get_by_role("link", name="Kansliet").click()

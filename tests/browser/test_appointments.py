@@ -74,7 +74,7 @@ def test_director_appoints_a_new_person_who_accepts_the_invitation(
         welcome.get_by_label("Nytt lösenord").fill("mitt eget långa lösenord")
         welcome.get_by_label("Samma lösenord igen").fill("mitt eget långa lösenord")
         welcome.get_by_role("button", name="Spara lösenord och logga in").click()
-        expect(welcome.get_by_role("heading", level=1)).to_have_text("Mina nätverk")
+        expect(welcome.get_by_role("heading", level=1)).to_have_text("Start")
         expect(welcome.locator("main")).to_contain_text("Klimatnätverket")
         check_a11y(welcome, "the new member's start page")
         welcome.goto(link)  # the link works once

@@ -39,7 +39,7 @@ def test_phone_header_is_compact_and_the_menu_opens_from_a_button(
 ):
     page.set_viewport_size(PHONE)
     login(page, live_server, JOHAN)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Mina nätverk")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start")
     # Two rows: the name and the menu button, then the search field (always at hand).
     assert header_height(page) <= 112
     expect(page.get_by_role("combobox", name="Sök i Samverkansytan")).to_be_visible()
@@ -57,7 +57,7 @@ def test_phone_header_is_compact_and_the_menu_opens_from_a_button(
     check_a11y(page, "the start page with the menu open on a phone")
     # The menu follows the button in the tab order and closes with Escape.
     page.keyboard.press("Tab")
-    expect(menu.get_by_role("link", name="Mina nätverk")).to_be_focused()
+    expect(menu.get_by_role("link", name="Start")).to_be_focused()
     page.keyboard.press("Escape")
     expect(menu).to_be_hidden()
     assert expanded(page, "Meny") is False

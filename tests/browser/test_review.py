@@ -101,7 +101,7 @@ def test_a_whole_round_from_draft_to_sent_letter(app, live_server, person, check
 
     # The management group's chair finds it on the start page and returns it with a reason.
     with person(MG_CHAIR) as chair:
-        waiting = chair.locator(".waiting")
+        waiting = chair.locator("#start-waiting")
         expect(waiting).to_contain_text(TITLE)
         expect(waiting).to_contain_text("Ledningsgruppens beslut ska registreras")
         waiting.get_by_role("link", name=TITLE).click()
@@ -185,7 +185,7 @@ def test_a_whole_round_from_draft_to_sent_letter(app, live_server, person, check
 
     # The secretariat marks it sent; the letter is kept and downloads as DOCX.
     with person(SECRETARIAT) as staff:
-        expect(staff.locator(".waiting")).to_contain_text("ska skickas till remissinstansen")
+        expect(staff.locator("#start-waiting")).to_contain_text("ska skickas till remissinstansen")
         staff.goto(url)
         check_a11y(staff, "an adopted response")
         staff.get_by_label("Skickat till").fill("Region Stockholm, registrator")
