@@ -125,6 +125,9 @@ def _section_url(t: Targets, user: int) -> str:
 PAGES = [
     Page("Floor: the layout, no database", "anonymous", lambda t, u: url_for("bench.floor")),
     Page("Start page", "member", lambda t, u: url_for("main.index")),
+    *[Page(f"Start page, as {who}", role, lambda t, u: url_for("main.index"))
+      for who, role in (("the convener", "convener"), ("a director", "director"),
+                        ("the committee", "committee"), ("the secretariat", "secretariat"))],
     Page("Network page with members", "member",
          lambda t, u: url_for("networks.show", slug=t.slug)),
     Page("Coverage matrix", "director", lambda t, u: url_for("appointments.coverage_matrix")),
