@@ -212,6 +212,9 @@ def test_replies_to_my_open_comments(world, app_ctx):
     theirs = comment(section, ids.convener, "Kalles svar.", parent=mine)
     comment(section, ids.member, "Mitt eget tillägg.", parent=mine)
     comment(section, ids.convener, "Gammalt svar.", parent=mine, at=now() - days(31))
+    # Replies count from the previous login: one before it is not new.
+    world.person("member").previous_login_at = now() - days(2)
+    comment(section, ids.convener, "Svar före inloggningen.", parent=mine, at=now() - days(3))
     closed = comment(section, ids.member, "Löst fråga.", resolved=True)
     comment(section, ids.convener, "Svar i en löst tråd.", parent=closed)
     someone_elses = comment(section, ids.convener, "Kalles fråga.")
@@ -706,7 +709,7 @@ HEADINGS = {
 }
 
 EMPTY = {
-    "member": ["Ingen har svarat på dina kommentarer i öppna trådar den senaste månaden.",
+    "member": ["Ingen har svarat på dina kommentarer sedan du senast loggade in.",
                "Inga nya dokument i dina nätverk sedan du senast loggade in.",
                "Inga remissvar väntar på dig."],
     "convener": ["Inga olösta kommentarer i utkasten i de nätverk du är sammankallande för."],

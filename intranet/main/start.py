@@ -36,8 +36,6 @@ from intranet.states import ActionStatus, ResponseStatus
 SOON_DAYS = 14
 # What "new" and "changed" mean for a person who has not logged in before.
 NEW_DAYS = 14
-# How long a reply to one's comment stays on the page (while its thread is open).
-REPLY_DAYS = 30
 # The most items of a block (its list page, where it has one, shows the rest).
 BLOCK_LIMIT = 8
 # Responses not yet adopted: a body still has to handle them before their deadline.
@@ -147,7 +145,7 @@ def start_page(person) -> StartPage:
     page.new_referrals = [w.response for w in waiting if not w.why]
     page.waiting = [w for w in waiting if w.why]
 
-    page.replies = _replies(person)
+    page.replies = _replies(person, page.since)
     page.changed = _changed(person, page.since)
     municipality = s.municipality_id
     if members or municipality is not None:
@@ -191,10 +189,11 @@ def _seen(person, items, response_of):
     return kept
 
 
-def _replies(person) -> list[SectionComment]:
-    """Others' replies to the person's comments in threads still open, newest first."""
+def _replies(person, since: datetime) -> list[SectionComment]:
+    """Others' replies to the person's comments in threads still open since `since`, newest
+    first."""
     parent = aliased(SectionComment)
-    after = clock.utcnow() - timedelta(days=REPLY_DAYS)
+    after = since
     found = db.session.scalars(
         select(SectionComment)
         .join(parent, parent.id == SectionComment.parent_id)
