@@ -215,21 +215,12 @@ def _changed(person, since: datetime) -> list[Changed]:
     """Sections and text pages the person wrote a revision of that someone else saved a
     newer revision of since `since`: the newest such change of each, newest first."""
     found: list[Changed] = []
-    # Sections
-    # What they wrote: a revision with text (one who made a section empty wrote nothing in it).
-    mine = select(SectionRevision.section_id).where(SectionRevision.created_by_id == person.id,
-                                                    SectionRevision.body != "")
-    newest = (select(SectionRevision.section_id, func.max(SectionRevision.number).label("n"))
-              .where(SectionRevision.section_id.in_(mine))
-              .group_by(SectionRevision.section_id).subquery())
     rows = db.session.execute(
-        select(SectionRevision, ResponseSection, ConsultationResponse)
-        .join(newest, (newest.c.section_id == SectionRevision.section_id)
-              & (newest.c.n == SectionRevision.number))
+        _changed_by_others(person, SectionRevision, SectionRevision.section_id, since)
+        .add_columns(ResponseSection, ConsultationResponse)
         .join(ResponseSection, ResponseSection.id == SectionRevision.section_id)
         .join(ConsultationResponse, ConsultationResponse.id == ResponseSection.response_id)
-        .where(SectionRevision.created_by_id != person.id,
-               SectionRevision.created_at >= since, ResponseSection.deleted_at.is_(None),
+        .where(ResponseSection.deleted_at.is_(None),
                ConsultationResponse.network_id.in_(response_networks(person)))
         .options(joinedload(SectionRevision.created_by),
                  joinedload(ConsultationResponse.network))
@@ -238,19 +229,11 @@ def _changed(person, since: datetime) -> list[Changed]:
         found.append(Changed("section", f"{response.title}: {section.title}", response.network,
                              response.id, revision.created_at, _name(revision.created_by),
                              section.id))
-    # Text pages
-    mine = select(PageRevision.document_id).where(PageRevision.created_by_id == person.id,
-                                                  PageRevision.body != "")
-    newest = (select(PageRevision.document_id, func.max(PageRevision.number).label("n"))
-              .where(PageRevision.document_id.in_(mine))
-              .group_by(PageRevision.document_id).subquery())
     rows = db.session.execute(
-        select(PageRevision, Document)
-        .join(newest, (newest.c.document_id == PageRevision.document_id)
-              & (newest.c.n == PageRevision.number))
+        _changed_by_others(person, PageRevision, PageRevision.document_id, since)
+        .add_columns(Document)
         .join(Document, Document.id == PageRevision.document_id)
-        .where(PageRevision.created_by_id != person.id, PageRevision.created_at >= since,
-               Document.deleted_at.is_(None), Document.network_id.in_(Network.active_ids()))
+        .where(Document.deleted_at.is_(None), Document.network_id.in_(Network.active_ids()))
         .options(joinedload(PageRevision.created_by), joinedload(Document.network))
         .order_by(PageRevision.created_at.desc()).limit(BLOCK_LIMIT)).all()
     for revision, document in rows:
@@ -259,6 +242,19 @@ def _changed(person, since: datetime) -> list[Changed]:
                                  revision.created_at, _name(revision.created_by)))
     found.sort(key=lambda c: c.changed_at, reverse=True)
     return found[:BLOCK_LIMIT]
+
+
+def _changed_by_others(person, revision, thing_id, since: datetime):
+    """SQL: the newest revision of each thing (a section, a text page: `thing_id` is the
+    revision's column naming it) the person wrote in, when someone else saved it since
+    `since`. Wrote: a revision with text (one who made a section empty wrote nothing in
+    it)."""
+    mine = select(thing_id).where(revision.created_by_id == person.id, revision.body != "")
+    newest = (select(thing_id.label("thing"), func.max(revision.number).label("n"))
+              .where(thing_id.in_(mine)).group_by(thing_id).subquery())
+    return (select(revision)
+            .join(newest, (newest.c.thing == thing_id) & (newest.c.n == revision.number))
+            .where(revision.created_by_id != person.id, revision.created_at >= since))
 
 
 def _name(person) -> str:
