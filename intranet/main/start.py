@@ -26,10 +26,10 @@ from intranet.consultations.models import (
 from intranet.consultations.review import Waiting, waiting_for
 from intranet.documents.models import Document, PageRevision
 from intranet.extensions import db
-from intranet.meetings.models import Meeting
-from intranet.meetings.services import meeting_bodies, windows_by_deadline
+from intranet.meetings.models import MEETING_KINDS, Meeting
+from intranet.meetings.services import windows_by_deadline
 from intranet.notifications.models import OutgoingMail
-from intranet.org.models import Appointment, BodyKind, Municipality, Network
+from intranet.org.models import Appointment, Body, BodyKind, Municipality, Network
 from intranet.states import ActionStatus, ResponseStatus
 
 # How far ahead an action row's end date counts as soon, and a draft's internal deadline.
@@ -152,9 +152,9 @@ def start_page(person) -> StartPage:
         page.due_actions = _due_actions(person, members, municipality, today)
     if members:
         page.new_documents = _new_documents(person, members, page.since)
-    bodies = _meeting_bodies_of(s) if s.secretariat or s.committee or s.director else []
-    if bodies:
-        page.meetings = _next_meetings(bodies, today)
+    kinds = _meeting_kinds_of(s)
+    if kinds:
+        page.meetings = _next_meetings(kinds, today)
     if convened:
         page.drafts = _drafts([w.response for w in page.waiting], convened, today)
         page.open_comments = _open_comments(person, convened)
@@ -298,24 +298,21 @@ def _new_documents(person, members: list[int], since: datetime) -> list[Document
     return [document for document in found if may(person, "view_document", document)]
 
 
-def _meeting_bodies_of(s) -> list[int]:
-    """The bodies whose meetings are the person's: those they sit in (every one for the
+def _meeting_kinds_of(s) -> list[str]:
+    """The bodies whose meetings are the person's: those they sit in (both for the
     secretariat, which keeps them)."""
-    bodies = meeting_bodies()
     if s.secretariat:
-        return [b.id for b in bodies]
-    kinds = set()
-    if s.committee:
-        kinds.add(BodyKind.COMMITTEE)
-    if s.director:
-        kinds.add(BodyKind.MANAGEMENT_GROUP)
-    return [b.id for b in bodies if b.kind in kinds]
+        return list(MEETING_KINDS)
+    return [kind for kind, sits in ((BodyKind.MANAGEMENT_GROUP, s.director),
+                                    (BodyKind.COMMITTEE, s.committee)) if sits]
 
 
-def _next_meetings(body_ids: list[int], today: date) -> list[Meeting]:
+def _next_meetings(kinds: list[str], today: date) -> list[Meeting]:
+    """The next meetings of the bodies of these kinds, with their bodies (one query)."""
     return list(db.session.scalars(
-        select(Meeting).where(Meeting.body_id.in_(body_ids), Meeting.held_on >= today)
-        .options(joinedload(Meeting.body))
+        select(Meeting).join(Meeting.body)
+        .where(Body.kind.in_(kinds), Meeting.held_on >= today)
+        .options(contains_eager(Meeting.body))
         .order_by(Meeting.held_on, Meeting.id).limit(3)))
 
 
